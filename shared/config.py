@@ -1,0 +1,200 @@
+"""One typed configuration object, read from the environment and validated at start-up.
+
+A bad value stops the process with a message naming the variable and what it accepts, rather
+than surfacing later as a confusing failure in the middle of a request.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from shared.errors import ConfigError
+
+T = TypeVar("T")
+
+DEFAULT_SYMBOLS = ("BTC", "ETH", "SOL", "XRP", "ADA", "DOGE", "DOT", "LTC", "LINK", "AVAX")
+COINGECKO_DEMO_ROOT = "https://api.coingecko.com/api/v3"
+COINGECKO_PRO_ROOT = "https://pro-api.coingecko.com/api/v3"
+_SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
+_CURRENCY = re.compile(r"^[a-z]{3,5}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    environment: str = "local"
+    data_dir: Path = Path("data")
+    sqlite_path: Path = Path("data/cryptowatch.db")
+    dynamodb_table_name: str | None = None
+    dynamodb_endpoint_url: str | None = None
+    aws_region: str = "us-east-1"
+    rate_limit_per_minute: int = 100
+    cache_ttl_seconds: int = 30
+    key_cache_ttl_seconds: int = 30
+    supported_symbols: tuple[str, ...] = DEFAULT_SYMBOLS
+    vs_currencies: tuple[str, ...] = ("usd",)
+    price_source: str = "coingecko"
+    external_api_url: str = COINGECKO_DEMO_ROOT
+    external_api_key: str | None = None
+    coingecko_plan: str = "demo"
+    binance_api_url: str = "https://api.binance.com"
+    upstream_timeout_seconds: float = 10.0
+    update_interval_seconds: int = 300
+    history_retention_days: int = 30
+    max_price_jump: float = 10.0
+    max_body_bytes: int = 16_384
+    max_symbols_per_request: int = 25
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str = "cryptowatch@localhost"
+    smtp_starttls: bool = True
+    webhook_secret: str | None = field(default=None, repr=False)
+    notification_max_attempts: int = 8
+    export_bucket: str | None = None
+    log_level: str = "INFO"
+
+    @property
+    def stale_after_seconds(self) -> int:
+        """Data older than two refresh cycles is stale."""
+        return 2 * self.update_interval_seconds
+
+    @property
+    def history_retention_seconds(self) -> int:
+        return self.history_retention_days * 86_400
+
+    @property
+    def admin_key_file(self) -> Path:
+        """Where the local run leaves the first admin key for the companion (mode 0600)."""
+        return self.data_dir / "admin.key"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build from environment variables; raises ConfigError naming the bad variable."""
+        env = os.environ if env is None else env
+        read = _Reader(env)
+        data_dir = Path(read.text("CRYPTOWATCH_DATA_DIR", "data"))
+        plan = read.choice("COINGECKO_PLAN", "demo", ("demo", "pro"))
+        default_root = COINGECKO_PRO_ROOT if plan == "pro" else COINGECKO_DEMO_ROOT
+        key_cache_ttl = read.integer("KEY_CACHE_TTL_SECONDS", 30, low=0, high=30)
+        return cls(
+            environment=read.text("ENVIRONMENT", "local"),
+            data_dir=data_dir,
+            sqlite_path=Path(read.text("SQLITE_PATH", str(data_dir / "cryptowatch.db"))),
+            dynamodb_table_name=read.optional("DYNAMODB_TABLE_NAME"),
+            dynamodb_endpoint_url=read.optional("AWS_ENDPOINT_URL_DYNAMODB"),
+            aws_region=read.text("AWS_REGION", read.text("AWS_DEFAULT_REGION", "us-east-1")),
+            rate_limit_per_minute=read.integer("RATE_LIMIT_PER_MINUTE", 100, low=1, high=1_000_000),
+            cache_ttl_seconds=read.integer("CACHE_TTL_SECONDS", 30, low=0, high=3600),
+            key_cache_ttl_seconds=key_cache_ttl,
+            supported_symbols=read.items("SUPPORTED_SYMBOLS", DEFAULT_SYMBOLS, str.upper, _SYMBOL),
+            vs_currencies=read.items("VS_CURRENCIES", ("usd",), str.lower, _CURRENCY),
+            price_source=read.choice("PRICE_SOURCE", "coingecko", ("coingecko", "demo")),
+            external_api_url=read.text("EXTERNAL_API_URL", default_root).rstrip("/"),
+            external_api_key=read.optional("EXTERNAL_API_KEY"),
+            coingecko_plan=plan,
+            binance_api_url=read.text("BINANCE_API_URL", "https://api.binance.com").rstrip("/"),
+            upstream_timeout_seconds=read.number("UPSTREAM_TIMEOUT_SECONDS", 10.0, low=0.1, high=120),
+            update_interval_seconds=read.integer("UPDATE_INTERVAL_SECONDS", 300, low=1, high=86_400),
+            history_retention_days=read.integer("HISTORY_RETENTION_DAYS", 30, low=1, high=3650),
+            max_price_jump=read.number("MAX_PRICE_JUMP", 10.0, low=1.01, high=1e6),
+            max_body_bytes=read.integer("MAX_BODY_BYTES", 16_384, low=1024, high=10_485_760),
+            max_symbols_per_request=read.integer("MAX_SYMBOLS_PER_REQUEST", 25, low=1, high=250),
+            smtp_host=read.optional("SMTP_HOST"),
+            smtp_port=read.integer("SMTP_PORT", 587, low=1, high=65_535),
+            smtp_user=read.optional("SMTP_USER"),
+            smtp_password=read.optional("SMTP_PASSWORD"),
+            smtp_from=read.email("SMTP_FROM", "cryptowatch@localhost"),
+            smtp_starttls=read.boolean("SMTP_STARTTLS", True),
+            webhook_secret=read.optional("WEBHOOK_SECRET"),
+            notification_max_attempts=read.integer("NOTIFICATION_MAX_ATTEMPTS", 8, low=1, high=100),
+            export_bucket=read.optional("EXPORT_BUCKET"),
+            log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        )
+
+
+class _Reader:
+    """Typed reads of environment variables, each failure naming the variable."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+
+    def optional(self, name: str) -> str | None:
+        value = self._env.get(name, "").strip()
+        return value or None
+
+    def text(self, name: str, default: str) -> str:
+        return self.optional(name) or default
+
+    def _parsed(self, name: str, default: T, parse: Callable[[str], T], expected: str) -> T:
+        raw = self.optional(name)
+        if raw is None:
+            return default
+        try:
+            return parse(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} is not valid: expected {expected}") from None
+
+    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
+        value = self._parsed(name, default, int, "a whole number")
+        if not low <= value <= high:
+            raise ConfigError(f"{name}={value} is out of range: expected {low} to {high}")
+        return value
+
+    def number(self, name: str, default: float, *, low: float, high: float) -> float:
+        value = self._parsed(name, default, float, "a number")
+        if not low <= value <= high:  # also rejects nan
+            raise ConfigError(f"{name}={value} is out of range: expected {low} to {high}")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        def parse(raw: str) -> bool:
+            lowered = raw.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+
+        return self._parsed(name, default, parse, "true or false")
+
+    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(name, default)
+        if value not in allowed:
+            raise ConfigError(f"{name}={value!r} is not valid: expected one of {', '.join(allowed)}")
+        return value
+
+    def email(self, name: str, default: str) -> str:
+        value = self.text(name, default)
+        if value != default and not _EMAIL.match(value):
+            raise ConfigError(f"{name}={value!r} is not an email address")
+        return value
+
+    def items(
+        self,
+        name: str,
+        default: tuple[str, ...],
+        normalise: Callable[[str], str],
+        pattern: re.Pattern[str],
+    ) -> tuple[str, ...]:
+        raw = self.optional(name)
+        if raw is None:
+            return default
+        values = tuple(dict.fromkeys(normalise(part.strip()) for part in raw.split(",") if part.strip()))
+        bad = [value for value in values if not pattern.match(value)]
+        if not values or bad:
+            raise ConfigError(
+                f"{name}={raw!r} is not valid: expected a comma-separated list like "
+                f"{','.join(default)} (bad: {', '.join(bad) or 'empty'})"
+            )
+        return values

@@ -1,0 +1,173 @@
+"""The entities every layer shares: plain frozen dataclasses, times as epoch seconds.
+
+Stores persist them, the API encodes them, the updater produces them. Keeping them free of
+any storage or HTTP detail is what lets one contract suite run against every backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Scope(StrEnum):
+    """What a key may do: read prices and own alerts, or manage the service."""
+
+    WATCH = "watch"
+    ADMIN = "admin"
+
+
+class Condition(StrEnum):
+    """When an alert fires: price at/above target, at/below target, or |24h change| >= target %."""
+
+    ABOVE = "above"
+    BELOW = "below"
+    PCT_MOVE = "pct_move"
+
+
+class AlertStatus(StrEnum):
+    ACTIVE = "active"
+    TRIGGERED = "triggered"
+    CANCELLED = "cancelled"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class PricePoint:
+    """One observed price of `symbol` in quote currency `currency` (both lower/upper as stored:
+    symbol upper-case, currency lower-case)."""
+
+    symbol: str
+    currency: str
+    price: float
+    change_24h: float | None
+    updated_at: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateStatus:
+    """The outcome of the latest refresh cycle, for /health and the companion."""
+
+    ok: bool
+    source: str
+    started_at: int
+    finished_at: int
+    symbols_updated: int
+    error: str | None = None
+    last_success_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    email: str
+    name: str
+    created_at: int
+    webhook_secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A key's stored record. The secret itself is never kept: only `key_hash` and `prefix`."""
+
+    id: str
+    prefix: str
+    key_hash: str
+    scope: Scope
+    created_at: int
+    user_id: str | None = None
+    label: str | None = None
+    rate_limit: int | None = None
+    expires_at: int | None = None
+    revoked_at: int | None = None
+
+    def refusal(self, now: int) -> str | None:
+        """Why this key may not be used at `now` ('revoked', 'expired'), or None if usable."""
+        if self.revoked_at is not None and self.revoked_at <= now:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUsage:
+    """Requests a key made on one UTC day, derived from its rate-limit windows."""
+
+    key_id: str
+    day: str
+    requests: int
+    rejected: int
+    last_used_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: str
+    user_id: str
+    symbol: str
+    currency: str
+    condition: Condition
+    target: float
+    channel: Channel
+    destination: str
+    created_at: int
+    status: AlertStatus = AlertStatus.ACTIVE
+    repeat: bool = False
+    cooldown_seconds: int = 3600
+    last_triggered_at: int | None = None
+    trigger_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """An outbox record: written in the same atomic step as the alert's trigger, delivered later."""
+
+    id: str
+    alert_id: str
+    user_id: str
+    channel: Channel
+    destination: str
+    subject: str
+    body: str
+    created_at: int
+    status: NotificationStatus = NotificationStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: int = 0
+    last_error: str | None = None
+    sent_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    id: str
+    file_key: str
+    format: str
+    symbols: tuple[str, ...]
+    start: int
+    end: int
+    records: int
+    size_bytes: int
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a listing; pass `next_cursor` back to get the next one (None: no more)."""
+
+    items: list[T] = field(default_factory=list)
+    next_cursor: str | None = None
