@@ -1,0 +1,95 @@
+"""The Starlette application factory, shared by `cryptowatch serve`, the tests and Lambda.
+
+Middleware order (outermost first): Starlette's error guard, auth, rate limit, then Starlette's
+exception handlers and the router. Every error leaves as {"error", "message"} JSON; an
+unexpected exception is logged here and the client sees a plain 500 without a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from api.middleware.auth import AuthMiddleware
+from api.middleware.rate_limit import RateLimitMiddleware
+from api.openapi import build_document
+from api.responses import JSONBody, error_response, response_for
+from api.routes import health, history, prices
+from api.services import Services
+from shared.config import Settings
+from shared.errors import CryptowatchError
+from shared.store import open_store
+from shared.store.base import Store
+
+log = logging.getLogger("cryptowatch.api")
+
+_HTTP_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}
+
+
+async def on_cryptowatch_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, CryptowatchError)
+    return response_for(exc)
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    return error_response(exc.status_code, code, str(exc.detail), exc.headers)
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal", "something went wrong on our side; it has been logged")
+
+
+def create_app(
+    settings: Settings | None = None, store: Store | None = None, *, init_store: bool = True
+) -> Starlette:
+    """Build the app. `init_store` creates or migrates the schema at start-up (off on Lambda,
+    where the template owns the table)."""
+    settings = settings or Settings.from_env()
+    store = store or open_store(settings)
+    services = Services.build(settings, store)
+    document = build_document(health.VERSION)
+
+    async def openapi(request: Request) -> Response:
+        return JSONBody(document)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if init_store:
+            store.init()
+        try:
+            yield
+        finally:
+            store.close()
+
+    routes: list[BaseRoute] = [
+        *prices.routes,
+        *history.routes,
+        *health.routes,
+        Route("/openapi.json", openapi, methods=["GET"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(AuthMiddleware, services=services),
+            Middleware(RateLimitMiddleware, services=services),
+        ],
+        exception_handlers={
+            CryptowatchError: on_cryptowatch_error,
+            HTTPException: on_http_error,
+            Exception: on_unexpected_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

@@ -1,0 +1,182 @@
+"""`cryptowatch serve`, `init` and `keys`: run the service and bootstrap it from a terminal.
+
+`serve` runs the API under uvicorn and the updater loop as one child process (`python -m
+updater --loop`), so several API workers never run several updaters. The first start with no
+admin key makes one, prints it once and leaves it in the data folder (mode 0600) where the
+companion finds it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shared.config import Settings
+from shared.errors import CryptowatchError
+from shared.ids import now
+from shared.keyring import find_key, issue_key
+from shared.models import ApiKey, Scope, User
+from shared.store import open_store
+from shared.store.base import Store
+
+BOOTSTRAP_ADMIN_RATE_LIMIT = 600
+
+
+def _open(settings: Settings) -> Store:
+    store = open_store(settings)
+    store.init()
+    return store
+
+
+def write_admin_key(path: Path, secret: str) -> None:
+    """Leave the key for the companion, readable by this user only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+
+
+def ensure_admin_key(store: Store, settings: Settings) -> str | None:
+    """Make the first admin key when none is usable; returns its secret (shown once) or None."""
+    at = now()
+    if store.has_active_admin_key(at):
+        return None
+    issued = issue_key(store, Scope.ADMIN, at, label="bootstrap admin", rate_limit=BOOTSTRAP_ADMIN_RATE_LIMIT)
+    write_admin_key(settings.admin_key_file, issued.secret)
+    return issued.secret
+
+
+def _announce_admin_key(secret: str, settings: Settings) -> None:
+    print(
+        "\nNo admin key existed, so one was made. It is shown this once:\n\n"
+        f"    {secret}\n\n"
+        f"It is also saved (mode 0600) in {settings.admin_key_file.resolve()}, where\n"
+        "`cryptowatch companion` finds it. Make watch keys with it, or with\n"
+        "`cryptowatch keys create --scope watch`.\n",
+        flush=True,
+    )
+
+
+def serve_command(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="cryptowatch serve", description="Run the API and the updater.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--source", choices=["coingecko", "demo"], help="price source (default PRICE_SOURCE)")
+    parser.add_argument("--no-updater", action="store_true", help="serve the API only")
+    args = parser.parse_args(argv)
+    if args.source:
+        os.environ["PRICE_SOURCE"] = args.source
+    settings = Settings.from_env()
+    store = _open(settings)
+    secret = ensure_admin_key(store, settings)
+    store.close()
+    if secret:
+        _announce_admin_key(secret, settings)
+
+    import uvicorn
+
+    updater = None
+    if not args.no_updater:
+        updater = subprocess.Popen([sys.executable, "-m", "updater", "--loop"], env=os.environ.copy())
+    try:
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=settings.log_level.lower(),
+        )
+    finally:
+        if updater is not None:
+            updater.terminate()
+            try:
+                updater.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                updater.kill()
+    return 0
+
+
+def init_command(argv: Sequence[str]) -> int:
+    argparse.ArgumentParser(prog="cryptowatch init", description="Create or migrate the store.").parse_args(argv)
+    settings = Settings.from_env()
+    _open(settings).close()
+    where = f"DynamoDB table {settings.dynamodb_table_name}" if settings.dynamodb_table_name else settings.sqlite_path
+    print(f"store ready: {where}")
+    return 0
+
+
+def _when(epoch: int | None) -> str:
+    return "-" if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _user_for(store: Store, email: str) -> User:
+    """The user with this email, made on the spot when new (bootstrapping convenience)."""
+    from shared.users import create_user
+
+    return store.get_user_by_email(email) or create_user(store, email=email, name=email.split("@")[0])
+
+
+def _print_keys(keys: Sequence[ApiKey]) -> None:
+    print(f"{'PREFIX':<12} {'ID':<26} {'SCOPE':<6} {'CREATED':<16} {'EXPIRES':<16} {'REVOKED':<16} LABEL")
+    for k in keys:
+        print(
+            f"{k.prefix:<12} {k.id:<26} {k.scope.value:<6} {_when(k.created_at):<16} "
+            f"{_when(k.expires_at):<16} {_when(k.revoked_at):<16} {k.label or ''}"
+        )
+
+
+def keys_command(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="cryptowatch keys", description="Manage API keys directly in the store.")
+    sub = parser.add_subparsers(dest="action", required=True)
+    create = sub.add_parser("create", help="make a key and print it once (alone on the last line)")
+    create.add_argument("--scope", choices=[s.value for s in Scope], default=Scope.WATCH.value)
+    create.add_argument("--user", metavar="EMAIL", help="owner (made when new)")
+    create.add_argument("--label")
+    create.add_argument("--rate-limit", type=int, help="requests per minute (default RATE_LIMIT_PER_MINUTE)")
+    create.add_argument("--expires-in-days", type=float)
+    sub.add_parser("list", help="list keys (never the secrets)")
+    revoke = sub.add_parser("revoke", help="revoke a key now")
+    revoke.add_argument("key", metavar="PREFIX", help="the key's display prefix or id")
+    args = parser.parse_args(argv)
+
+    store = _open(Settings.from_env())
+    try:
+        if args.action == "create":
+            at = now()
+            if args.rate_limit is not None and args.rate_limit < 1:
+                parser.error("--rate-limit must be at least 1")
+            user_id = _user_for(store, args.user).id if args.user else None
+            expires_at = at + int(args.expires_in_days * 86_400) if args.expires_in_days else None
+            issued = issue_key(
+                store, Scope(args.scope), at, user_id=user_id, label=args.label,
+                rate_limit=args.rate_limit, expires_at=expires_at,
+            )
+            print(f"created {issued.record.scope.value} key {issued.record.prefix} ({issued.record.id}); "
+                  "it is shown only now:")
+            print(issued.secret)
+        elif args.action == "list":
+            keys: list[ApiKey] = []
+            cursor = None
+            while True:
+                page = store.list_keys(limit=500, cursor=cursor)
+                keys.extend(page.items)
+                if (cursor := page.next_cursor) is None:
+                    break
+            _print_keys(keys)
+        else:
+            key = find_key(store, args.key)
+            revoked = store.revoke_key(key.id, now())
+            print(f"revoked {key.prefix} ({key.id}) at {_when(revoked.revoked_at if revoked else None)}")
+    except CryptowatchError as error:
+        print(f"cryptowatch keys: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0

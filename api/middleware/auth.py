@@ -1,0 +1,76 @@
+"""API key authentication as pure ASGI middleware (no BaseHTTPMiddleware on the hot path).
+
+The key comes from `X-API-Key` or `Authorization: Bearer`. A refusal is a 401 whose code says
+why (missing_key, unknown_key, expired_key, revoked_key); a watch key on /admin/ is a 403. The
+resolved key is left in `scope["state"]["api_key"]` for the rate limiter and the handlers.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.responses import response_for
+from api.services import Services
+from api.storecall import call
+from shared.cache import MISSING
+from shared.errors import CryptowatchError, Forbidden, Unauthorized
+from shared.ids import now
+from shared.keys import hash_key, looks_like_key
+from shared.models import ApiKey, Scope as KeyScope
+
+PUBLIC_PATHS = frozenset({"/health", "/openapi.json"})
+ADMIN_PREFIX = "/admin"
+
+
+def presented_key(scope: Scope) -> str | None:
+    """The key a request carries, from X-API-Key first, then Authorization: Bearer."""
+    bearer = None
+    for name, value in scope["headers"]:
+        if name == b"x-api-key":
+            return value.decode("latin-1").strip() or None
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                bearer = token.strip()
+    return bearer
+
+
+async def authenticate(services: Services, secret: str | None, at: int) -> ApiKey:
+    """Resolve a presented key through the key cache; raise Unauthorized with the reason."""
+    if secret is None:
+        raise Unauthorized("send your API key in the X-API-Key header", code="missing_key")
+    if not looks_like_key(secret):
+        raise Unauthorized("this API key is not valid", code="unknown_key")
+    key_hash = hash_key(secret)
+    found = services.keys.get(key_hash)
+    if found is MISSING:
+        found = await call(services.store, services.store.find_key_by_hash, key_hash)
+        services.keys.put(key_hash, found)
+    if not isinstance(found, ApiKey) or not hmac.compare_digest(found.key_hash, key_hash):
+        raise Unauthorized("this API key is not valid", code="unknown_key")
+    reason = found.refusal(at)
+    if reason is not None:
+        raise Unauthorized(f"this API key is {reason}", code=f"{reason}_key")
+    return found
+
+
+class AuthMiddleware:
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        try:
+            key = await authenticate(self.services, presented_key(scope), now())
+            if scope["path"].startswith(ADMIN_PREFIX) and key.scope != KeyScope.ADMIN:
+                raise Forbidden("this route needs an admin key", code="insufficient_scope")
+        except CryptowatchError as error:
+            await response_for(error)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["api_key"] = key
+        await self.app(scope, receive, send)

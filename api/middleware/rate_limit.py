@@ -1,0 +1,50 @@
+"""Per-key rate limiting as pure ASGI middleware: one store increment per authenticated
+request, the rate-limit headers on every response, 429 with Retry-After past the limit."""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.responses import error_response, response_for
+from api.services import Services
+from api.storecall import call
+from shared.errors import CryptowatchError
+from shared.ids import now
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = scope.get("state", {}).get("api_key") if scope["type"] == "http" else None
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        limiter = self.services.limiter
+        try:
+            decision = await call(self.services.store, limiter.check, key.id, key.rate_limit, now())
+        except CryptowatchError as error:
+            await response_for(error)(scope, receive, send)
+            return
+        headers = decision.headers()
+        if not decision.allowed:
+            headers["Retry-After"] = str(max(1, decision.reset_seconds))
+            response = error_response(
+                429,
+                "rate_limited",
+                f"limit of {decision.limit} requests per {decision.window_seconds} s reached; "
+                f"retry in {decision.reset_seconds} s",
+                headers,
+            )
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(headers)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

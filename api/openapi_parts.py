@@ -1,0 +1,46 @@
+"""Pieces every OpenAPI section shares: the error shape, standard error responses, auth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+ERROR_SCHEMA: Schema = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string", "description": "stable machine-readable code"},
+        "message": {"type": "string", "description": "what went wrong, for people"},
+    },
+}
+
+_ERROR_TEXT = {
+    "400": "Invalid input",
+    "401": "Missing, unknown, expired or revoked key (error: missing_key, unknown_key, expired_key, revoked_key)",
+    "403": "The key's scope does not allow this route",
+    "404": "Not found",
+    "409": "Conflict with an existing resource",
+    "413": "Request body too large",
+    "415": "Request body is not JSON",
+    "429": "Rate limit reached; see Retry-After",
+    "503": "The store is unavailable; see Retry-After",
+}
+
+
+def error_responses(*statuses: int) -> dict[str, Schema]:
+    """Response objects for the given error statuses, all in the one error shape."""
+    return {
+        str(s): {
+            "description": _ERROR_TEXT[str(s)],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for s in statuses
+    }
+
+
+def json_content(schema: Schema) -> Schema:
+    return {"application/json": {"schema": schema}}
+
+
+KEY_AUTH = [{"ApiKeyHeader": []}, {"BearerKey": []}]

@@ -1,0 +1,150 @@
+"""OpenAPI description of the watch routes and /health."""
+
+from __future__ import annotations
+
+from api.openapi_parts import KEY_AUTH, Schema, error_responses
+
+_RATE_HEADERS = {
+    name: {"schema": {"type": "string"}}
+    for name in ("RateLimit-Policy", "RateLimit", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+}
+
+
+def _cached_ok(ref: str, what: str) -> dict[str, Schema]:
+    return {
+        "200": {
+            "description": what,
+            "headers": {"ETag": {"schema": {"type": "string"}}, **_RATE_HEADERS},
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+        },
+        "304": {"description": "Not modified: the If-None-Match ETag is current"},
+    }
+
+
+_VS = {
+    "name": "vs",
+    "in": "query",
+    "required": False,
+    "description": "Quote currency, one of VS_CURRENCIES (default: the first)",
+    "schema": {"type": "string", "maxLength": 16},
+}
+_SYMBOL_PATH = {"name": "symbol", "in": "path", "required": True, "schema": {"type": "string"}}
+_IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
+
+WATCH_SCHEMAS: dict[str, Schema] = {
+    "Prices": {
+        "type": "object",
+        "required": ["c", "t", "p"],
+        "properties": {
+            "c": {"type": "string", "description": "quote currency"},
+            "t": {"type": "integer", "description": "update time, epoch seconds"},
+            "p": {
+                "type": "object",
+                "description": "symbol -> [price, 24h change % or null]",
+                "additionalProperties": {
+                    "type": "array",
+                    "prefixItems": [{"type": "number"}, {"type": ["number", "null"]}],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            },
+            "u": {"type": "array", "items": {"type": "string"}, "description": "unknown symbols"},
+            "s": {"type": "integer", "enum": [1], "description": "present when stale"},
+        },
+    },
+    "History": {
+        "type": "object",
+        "required": ["s", "c", "t", "i", "p"],
+        "properties": {
+            "s": {"type": "string"},
+            "c": {"type": "string"},
+            "t": {"type": "integer", "description": "time of the last point"},
+            "i": {"type": "integer", "description": "seconds between points"},
+            "p": {"type": "array", "items": {"type": ["number", "null"]}},
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "version", "store", "prices_age_seconds", "stale_after_seconds", "last_update"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "stale", "unavailable"]},
+            "version": {"type": "string"},
+            "store": {"type": "string", "enum": ["ok", "unreachable"]},
+            "prices_age_seconds": {"type": ["integer", "null"]},
+            "stale_after_seconds": {"type": "integer"},
+            "last_update": {
+                "type": ["object", "null"],
+                "properties": {
+                    "ok": {"type": "boolean"},
+                    "source": {"type": "string"},
+                    "finished_at": {"type": "integer"},
+                    "symbols_updated": {"type": "integer"},
+                    "error": {"type": ["string", "null"]},
+                    "last_success_at": {"type": ["integer", "null"]},
+                },
+            },
+        },
+    },
+}
+
+WATCH_PATHS: dict[str, Schema] = {
+    "/v1/prices": {
+        "get": {
+            "summary": "Latest prices for several symbols, compact",
+            "security": KEY_AUTH,
+            "parameters": [
+                {
+                    "name": "symbols",
+                    "in": "query",
+                    "required": False,
+                    "description": "Comma-separated symbols (default: all supported)",
+                    "schema": {"type": "string"},
+                },
+                _VS,
+                _IF_NONE_MATCH,
+            ],
+            "responses": {**_cached_ok("Prices", "Prices"), **error_responses(400, 401, 403, 429, 503)},
+        }
+    },
+    "/v1/prices/{symbol}": {
+        "get": {
+            "summary": "Latest price of one symbol, compact",
+            "security": KEY_AUTH,
+            "parameters": [_SYMBOL_PATH, _VS, _IF_NONE_MATCH],
+            "responses": {**_cached_ok("Prices", "Price"), **error_responses(400, 401, 403, 404, 429, 503)},
+        }
+    },
+    "/v1/history/{symbol}": {
+        "get": {
+            "summary": "Evenly spaced history points for a sparkline",
+            "security": KEY_AUTH,
+            "parameters": [
+                _SYMBOL_PATH,
+                _VS,
+                {"name": "hours", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 720, "default": 24}},
+                {"name": "points", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 2, "maximum": 96, "default": 24}},
+                _IF_NONE_MATCH,
+            ],
+            "responses": {**_cached_ok("History", "History points"), **error_responses(400, 401, 403, 404, 429, 503)},
+        }
+    },
+    "/health": {
+        "get": {
+            "summary": "Service health for monitoring (no auth)",
+            "security": [],
+            "responses": {
+                "200": {"description": "Healthy", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+                "503": {"description": "Store down or prices stale", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+            },
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}},
+        }
+    },
+}

@@ -1,0 +1,43 @@
+"""Everything a request handler needs, built once per process and shared by reference.
+
+Tests and the Lambda entry point build the same object through `create_app`, so nothing here
+depends on how the process was started.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from cachetools import TTLCache
+
+from shared.cache import KeyCache, PriceBook
+from shared.config import Settings
+from shared.models import PricePoint, UpdateStatus
+from shared.ratelimit import RateLimiter
+from shared.store.base import Store
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    store: Store
+    keys: KeyCache
+    prices: PriceBook[Any]
+    limiter: RateLimiter
+    history: TTLCache[Any, tuple[bytes, str]]
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store) -> Services:
+        def load_prices() -> tuple[list[PricePoint], UpdateStatus | None]:
+            return store.latest_prices(), store.update_status()
+
+        return cls(
+            settings=settings,
+            store=store,
+            keys=KeyCache(ttl=settings.key_cache_ttl_seconds),
+            prices=PriceBook(load_prices, ttl=settings.cache_ttl_seconds, clock=time.monotonic),
+            limiter=RateLimiter(store, settings.rate_limit_per_minute),
+            history=TTLCache(maxsize=1024, ttl=max(1, settings.cache_ttl_seconds)),
+        )

@@ -1,0 +1,64 @@
+"""Issuing, finding and revoking API keys: the operations the CLI and the admin API share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.errors import InvalidInput, NotFound
+from shared.ids import new_id
+from shared.keys import generate_key
+from shared.models import ApiKey, Scope
+from shared.store.base import Store
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKey:
+    """A new key: the record that is stored and the secret that is shown once."""
+
+    record: ApiKey
+    secret: str
+
+
+def issue_key(
+    store: Store,
+    scope: Scope,
+    at: int,
+    *,
+    user_id: str | None = None,
+    label: str | None = None,
+    rate_limit: int | None = None,
+    expires_at: int | None = None,
+) -> IssuedKey:
+    material = generate_key()
+    record = ApiKey(
+        id=new_id("key"),
+        prefix=material.prefix,
+        key_hash=material.key_hash,
+        scope=scope,
+        created_at=at,
+        user_id=user_id,
+        label=label,
+        rate_limit=rate_limit,
+        expires_at=expires_at,
+    )
+    return IssuedKey(store.create_key(record), material.secret)
+
+
+def find_key(store: Store, id_or_prefix: str) -> ApiKey:
+    """A key by id, or by its display prefix when that names exactly one key."""
+    by_id = store.get_key(id_or_prefix)
+    if by_id is not None:
+        return by_id
+    matches: list[ApiKey] = []
+    cursor: str | None = None
+    while True:
+        page = store.list_keys(limit=500, cursor=cursor)
+        matches.extend(k for k in page.items if k.prefix.startswith(id_or_prefix))
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    if not matches:
+        raise NotFound(f"no key with id or prefix {id_or_prefix!r}")
+    if len(matches) > 1:
+        raise InvalidInput(f"{len(matches)} keys start with {id_or_prefix!r}; give more characters")
+    return matches[0]
