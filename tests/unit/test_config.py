@@ -1,0 +1,72 @@
+"""Configuration is read once, typed, and a bad value is refused with its variable's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.config import COINGECKO_PRO_ROOT, Settings
+from shared.errors import ConfigError
+
+
+def test_defaults_match_the_design() -> None:
+    settings = Settings.from_env({})
+    assert settings.rate_limit_per_minute == 100
+    assert settings.update_interval_seconds == 300
+    assert settings.stale_after_seconds == 600
+    assert settings.vs_currencies == ("usd",)
+    assert settings.sqlite_path == Path("data/cryptowatch.db")
+    assert settings.key_cache_ttl_seconds <= 30
+    assert settings.dynamodb_table_name is None
+
+
+def test_values_are_parsed_and_normalised() -> None:
+    settings = Settings.from_env(
+        {
+            "RATE_LIMIT_PER_MINUTE": "250",
+            "SUPPORTED_SYMBOLS": " btc, eth ,BTC,sol ",
+            "VS_CURRENCIES": "USD,eur",
+            "CRYPTOWATCH_DATA_DIR": "/tmp/cw",
+            "COINGECKO_PLAN": "pro",
+            "SMTP_STARTTLS": "off",
+        }
+    )
+    assert settings.rate_limit_per_minute == 250
+    assert settings.supported_symbols == ("BTC", "ETH", "SOL")
+    assert settings.vs_currencies == ("usd", "eur")
+    assert settings.sqlite_path == Path("/tmp/cw/cryptowatch.db")
+    assert settings.external_api_url == COINGECKO_PRO_ROOT
+    assert settings.smtp_starttls is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("RATE_LIMIT_PER_MINUTE", "lots"),
+        ("RATE_LIMIT_PER_MINUTE", "0"),
+        ("KEY_CACHE_TTL_SECONDS", "300"),
+        ("SUPPORTED_SYMBOLS", "BTC,$$$"),
+        ("SUPPORTED_SYMBOLS", ",,"),
+        ("VS_CURRENCIES", "us dollars"),
+        ("PRICE_SOURCE", "kraken"),
+        ("SMTP_STARTTLS", "maybe"),
+        ("MAX_PRICE_JUMP", "nan"),
+        ("SMTP_FROM", "not-an-address"),
+    ],
+)
+def test_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+@given(st.integers())
+def test_rate_limit_accepts_exactly_the_documented_range(value: int) -> None:
+    env = {"RATE_LIMIT_PER_MINUTE": str(value)}
+    if 1 <= value <= 1_000_000:
+        assert Settings.from_env(env).rate_limit_per_minute == value
+    else:
+        with pytest.raises(ConfigError):
+            Settings.from_env(env)

@@ -1,0 +1,84 @@
+"""The compact watch payload: what a watch decodes, and that it stays small."""
+
+from __future__ import annotations
+
+import math
+
+import orjson
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api.payload import encode_history, encode_prices, resample, round_significant
+from shared.models import PricePoint
+
+prices = st.floats(min_value=1e-9, max_value=1e9, allow_nan=False, allow_infinity=False)
+changes = st.one_of(st.none(), st.floats(min_value=-99.99, max_value=10_000, allow_nan=False))
+symbols = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=12)
+
+
+def point(symbol: str, price: float, change: float | None = 1.5, at: int = 1_763_790_000) -> PricePoint:
+    return PricePoint(symbol, "usd", price, change, at, "coingecko")
+
+
+@given(st.dictionaries(symbols, st.tuples(prices, changes), min_size=1, max_size=25))
+def test_prices_round_trip_within_six_significant_digits(entries: dict[str, tuple[float, float | None]]) -> None:
+    points = [point(s, p, c) for s, (p, c) in entries.items()]
+    decoded = orjson.loads(encode_prices(points, "usd", [], stale=False))
+    assert decoded["c"] == "usd"
+    assert decoded["t"] == 1_763_790_000
+    assert "s" not in decoded and "u" not in decoded
+    for symbol, (price, change) in entries.items():
+        got_price, got_change = decoded["p"][symbol]
+        assert math.isclose(got_price, price, rel_tol=5e-6)
+        if change is None:
+            assert got_change is None
+        else:
+            assert abs(got_change - change) <= 0.005 + 1e-9
+
+
+@given(st.lists(st.tuples(prices, changes), min_size=3, max_size=3))
+def test_three_symbols_fit_in_120_bytes(values: list[tuple[float, float | None]]) -> None:
+    points = [point(s, p, c) for s, (p, c) in zip(("BTC", "ETH", "SOL"), values, strict=True)]
+    assert len(encode_prices(points, "usd", [], stale=False)) <= 120
+
+
+def test_documented_example_body() -> None:
+    body = encode_prices(
+        [point("BTC", 97123.4567, -1.2345), point("ETH", 3456.789, 0.85), point("SOL", 245.1234, 3.1)],
+        "usd",
+        [],
+        stale=False,
+    )
+    assert body == (
+        b'{"c":"usd","t":1763790000,"p":{"BTC":[97123.5,-1.23],"ETH":[3456.79,0.85],"SOL":[245.123,3.1]}}'
+    )
+
+
+def test_unknown_and_stale_are_reported_only_when_true() -> None:
+    decoded = orjson.loads(encode_prices([point("BTC", 1.0)], "usd", ["NOPE"], stale=True))
+    assert decoded["u"] == ["NOPE"]
+    assert decoded["s"] == 1
+
+
+def test_whole_prices_have_no_decimal_point() -> None:
+    assert round_significant(97123.4) == 97123.4
+    assert round_significant(1_234_567.0) == 1_234_570
+    assert isinstance(round_significant(1_234_567.0), int)
+    assert round_significant(0.000012345678) == 0.0000123457
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), max_size=40), st.integers(2, 30))
+def test_resample_never_invents_prices(times: list[int], count: int) -> None:
+    points = [point("BTC", float(t + 1), at=t) for t in times]
+    end, interval = 10_000, 300
+    sampled = resample(points, end, interval, count)
+    assert len(sampled) == count
+    for index, value in enumerate(sampled):
+        slot = end - interval * (count - 1 - index)
+        earlier = [t for t in times if t <= slot]
+        assert value == (float(max(earlier) + 1) if earlier else None)
+
+
+def test_history_body_is_compact() -> None:
+    body = encode_history("BTC", "usd", 1_763_790_000, 3600, [96011.123, None, 96250.5])
+    assert orjson.loads(body) == {"s": "BTC", "c": "usd", "t": 1_763_790_000, "i": 3600, "p": [96011.1, None, 96250.5]}
