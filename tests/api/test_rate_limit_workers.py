@@ -1,0 +1,70 @@
+"""Rate limiting stays exact when two uvicorn worker processes share one SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+from shared.ids import now
+from shared.keyring import issue_key
+from shared.models import Scope
+from shared.store.sqlite import SQLiteStore
+from tests.api.conftest import seed_prices, wait_for_fresh_minute
+from tests.support.server import free_port
+
+REQUESTS = 160
+LIMIT = 100
+
+
+def start_workers(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir), "RATE_LIMIT_PER_MINUTE": str(LIMIT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--workers", "2",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env,
+    )
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "uvicorn exited early"
+        try:
+            httpx.get(url + "/health", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("uvicorn workers did not come up")
+
+
+async def burst(url: str, key: str) -> Counter[int]:
+    limits = httpx.Limits(max_connections=32)
+    async with httpx.AsyncClient(base_url=url, headers={"X-API-Key": key}, limits=limits, timeout=20) as client:
+        answers = await asyncio.gather(*(client.get("/v1/prices?symbols=BTC") for _ in range(REQUESTS)))
+    return Counter(r.status_code for r in answers)
+
+
+def test_exactly_the_limit_is_admitted_across_two_workers(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "cryptowatch.db")
+    store.init()
+    seed_prices(store, now())
+    key = issue_key(store, Scope.WATCH, now())
+    store.close()
+    port = free_port()
+    process = start_workers(tmp_path, port)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url, process)
+        wait_for_fresh_minute(margin=20)
+        counts = asyncio.run(burst(url, key.secret))
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert counts == Counter({200: LIMIT, 429: REQUESTS - LIMIT})

@@ -1,0 +1,31 @@
+"""Fixtures every area shares: settings in a temporary data folder and a fresh SQLite store."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.config import Settings
+from shared.store.sqlite import SQLiteStore
+
+
+def settings_for(data_dir: Path, **overrides: object) -> Settings:
+    """Default settings with the store and files under `data_dir`."""
+    base = Settings.from_env({"CRYPTOWATCH_DATA_DIR": str(data_dir)})
+    return dataclasses.replace(base, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_for(tmp_path)
+
+
+@pytest.fixture
+def sqlite_store(settings: Settings) -> Iterator[SQLiteStore]:
+    store = SQLiteStore(settings.sqlite_path)
+    store.init()
+    yield store
+    store.close()
