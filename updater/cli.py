@@ -1,0 +1,70 @@
+"""`cryptowatch update --once | --loop [--source NAME]` (also `python -m updater`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+from shared.config import Settings
+from shared.errors import ConfigError, CryptowatchError
+from shared.models import UpdateStatus
+from shared.store import open_store
+from shared.symbols import coingecko_ids
+from updater.cycle import run_cycle
+from updater.loop import serve_loop
+from updater.sources import SOURCE_NAMES
+
+
+def summary(status: UpdateStatus, seconds: float) -> str:
+    """One line a person (or a cron mail) can read at a glance."""
+    if status.ok:
+        line = f"updated {status.symbols_updated} symbols from {status.source} in {seconds:.1f} s"
+        return line + (f" (passed over: {status.error})" if status.error else "")
+    return f"update failed after {seconds:.1f} s (tried {status.source}): {status.error}"
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request is noise
+
+
+def update_command(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="cryptowatch update", description="Refresh prices.")
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true", help="run one cycle; exit 1 when it fails")
+    mode.add_argument(
+        "--loop",
+        action="store_true",
+        help="a cycle every UPDATE_INTERVAL_SECONDS until SIGTERM/SIGINT",
+    )
+    parser.add_argument(
+        "--source", choices=SOURCE_NAMES, help="price source (default PRICE_SOURCE)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        coingecko_ids(settings.supported_symbols)  # a bad SYMBOL_IDS stops us here, not mid-cycle
+    except ConfigError as error:
+        print(f"cryptowatch update: configuration error: {error}", file=sys.stderr)
+        return 2
+    _configure_logging(settings.log_level)
+    store = open_store(settings)
+    try:
+        store.init()
+        if args.loop:
+            serve_loop(settings, store, args.source)
+            return 0
+        started = time.monotonic()
+        status = asyncio.run(run_cycle(settings, store, args.source))
+    except CryptowatchError as error:
+        print(f"cryptowatch update: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    line = summary(status, time.monotonic() - started)
+    print(line, file=sys.stdout if status.ok else sys.stderr)
+    return 0 if status.ok else 1

@@ -1,0 +1,116 @@
+"""One refresh cycle: fetch, validate, write, record, then the further steps.
+
+Sources are tried in order (CoinGecko, then Binance) until one gives believable prices. The
+prices are written in one store call and the outcome in a second one, so a failed cycle writes
+no prices at all and the last good ones stay in place. Steps given to the cycle (alert
+evaluation, outbox delivery) run afterwards on every cycle, even a failed one: notifications
+already queued must still go out while the upstream is down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+import httpx
+
+from shared.config import Settings
+from shared.ids import now
+from shared.models import PricePoint, UpdateStatus
+from shared.store.base import Store
+from updater.sources import PriceSource, SourceError, build_client, source_chain
+from updater.sources.http import DEFAULT_RETRY, RetryPolicy
+from updater.validate import last_good, validate
+
+log = logging.getLogger(__name__)
+
+#: A further step of the cycle: (store, settings, the prices just written - empty when the
+#: cycle failed -, the cycle's start time in epoch seconds).
+Step = Callable[[Store, Settings, list[PricePoint], int], Awaitable[None]]
+
+
+async def _fetch(
+    sources: Sequence[PriceSource], settings: Settings, previous: dict[tuple[str, str], float]
+) -> tuple[PriceSource | None, list[PricePoint], list[str]]:
+    """(the source that answered, its believable prices, what went wrong on the way)."""
+    errors: list[str] = []
+    for source in sources:
+        try:
+            fetched = await source.fetch(settings.supported_symbols, settings.vs_currencies)
+        except SourceError as error:
+            errors.append(str(error))
+            log.warning("%s", error)
+            continue
+        except Exception as error:  # noqa: BLE001 - a broken source must not stop the fallback
+            errors.append(f"{source.name}: unexpected {type(error).__name__}: {error}")
+            log.exception("%s failed unexpectedly", source.name)
+            continue
+        checked = validate(fetched, previous, settings.max_price_jump)
+        if checked.accepted:
+            return source, checked.accepted, errors
+        first = checked.rejected[0]
+        errors.append(
+            f"{source.name}: all {len(checked.rejected)} prices rejected "
+            f"(e.g. {first.point.symbol}/{first.point.currency}: {first.reason})"
+        )
+    return None, [], errors
+
+
+async def refresh(
+    store: Store,
+    settings: Settings,
+    sources: Sequence[PriceSource],
+    *,
+    steps: Sequence[Step] = (),
+    clock: Callable[[], int] = now,
+) -> UpdateStatus:
+    """Run one cycle and return the status as stored. When a fallback source saved the cycle,
+    the status is ok and its `error` says why the sources before it were passed over."""
+    started = clock()
+    answered, prices, errors = await _fetch(
+        sources, settings, last_good(store.latest_prices(), started)
+    )
+    if prices:
+        try:
+            store.put_prices(prices)
+        except Exception as error:  # noqa: BLE001 - recorded as the cycle's failure
+            log.exception("writing prices failed")
+            errors.append(f"store: {type(error).__name__}: {error}")
+            answered, prices = None, []
+    finished = clock()
+    ok = answered is not None
+    status = store.record_update(
+        UpdateStatus(
+            ok=ok,
+            source=answered.name if answered else ",".join(source.name for source in sources),
+            started_at=started,
+            finished_at=finished,
+            symbols_updated=len({point.symbol for point in prices}),
+            error="; ".join(errors) or None,
+            last_success_at=finished if ok else None,
+        )
+    )
+    for step in steps:
+        try:
+            await step(store, settings, prices, started)
+        except Exception:  # noqa: BLE001 - one step failing must not skip the next or the loop
+            log.exception("cycle step %s failed", getattr(step, "__name__", step))
+    return status
+
+
+async def run_cycle(
+    settings: Settings,
+    store: Store,
+    source_name: str | None = None,
+    *,
+    steps: Sequence[Step] = (),
+    client: httpx.AsyncClient | None = None,
+    retry: RetryPolicy = DEFAULT_RETRY,
+) -> UpdateStatus:
+    """One cycle with the configured (or named) source chain: the entry point the CLI, the
+    local loop and the Lambda handler share. Without `client`, one is made and closed."""
+    name = source_name or settings.price_source
+    if client is None:
+        async with build_client(settings) as own:
+            return await run_cycle(settings, store, name, steps=steps, client=own, retry=retry)
+    return await refresh(store, settings, source_chain(name, settings, client, retry), steps=steps)

@@ -1,0 +1,115 @@
+"""GET a JSON document from an upstream API, with the retry policy every source shares.
+
+Timeouts, connection errors, 5xx and 429 are retried with exponential backoff and full jitter
+(sleep a random time between 0 and base * 2**attempt, capped), a 429's Retry-After is honoured
+when it fits the cap, and the number of attempts is bounded so one cycle cannot run into the
+next. Anything else that is wrong ends in SourceError with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from updater.sources.base import SourceError
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    #: A Retry-After longer than this is not waited for: the source gives up at once, so the
+    #: cycle can fall back instead of sleeping past its own schedule.
+    max_retry_after: float = 20.0
+    sleep: Sleep = field(default=asyncio.sleep, compare=False)
+    jitter: Callable[[], float] = field(default=random.random, compare=False)
+
+    def backoff(self, attempt: int) -> float:
+        """Full jitter: uniform in [0, min(max_delay, base_delay * 2**attempt)]."""
+        return self.jitter() * min(self.max_delay, self.base_delay * 2**attempt)
+
+
+DEFAULT_RETRY = RetryPolicy()
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _snippet(response: httpx.Response) -> str:
+    text = " ".join(response.text.split())
+    return text[:200] + ("..." if len(text) > 200 else "")
+
+
+async def get_json(
+    client: httpx.AsyncClient,
+    source: str,
+    url: str,
+    policy: RetryPolicy,
+    *,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Any:
+    """The decoded JSON body of a 2xx answer to GET `url`; SourceError when there is none."""
+    problem = "no attempt made"
+    for attempt in range(policy.attempts):
+        last = attempt == policy.attempts - 1
+        try:
+            response = await client.get(url, params=params, headers=headers)
+        except httpx.TimeoutException as error:
+            problem = f"timed out ({type(error).__name__})"
+            delay = policy.backoff(attempt)
+        except httpx.TransportError as error:
+            problem = f"unreachable ({type(error).__name__}: {error})"
+            delay = policy.backoff(attempt)
+        else:
+            status = response.status_code
+            if 200 <= status < 300:
+                try:
+                    return response.json()
+                except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                    raise SourceError(f"{source}: malformed JSON body ({error})") from None
+            if status == 429:
+                wait = retry_after_seconds(response.headers.get("retry-after"))
+                if wait is not None and wait > policy.max_retry_after:
+                    raise SourceError(
+                        f"{source}: rate limited (HTTP 429), Retry-After {wait:.0f} s is longer "
+                        f"than the {policy.max_retry_after:.0f} s we wait"
+                    )
+                problem = "rate limited (HTTP 429)"
+                delay = policy.backoff(attempt) if wait is None else wait
+            elif status >= 500:
+                problem = f"HTTP {status}"
+                delay = policy.backoff(attempt)
+            else:
+                raise SourceError(f"{source}: HTTP {status}: {_snippet(response)}")
+        if not last:
+            log.info("%s: %s; retrying in %.2f s", source, problem, delay)
+            await policy.sleep(delay)
+    raise SourceError(f"{source}: {problem} after {policy.attempts} attempts")
