@@ -56,9 +56,11 @@ async def run_loop(
     steps: Sequence[Step] = (),
     retry: RetryPolicy = DEFAULT_RETRY,
     clock: Callable[[], float] = time.time,
+    interval: float | None = None,
 ) -> int:
-    """Run cycles until `stop` is set; returns how many cycles completed."""
-    interval = settings.update_interval_seconds
+    """Run cycles until `stop` is set; returns how many cycles completed. `interval` (seconds)
+    defaults to UPDATE_INTERVAL_SECONDS."""
+    interval = interval or settings.update_interval_seconds
     completed = 0
     async with build_client(settings) as client:
         while not stop.is_set():
