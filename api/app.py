@@ -21,8 +21,9 @@ from starlette.routing import BaseRoute, Route
 from api.middleware.auth import AuthMiddleware
 from api.middleware.rate_limit import RateLimitMiddleware
 from api.openapi import build_document
+from api.openapi_admin import ADMIN_PATHS, ADMIN_SCHEMAS
 from api.responses import JSONBody, error_response, response_for
-from api.routes import health, history, prices
+from api.routes import admin_routes, health, history, prices
 from api.services import Services
 from shared.config import Settings
 from shared.errors import CryptowatchError
@@ -58,7 +59,7 @@ def create_app(
     settings = settings or Settings.from_env()
     store = store or open_store(settings)
     services = Services.build(settings, store)
-    document = build_document(health.VERSION)
+    document = build_document(health.VERSION, ADMIN_PATHS, ADMIN_SCHEMAS)
 
     async def openapi(request: Request) -> Response:
         return JSONBody(document)
@@ -76,6 +77,7 @@ def create_app(
         *prices.routes,
         *history.routes,
         *health.routes,
+        *admin_routes.routes,
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
     app = Starlette(

@@ -14,6 +14,7 @@ from cachetools import TTLCache
 
 from shared.cache import KeyCache, PriceBook
 from shared.config import Settings
+from shared.exports import ExportSink, open_sink
 from shared.models import PricePoint, UpdateStatus
 from shared.ratelimit import RateLimiter
 from shared.store.base import Store
@@ -27,6 +28,7 @@ class Services:
     prices: PriceBook[Any]
     limiter: RateLimiter
     history: TTLCache[Any, tuple[bytes, str]]
+    exports: ExportSink
 
     @classmethod
     def build(cls, settings: Settings, store: Store) -> Services:
@@ -40,4 +42,5 @@ class Services:
             prices=PriceBook(load_prices, ttl=settings.cache_ttl_seconds, clock=time.monotonic),
             limiter=RateLimiter(store, settings.rate_limit_per_minute),
             history=TTLCache(maxsize=1024, ttl=max(1, settings.cache_ttl_seconds)),
+            exports=open_sink(settings),
         )

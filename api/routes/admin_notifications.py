@@ -1,0 +1,72 @@
+"""The notification outbox, read-only: what was sent, what waits for a retry, what gave up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api.pagination import enum_filter, page_body, page_request
+from api.responses import JSONBody
+from api.services import Services
+from api.storecall import call
+from shared.errors import NotFound
+from shared.models import Notification, NotificationStatus
+from shared.store.base import Store
+
+
+def notification_view(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "alert_id": n.alert_id,
+        "user_id": n.user_id,
+        "channel": n.channel.value,
+        "destination": n.destination,
+        "subject": n.subject,
+        "status": n.status.value,
+        "attempts": n.attempts,
+        "next_attempt_at": n.next_attempt_at,
+        "last_error": n.last_error,
+        "created_at": n.created_at,
+        "sent_at": n.sent_at,
+    }
+
+
+async def listing(request: Request) -> Response:
+    services: Services = request.app.state.services
+    limit, cursor = page_request(request)
+    status = enum_filter(request, "status", NotificationStatus)
+    alert_id = request.query_params.get("alert_id") or None
+    store = services.store
+    page = await call(
+        store,
+        store.list_notifications,
+        status=status,
+        alert_id=alert_id,
+        limit=limit,
+        cursor=cursor,
+    )
+    return JSONBody(page_body(page, notification_view))
+
+
+def notification_or_404(store: Store, notification_id: str) -> Notification:
+    found = store.get_notification(notification_id)
+    if found is None:
+        raise NotFound(f"no notification {notification_id!r}", code="notification_not_found")
+    return found
+
+
+async def detail(request: Request) -> Response:
+    services: Services = request.app.state.services
+    found = await call(
+        services.store, notification_or_404, services.store, request.path_params["notification_id"]
+    )
+    return JSONBody(notification_view(found))
+
+
+routes = [
+    Route("/admin/notifications", listing, methods=["GET"]),
+    Route("/admin/notifications/{notification_id}", detail, methods=["GET"]),
+]

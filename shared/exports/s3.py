@@ -1,0 +1,122 @@
+"""Export files in an S3 bucket (AWS mode), handed out as pre-signed GET URLs.
+
+The bucket stays private: a client downloads through a URL signed for one object that stops
+working after `url_ttl_seconds` (one hour by default). The boto3 client is made on first use,
+so importing or constructing a sink costs no network and no credential lookup (Lambda cold
+start). `AWS_ENDPOINT_URL_S3` (read by boto3 itself) points it at a local S3 such as moto.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shared.config import Settings
+from shared.errors import Conflict, NotFound, StoreUnavailable
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
+DEFAULT_URL_TTL_SECONDS = 3600
+_MISSING = {"NoSuchKey", "404", "NotFound"}
+_EXISTS = {"PreconditionFailed", "412", "ConditionalRequestConflict"}
+
+
+class S3Sink:
+    def __init__(
+        self,
+        bucket: str,
+        client: BaseClient | None = None,
+        url_ttl_seconds: int = DEFAULT_URL_TTL_SECONDS,
+        region: str | None = None,
+    ) -> None:
+        if url_ttl_seconds < 1:
+            raise ValueError("url_ttl_seconds must be at least 1")
+        self.bucket = bucket
+        self.url_ttl_seconds = url_ttl_seconds
+        self._client = client
+        self._region = region
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> S3Sink:
+        if not settings.export_bucket:
+            raise ValueError("EXPORT_BUCKET is not set")
+        return cls(settings.export_bucket, region=settings.aws_region)
+
+    @property
+    def client(self) -> BaseClient:
+        if self._client is None:
+            import boto3
+            from botocore.config import Config
+
+            self._client = boto3.client(
+                "s3",
+                region_name=self._region,
+                config=Config(
+                    signature_version="s3v4",
+                    retries={"mode": "standard", "max_attempts": 3},
+                    connect_timeout=3,
+                    read_timeout=10,
+                ),
+            )
+        return self._client
+
+    def save(self, file_key: str, data: bytes, content_type: str) -> None:
+        """Conditional create (`If-None-Match: *`): an existing export is never overwritten,
+        S3 answers 412 and we raise Conflict so the exporter picks another name. Encrypted at
+        rest whatever the bucket default is."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        name = file_key.rsplit("/", 1)[-1]
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=file_key,
+                Body=data,
+                ContentType=content_type,
+                ContentDisposition=f'attachment; filename="{name}"',
+                ServerSideEncryption="AES256",
+                IfNoneMatch="*",
+            )
+        except ClientError as error:
+            if _code(error) in _EXISTS:
+                raise Conflict(f"export file {file_key} exists") from None
+            raise _unavailable(error) from error
+        except BotoCoreError as error:
+            raise _unavailable(error) from error
+
+    def url_for(self, file_key: str, export_id: str) -> str:
+        """A GET URL signed locally (no network call) for this object only."""
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            return self.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": file_key},
+                ExpiresIn=self.url_ttl_seconds,
+            )
+        except BotoCoreError as error:
+            raise _unavailable(error) from error
+
+    def read(self, file_key: str) -> bytes:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=file_key)
+            return response["Body"].read()
+        except ClientError as error:
+            if _code(error) in _MISSING:
+                raise NotFound(f"export file {file_key} is gone from the bucket") from None
+            raise _unavailable(error) from error
+        except BotoCoreError as error:
+            raise _unavailable(error) from error
+
+
+def _code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def _unavailable(error: Exception) -> StoreUnavailable:
+    """S3 down, throttled or refusing us: the client gets 503 with Retry-After, never a 500."""
+    return StoreUnavailable(
+        f"export storage is unavailable ({type(error).__name__}), try again shortly"
+    )

@@ -1,0 +1,74 @@
+"""A running API on loopback with an admin key, a watch key, and known price history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from shared.config import Settings
+from shared.ids import now
+from shared.keyring import issue_key
+from shared.models import PricePoint, Scope
+from shared.store.base import Store
+from tests.support.server import serve
+
+#: Price history: three points per symbol, ten minutes apart, ending an hour ago.
+HISTORY_END = now() - 3600
+HISTORY = {"BTC": [97000.0, 97500.5, 98000.25], "ETH": [3400.0, 3450.0, 3500.0]}
+
+
+@dataclass
+class AdminService:
+    url: str
+    admin: httpx.Client
+    watch_key: str
+    store: Store
+    settings: Settings
+
+    def client(self, key: str | None) -> httpx.Client:
+        headers = {"X-API-Key": key} if key else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+
+    def user(
+        self, email: str = "ada@example.com", name: str = "Ada", **extra: Any
+    ) -> dict[str, Any]:
+        response = self.admin.post("/admin/users", json={"email": email, "name": name, **extra})
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def key(self, user_id: str, scope: str = "watch", **extra: Any) -> dict[str, Any]:
+        response = self.admin.post(
+            "/admin/keys", json={"user_id": user_id, "scope": scope, **extra}
+        )
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+
+def seed_history(store: Store) -> None:
+    store.put_prices(
+        [
+            PricePoint(
+                symbol, "usd", price, 1.0, HISTORY_END - 600 * (len(prices) - 1 - i), "coingecko"
+            )
+            for symbol, prices in HISTORY.items()
+            for i, price in enumerate(prices)
+        ]
+    )
+
+
+@pytest.fixture
+def service(settings: Settings, sqlite_store: Store) -> Iterator[AdminService]:
+    at = now()
+    seed_history(sqlite_store)
+    admin = issue_key(sqlite_store, Scope.ADMIN, at, label="admin")
+    watch = issue_key(sqlite_store, Scope.WATCH, at, label="ownerless watch")
+    with serve(create_app(settings, sqlite_store)) as server:
+        with httpx.Client(
+            base_url=server.url, headers={"X-API-Key": admin.secret}, timeout=10
+        ) as client:
+            yield AdminService(server.url, client, watch.secret, sqlite_store, settings)

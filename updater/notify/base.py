@@ -1,0 +1,16 @@
+"""What every channel's sender provides, and how a failed delivery is reported."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.models import Notification
+
+
+class DeliveryError(Exception):
+    """A delivery that did not happen; the message is kept as the record's last_error."""
+
+
+class Sender(Protocol):
+    async def send(self, notification: Notification) -> None:
+        """Deliver or raise (DeliveryError for the expected failures)."""

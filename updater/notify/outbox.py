@@ -1,0 +1,134 @@
+"""The outbox delivery step of the updater cycle.
+
+Each due record is claimed with a lease before it is sent (`Store.claim_notification`: of two
+overlapping runs, exactly one wins it), then marked sent, or failed with the next attempt
+`backoff` later. After NOTIFICATION_MAX_ATTEMPTS tries it is marked failed and kept, visible
+at GET /admin/notifications?status=failed. A sender that dies mid-way leaves the record
+pending; it is retried once the lease has run out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from shared.config import Settings
+from shared.ids import now as wall_clock
+from shared.models import Channel, Notification, PricePoint
+from shared.store.base import Store
+from updater.notify.base import DeliveryError, Sender
+from updater.notify.smtp import EmailSender
+from updater.notify.webhook import WebhookSender
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Seconds before retry n (1-based): base, 2 base, 4 base, ... capped."""
+
+    base_seconds: int = 60
+    max_seconds: int = 6 * 3600
+
+    def delay(self, failures: int) -> int:
+        return int(min(self.max_seconds, self.base_seconds * 2 ** max(0, failures - 1)))
+
+
+class OutboxDelivery:
+    """A cycle step (store, settings, prices, now). `senders` replaces the real channels and
+    `clock` the wall clock, for tests; `lease_seconds` outlasts the slowest send."""
+
+    def __init__(
+        self,
+        *,
+        backoff: Backoff = Backoff(),
+        lease_seconds: int = 300,
+        batch: int = 100,
+        webhook_timeout: float = 10.0,
+        senders: Mapping[Channel, Sender] | None = None,
+        clock: Callable[[], int] = wall_clock,
+    ) -> None:
+        self.backoff = backoff
+        self.lease_seconds = lease_seconds
+        self.batch = batch
+        self.webhook_timeout = webhook_timeout
+        self.senders = senders
+        self.clock = clock
+
+    async def __call__(
+        self, store: Store, settings: Settings, prices: list[PricePoint], now: int
+    ) -> None:
+        await self.deliver(store, settings, now)
+
+    async def deliver(self, store: Store, settings: Settings, now: int) -> int:
+        """Send what is due at `now`; returns how many were sent by this run."""
+        due = store.due_notifications(now, limit=self.batch)
+        if not due:
+            return 0
+        if self.senders is not None:
+            return await self._deliver_all(store, settings, due, now, self.senders)
+        async with httpx.AsyncClient(
+            timeout=self.webhook_timeout, follow_redirects=False
+        ) as client:
+            senders = {
+                Channel.EMAIL: EmailSender(settings),
+                Channel.WEBHOOK: WebhookSender(store, settings, client),
+            }
+            return await self._deliver_all(store, settings, due, now, senders)
+
+    async def _deliver_all(
+        self,
+        store: Store,
+        settings: Settings,
+        due: list[Notification],
+        now: int,
+        senders: Mapping[Channel, Sender],
+    ) -> int:
+        sent = 0
+        for notification in due:
+            sent += await self._deliver_one(store, settings, notification, now, senders)
+        return sent
+
+    async def _deliver_one(
+        self,
+        store: Store,
+        settings: Settings,
+        notification: Notification,
+        now: int,
+        senders: Mapping[Channel, Sender],
+    ) -> bool:
+        claimed_at = max(now, self.clock())
+        if not store.claim_notification(
+            notification.id, claimed_at, claimed_at + self.lease_seconds
+        ):
+            return False  # another run has it
+        try:
+            await senders[notification.channel].send(notification)
+        except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+            reason = (
+                str(error)
+                if isinstance(error, DeliveryError)
+                else f"{type(error).__name__}: {error}"
+            )
+            failures = notification.attempts + 1
+            retry_at = (
+                None
+                if failures >= settings.notification_max_attempts
+                else claimed_at + self.backoff.delay(failures)
+            )
+            store.fail_notification(notification.id, reason[:MAX_ERROR], retry_at)
+            log.warning(
+                "notification %s attempt %d failed (%s); %s",
+                notification.id,
+                failures,
+                reason,
+                "given up" if retry_at is None else f"retry at {retry_at}",
+            )
+            return False
+        store.complete_notification(notification.id, max(now, self.clock()))
+        log.info("notification %s sent by %s", notification.id, notification.channel.value)
+        return True
