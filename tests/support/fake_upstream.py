@@ -89,6 +89,8 @@ class FakeUpstream:
     requests: list[Recorded] = field(default_factory=list)
     _faults: dict[RouteName, list[Fault]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Set on shutdown so held ("timing out") requests end instead of delaying the exit.
+    _closing: threading.Event = field(default_factory=threading.Event)
 
     # --- what tests call ------------------------------------------------------------------
     def set_price(
@@ -125,7 +127,7 @@ class FakeUpstream:
             sqlite_path=data_dir / "cryptowatch.db",
             external_api_url=f"{self.url}/api/v3",
             binance_api_url=self.url,
-            upstream_timeout_seconds=0.25,
+            upstream_timeout_seconds=0.1,
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
 
@@ -149,7 +151,9 @@ class FakeUpstream:
         if fault is None:
             return None
         if fault.kind == "sleep":
-            await asyncio.sleep(fault.seconds)
+            deadline = time.monotonic() + fault.seconds
+            while time.monotonic() < deadline and not self._closing.is_set():
+                await asyncio.sleep(0.01)
         media = "application/json"
         return Response(
             fault.body, status_code=fault.status, headers=dict(fault.headers), media_type=media
@@ -232,4 +236,7 @@ def running_fake_upstream() -> Iterator[FakeUpstream]:
     fake = FakeUpstream()
     with serve(fake.app(), lifespan="off") as server:
         fake.url = server.url
-        yield fake
+        try:
+            yield fake
+        finally:
+            fake._closing.set()
