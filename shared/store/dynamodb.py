@@ -1,0 +1,584 @@
+"""The DynamoDB backend: one table, one GSI, a TTL attribute (layout in `dynamodb_layout.py`,
+access patterns and costs in `docs/dynamodb.md`).
+
+The hot path is one call: `hit()` is a single atomic UpdateItem. Multi-item changes that must
+happen together (a user and their email, a key and its hash copy, an alert trigger and its
+notification) are TransactWriteItems, so a crash or a concurrent writer never leaves half of one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from shared.errors import ConfigError, Conflict, StoreUnavailable
+from shared.ids import utc_day
+from shared.models import (
+    Alert,
+    AlertStatus,
+    ApiKey,
+    ExportRecord,
+    KeyUsage,
+    Notification,
+    NotificationStatus,
+    Page,
+    PricePoint,
+    Scope,
+    UpdateStatus,
+    User,
+)
+from shared.store import dynamodb_layout as L
+from shared.store.dynamodb_client import DynamoClient, TransactionFailed
+from shared.store.dynamodb_codec import Item, decode, encode, epoch_key, from_attr
+from shared.store.dynamodb_expr import Expr
+from shared.store.dynamodb_listing import Source, list_page
+
+
+class DynamoStore:
+    inline_calls = False
+
+    def __init__(
+        self,
+        table_name: str,
+        endpoint_url: str | None = None,
+        region: str = "us-east-1",
+        history_retention_seconds: int = 30 * 86_400,
+        client: Any = None,
+    ) -> None:
+        self.table_name = table_name
+        self.history_retention_seconds = history_retention_seconds
+        self._db = DynamoClient(table_name, endpoint_url, region, client)
+
+    @property
+    def client(self) -> Any:
+        """The boto3 low-level client (made on first use)."""
+        return self._db.client
+
+    # --- lifecycle ---------------------------------------------------------------------
+    def init(self) -> None:
+        from botocore.exceptions import ClientError, WaiterError
+
+        try:
+            self._db.call("create_table", **_TABLE_SCHEMA)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ResourceInUseException":
+                raise
+        try:
+            self.client.get_waiter("table_exists").wait(
+                TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
+            )
+        except WaiterError as error:
+            raise StoreUnavailable(f"table {self.table_name!r} did not become ready") from error
+        indexes = self._db.call("describe_table")["Table"].get("GlobalSecondaryIndexes", [])
+        if not any(index["IndexName"] == L.INDEX for index in indexes):
+            raise ConfigError(
+                f"DYNAMODB_TABLE_NAME={self.table_name!r} names a table without the "
+                f"{L.INDEX!r} index this store needs; use a new table name"
+            )
+        self._enable_ttl()
+
+    def _enable_ttl(self) -> None:
+        from botocore.exceptions import ClientError
+
+        ttl = self._db.call("describe_time_to_live")["TimeToLiveDescription"]
+        if ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+            return
+        try:
+            self._db.call(
+                "update_time_to_live",
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": L.TTL_ATTRIBUTE},
+            )
+        except ClientError as error:  # another init got there first
+            if "already enabled" not in str(error):
+                raise
+
+    def ping(self) -> None:
+        status = self._db.call("describe_table")["Table"]["TableStatus"]
+        if status not in ("ACTIVE", "UPDATING"):
+            raise StoreUnavailable(f"table {self.table_name!r} is {status}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- prices ------------------------------------------------------------------------
+    def put_prices(self, points: Sequence[PricePoint]) -> None:
+        latest: dict[tuple[str, str], PricePoint] = {}
+        history: dict[tuple[str, str, int], PricePoint] = {}
+        for point in points:
+            pair = (point.symbol, point.currency)
+            if pair not in latest or point.updated_at >= latest[pair].updated_at:
+                latest[pair] = point
+            history[(*pair, point.updated_at)] = point
+        requests = [
+            _put(encode(p, pk=L.LATEST_PK, sk=L.latest_sk(p.symbol, p.currency)))
+            for p in latest.values()
+        ]
+        requests += [
+            _put(
+                encode(
+                    p,
+                    pk=L.history_pk(p.symbol, p.currency),
+                    sk=epoch_key(p.updated_at),
+                    ttl=p.updated_at + self.history_retention_seconds,
+                )
+            )
+            for p in history.values()
+        ]
+        self._db.batch_write(requests)
+
+    def latest_prices(self) -> list[PricePoint]:
+        e = Expr()
+        query = e.params(KeyConditionExpression=f"{e.n('pk')} = {e.v(L.LATEST_PK)}")
+        return [decode(PricePoint, i) for i in self._db.query_all(ConsistentRead=True, **query)]
+
+    def price_history(
+        self, symbol: str, currency: str, start: int, end: int, limit: int | None = None
+    ) -> list[PricePoint]:
+        if end < start or (limit is not None and limit < 1):
+            return []
+        e = Expr()
+        condition = (
+            f"{e.n('pk')} = {e.v(L.history_pk(symbol, currency))} AND "
+            f"{e.n('sk')} BETWEEN {e.v(epoch_key(start))} AND {e.v(epoch_key(end))}"
+        )
+        query = e.params(KeyConditionExpression=condition)
+        if limit is None:
+            items = self._db.query_all(ConsistentRead=True, **query)
+        else:  # the newest `limit`, read newest first, returned oldest first
+            page = self._db.call(
+                "query", ConsistentRead=True, ScanIndexForward=False, Limit=limit, **query
+            )
+            items = page.get("Items", [])[::-1]
+        return [decode(PricePoint, item) for item in items]
+
+    # --- updater status ----------------------------------------------------------------
+    def record_update(self, status: UpdateStatus) -> UpdateStatus:
+        e = Expr()
+        for field in dataclasses.fields(status):
+            if field.name != "last_success_at":
+                e.set(field.name, getattr(status, field.name))
+        if status.ok:
+            e.set("last_success_at", status.last_success_at)
+        elif status.last_success_at is not None:
+            last = e.n("last_success_at")
+            e.set_expr("last_success_at", f"if_not_exists({last}, {e.v(status.last_success_at)})")
+        response = self._db.call(
+            "update_item", Key=L.STATUS_KEY, ReturnValues="ALL_NEW", **e.params()
+        )
+        return decode(UpdateStatus, response["Attributes"])
+
+    def update_status(self) -> UpdateStatus | None:
+        item = self._db.get(L.STATUS_KEY)
+        return None if item is None else decode(UpdateStatus, item)
+
+    # --- users -------------------------------------------------------------------------
+    def create_user(self, user: User) -> User:
+        record = encode(user, gsi1pk=L.USERS_LIST, gsi1sk=user.id)
+        try:
+            self._db.transact(
+                [
+                    _put_new({**record, **L.user_key(user.id)}),
+                    _put_new({**encode(user), **L.email_key(user.email)}),
+                ]
+            )
+        except TransactionFailed as failed:
+            what = "id" if failed.reasons[0] == "ConditionalCheckFailed" else "email"
+            raise Conflict(
+                f"a user with this {what} already exists", code=f"{what}_taken"
+            ) from None
+        return user
+
+    def get_user(self, user_id: str) -> User | None:
+        return _decoded(User, self._db.get(L.user_key(user_id)))
+
+    def get_user_by_email(self, email: str) -> User | None:
+        return _decoded(User, self._db.get(L.email_key(email)))
+
+    def list_users(self, limit: int, cursor: str | None = None) -> Page[User]:
+        page = list_page(self._db, [Source(L.USERS_LIST)], limit, cursor)
+        return Page([decode(User, i) for i in page.items], page.next_cursor)
+
+    def delete_user(self, user_id: str, now: int) -> bool:
+        user = self.get_user(user_id)
+        if user is None:
+            return False
+        # Keys and alerts first: if this stops half-way the user still exists and a retry
+        # finishes the job.
+        for key in self._all_keys_of(user_id):
+            self.revoke_key(key.id, now)
+        for alert in self._all_alerts_of(user_id):
+            self.cancel_alert(alert.id)
+        self._db.transact(
+            [
+                {"Delete": {"Key": L.user_key(user_id)}},
+                {"Delete": {"Key": L.email_key(user.email)}},
+            ]
+        )
+        return True
+
+    def _all_keys_of(self, user_id: str) -> list[ApiKey]:
+        e = Expr()
+        query = e.params(
+            KeyConditionExpression=f"{e.n('gsi1pk')} = {e.v(L.user_keys_list(user_id))}"
+        )
+        return [decode(ApiKey, i) for i in self._db.query_all(IndexName=L.INDEX, **query)]
+
+    def _all_alerts_of(self, user_id: str) -> list[Alert]:
+        e = Expr()
+        condition = (
+            f"{e.n('pk')} = {e.v(L.user_pk(user_id))} AND "
+            f"begins_with({e.n('sk')}, {e.v(L.ALERT_COPY_PREFIX)})"
+        )
+        items = self._db.query_all(
+            ConsistentRead=True, **e.params(KeyConditionExpression=condition)
+        )
+        return [decode(Alert, i) for i in items]
+
+    # --- API keys ----------------------------------------------------------------------
+    def create_key(self, key: ApiKey) -> ApiKey:
+        by_user = {"gsi1pk": L.user_keys_list(key.user_id), "gsi1sk": key.id} if key.user_id else {}
+        try:
+            self._db.transact(
+                [
+                    _put_new(
+                        {**encode(key, gsi1pk=L.KEYS_LIST, gsi1sk=key.id), **L.api_key_key(key.id)}
+                    ),
+                    _put_new({**encode(key, **by_user), **L.key_hash_key(key.key_hash)}),
+                ]
+            )
+        except TransactionFailed:
+            raise Conflict("a key with this id or hash already exists", code="key_exists") from None
+        return key
+
+    def get_key(self, key_id: str) -> ApiKey | None:
+        return _decoded(ApiKey, self._db.get(L.api_key_key(key_id)))
+
+    def find_key_by_hash(self, key_hash: str) -> ApiKey | None:
+        return _decoded(ApiKey, self._db.get(L.key_hash_key(key_hash)))
+
+    def list_keys(
+        self, user_id: str | None = None, limit: int = 100, cursor: str | None = None
+    ) -> Page[ApiKey]:
+        source = Source(L.user_keys_list(user_id) if user_id else L.KEYS_LIST)
+        page = list_page(self._db, [source], limit, cursor)
+        return Page([decode(ApiKey, i) for i in page.items], page.next_cursor)
+
+    def revoke_key(self, key_id: str, at: int) -> ApiKey | None:
+        while True:
+            key = self.get_key(key_id)
+            if key is None:
+                return None
+            if key.revoked_at is not None and key.revoked_at <= at:
+                return key
+            try:  # both copies, and only if nobody changed revoked_at since we read it
+                self._db.transact(
+                    [
+                        _revoke(L.api_key_key(key_id), key.revoked_at, at),
+                        _revoke(L.key_hash_key(key.key_hash), key.revoked_at, at),
+                    ]
+                )
+            except TransactionFailed:
+                continue
+            return dataclasses.replace(key, revoked_at=at)
+
+    def has_active_admin_key(self, now: int) -> bool:
+        def usable_admin(item: Item) -> bool:
+            key = decode(ApiKey, item)
+            return key.scope is Scope.ADMIN and key.refusal(now) is None
+
+        e = Expr()
+        query = e.params(KeyConditionExpression=f"{e.n('gsi1pk')} = {e.v(L.KEYS_LIST)}")
+        return self._db.first_match(usable_admin, IndexName=L.INDEX, **query) is not None
+
+    # --- rate limiting and usage ---------------------------------------------------------
+    def hit(self, key_id: str, window_start: int, limit: int, ttl_seconds: int) -> int:
+        e = Expr().add("count", 1)
+        e.set("lim", limit).set("key_id", key_id).set("window_start", window_start)
+        e.set(L.TTL_ATTRIBUTE, window_start + ttl_seconds)
+        e.set("gsi1pk", L.usage_list(utc_day(window_start)))
+        e.set("gsi1sk", f"{key_id}#{epoch_key(window_start)}")
+        response = self._db.call(
+            "update_item",
+            Key=L.window_key(key_id, window_start),
+            ReturnValues="UPDATED_NEW",
+            **e.params(),
+        )
+        return int(response["Attributes"]["count"]["N"])
+
+    def key_usage(self, key_id: str, day: str) -> KeyUsage:
+        first, last = L.day_bounds(day)
+        e = Expr()
+        condition = (
+            f"{e.n('pk')} = {e.v(L.api_key_pk(key_id))} AND "
+            f"{e.n('sk')} BETWEEN {e.v(L.window_sk(first))} AND {e.v(L.window_sk(last))}"
+        )
+        items = self._db.query_all(
+            ConsistentRead=True, **e.params(KeyConditionExpression=condition)
+        )
+        return _usage(key_id, day, items)
+
+    def usage_for_day(self, day: str) -> list[KeyUsage]:
+        L.day_bounds(day)  # validates the day
+        e = Expr()
+        query = e.params(KeyConditionExpression=f"{e.n('gsi1pk')} = {e.v(L.usage_list(day))}")
+        by_key: dict[str, list[Item]] = defaultdict(list)
+        for item in self._db.query_all(IndexName=L.INDEX, **query):
+            by_key[item["key_id"]["S"]].append(item)
+        return [_usage(key_id, day, items) for key_id, items in sorted(by_key.items())]
+
+    # --- alerts ------------------------------------------------------------------------
+    def create_alert(self, alert: Alert) -> Alert:
+        try:
+            self._db.transact(
+                [
+                    _put_new({**encode(alert, **_alert_listing(alert)), **L.alert_key(alert.id)}),
+                    _put_new({**encode(alert), **L.alert_copy_key(alert.user_id, alert.id)}),
+                ]
+            )
+        except TransactionFailed:
+            raise Conflict("an alert with this id already exists", code="alert_exists") from None
+        return alert
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        return _decoded(Alert, self._db.get(L.alert_key(alert_id)))
+
+    def list_alerts(
+        self,
+        user_id: str | None = None,
+        status: AlertStatus | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[Alert]:
+        if user_id is not None:  # the owner's copies: one partition of the table
+            sources = [Source(L.user_pk(user_id), index=False, prefix=L.ALERT_COPY_PREFIX)]
+        else:
+            statuses = [status] if status else list(AlertStatus)
+            sources = [Source(L.alerts_list(s)) for s in statuses]
+        keep = None if status is None else (lambda item: item["status"]["S"] == status)
+        page = list_page(self._db, sources, limit, cursor, keep=keep)
+        return Page([decode(Alert, i) for i in page.items], page.next_cursor)
+
+    def cancel_alert(self, alert_id: str) -> Alert | None:
+        alert = self.get_alert(alert_id)
+        if alert is None or alert.status is AlertStatus.CANCELLED:
+            return alert
+        cancelled = dataclasses.replace(alert, status=AlertStatus.CANCELLED)
+        self._db.transact(
+            _alert_updates(cancelled, lambda e: e.set("status", AlertStatus.CANCELLED), _existing)
+        )
+        return self.get_alert(alert_id)
+
+    def active_alerts(self) -> list[Alert]:
+        e = Expr()
+        listing = L.alerts_list(AlertStatus.ACTIVE)
+        query = e.params(KeyConditionExpression=f"{e.n('gsi1pk')} = {e.v(listing)}")
+        return [decode(Alert, i) for i in self._db.query_all(IndexName=L.INDEX, **query)]
+
+    def trigger_alert(self, alert: Alert, at: int, notification: Notification) -> bool:
+        status = AlertStatus.ACTIVE if alert.repeat else AlertStatus.TRIGGERED
+        fired = dataclasses.replace(alert, status=status, last_triggered_at=at)
+
+        def fire(e: Expr) -> None:
+            e.set("status", status).set("last_triggered_at", at).add("trigger_count", 1)
+
+        def unchanged(e: Expr) -> str:
+            active = f"{e.n('status')} = {e.v(AlertStatus.ACTIVE)}"
+            last = e.n("last_triggered_at")
+            if alert.last_triggered_at is None:
+                return f"{active} AND attribute_not_exists({last})"
+            return f"{active} AND {last} = {e.v(alert.last_triggered_at)}"
+
+        record = encode(notification, **_notification_listing(notification.status, notification.id))
+        try:
+            self._db.transact(
+                [
+                    *_alert_updates(fired, fire, unchanged),
+                    _put_new({**record, **L.notification_key(notification.id)}),
+                ]
+            )
+        except TransactionFailed:
+            return False
+        return True
+
+    # --- notification outbox -------------------------------------------------------------
+    def due_notifications(self, now: int, limit: int = 100) -> list[Notification]:
+        pending = Source(L.notifications_list(NotificationStatus.PENDING))
+        page = list_page(
+            self._db,
+            [pending],
+            limit,
+            None,
+            keep=lambda item: int(item["next_attempt_at"]["N"]) <= now,
+        )
+        return [decode(Notification, i) for i in page.items]
+
+    def claim_notification(self, notification_id: str, now: int, lease_until: int) -> bool:
+        e = Expr().set("next_attempt_at", lease_until)
+        condition = (
+            f"{e.n('status')} = {e.v(NotificationStatus.PENDING)} AND "
+            f"{e.n('next_attempt_at')} <= {e.v(now)}"
+        )
+        return (
+            self._db.conditional(
+                "update_item",
+                Key=L.notification_key(notification_id),
+                **e.params(ConditionExpression=condition),
+            )
+            is not None
+        )
+
+    def complete_notification(self, notification_id: str, at: int) -> None:
+        e = Expr().set("status", NotificationStatus.SENT).set("sent_at", at).add("attempts", 1)
+        e.set("last_error", None)
+        for name, value in _notification_listing(NotificationStatus.SENT, notification_id).items():
+            e.set(name, value)
+        self._update_existing(L.notification_key(notification_id), e)
+
+    def fail_notification(
+        self, notification_id: str, error: str, next_attempt_at: int | None
+    ) -> None:
+        e = Expr().add("attempts", 1).set("last_error", error)
+        if next_attempt_at is not None:
+            e.set("next_attempt_at", next_attempt_at)
+        else:
+            e.set("status", NotificationStatus.FAILED)
+            for name, value in _notification_listing(
+                NotificationStatus.FAILED, notification_id
+            ).items():
+                e.set(name, value)
+        self._update_existing(L.notification_key(notification_id), e)
+
+    def _update_existing(self, key: Item, e: Expr) -> None:
+        """Update an item that exists; an unknown id changes nothing (and creates nothing)."""
+        self._db.conditional("update_item", Key=key, **e.params(ConditionExpression=_existing(e)))
+
+    def get_notification(self, notification_id: str) -> Notification | None:
+        return _decoded(Notification, self._db.get(L.notification_key(notification_id)))
+
+    def list_notifications(
+        self,
+        status: NotificationStatus | None = None,
+        alert_id: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[Notification]:
+        statuses = [status] if status else list(NotificationStatus)
+        sources = [Source(L.notifications_list(s)) for s in statuses]
+        keep = None if alert_id is None else (lambda item: item["alert_id"]["S"] == alert_id)
+        page = list_page(self._db, sources, limit, cursor, keep=keep)
+        return Page([decode(Notification, i) for i in page.items], page.next_cursor)
+
+    # --- exports metadata --------------------------------------------------------------
+    def create_export(self, record: ExportRecord) -> ExportRecord:
+        item = {
+            **encode(record, gsi1pk=L.EXPORTS_LIST, gsi1sk=record.id),
+            **L.export_key(record.id),
+        }
+        if self._db.conditional("put_item", **_put_new(item)["Put"]) is None:
+            raise Conflict("an export with this id already exists", code="export_exists")
+        return record
+
+    def get_export(self, export_id: str) -> ExportRecord | None:
+        return _decoded(ExportRecord, self._db.get(L.export_key(export_id)))
+
+    def list_exports(self, limit: int = 100, cursor: str | None = None) -> Page[ExportRecord]:
+        page = list_page(self._db, [Source(L.EXPORTS_LIST)], limit, cursor, descending=True)
+        return Page([decode(ExportRecord, i) for i in page.items], page.next_cursor)
+
+
+# --- request builders ---------------------------------------------------------------------
+_TABLE_SCHEMA: dict[str, Any] = {
+    "BillingMode": "PAY_PER_REQUEST",
+    "AttributeDefinitions": [
+        {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
+    ],
+    "KeySchema": [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": L.INDEX,
+            "KeySchema": [
+                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ],
+}
+
+
+def _put(item: Item) -> dict[str, Any]:
+    return {"PutRequest": {"Item": item}}
+
+
+def _put_new(item: Item) -> dict[str, Any]:
+    """A transaction Put that fails (ConditionalCheckFailed) when the item already exists."""
+    e = Expr()
+    return {"Put": {"Item": item, **e.params(ConditionExpression=_absent(e))}}
+
+
+def _absent(e: Expr) -> str:
+    return f"attribute_not_exists({e.n('pk')})"
+
+
+def _existing(e: Expr) -> str:
+    return f"attribute_exists({e.n('pk')})"
+
+
+def _decoded(cls: type[Any], item: Item | None) -> Any:
+    return None if item is None else decode(cls, item)
+
+
+def _revoke(key: Item, previous: int | None, at: int) -> dict[str, Any]:
+    e = Expr().set("revoked_at", at)
+    revoked = e.n("revoked_at")
+    if previous is None:
+        condition = f"{_existing(e)} AND attribute_not_exists({revoked})"
+    else:
+        condition = f"{_existing(e)} AND {revoked} = {e.v(previous)}"
+    return {"Update": {"Key": key, **e.params(ConditionExpression=condition)}}
+
+
+def _alert_listing(alert: Alert) -> dict[str, str]:
+    return {"gsi1pk": L.alerts_list(alert.status), "gsi1sk": alert.id}
+
+
+def _notification_listing(status: NotificationStatus, notification_id: str) -> dict[str, str]:
+    return {"gsi1pk": L.notifications_list(status), "gsi1sk": notification_id}
+
+
+def _alert_updates(
+    alert: Alert, change: Callable[[Expr], object], condition: Callable[[Expr], str]
+) -> list[dict[str, Any]]:
+    """Transaction items that make the same `change` to both copies of an alert (whose new
+    status is `alert.status`): the record, guarded by `condition`, and the owner's copy."""
+    updates = []
+    for key, listing in (
+        (L.alert_key(alert.id), _alert_listing(alert)),
+        (L.alert_copy_key(alert.user_id, alert.id), {}),
+    ):
+        e = Expr()
+        change(e)
+        for name, value in listing.items():
+            e.set(name, value)
+        guard = condition(e) if listing else _existing(e)
+        updates.append({"Update": {"Key": key, **e.params(ConditionExpression=guard)}})
+    return updates
+
+
+def _usage(key_id: str, day: str, windows: list[Item]) -> KeyUsage:
+    """A day's usage from its windows: every counted request, the ones past the limit, and the
+    start of the latest window used."""
+    requests = rejected = 0
+    last: int | None = None
+    for window in windows:
+        count, limit = int(from_attr(window["count"])), int(from_attr(window["lim"]))
+        requests += count
+        rejected += max(0, count - limit)
+        start = int(from_attr(window["window_start"]))
+        last = start if last is None else max(last, start)
+    return KeyUsage(key_id=key_id, day=day, requests=requests, rejected=rejected, last_used_at=last)

@@ -1,0 +1,129 @@
+"""Model dataclasses to and from DynamoDB attribute maps, and the single-table key layout.
+
+Every item carries its entity's fields under their own names next to the table's key
+attributes (`pk`, `sk`, `gsi1pk`, `gsi1sk`, `ttl`). Numbers travel as Decimal: floats go
+through `str()` so a price reads back as exactly the float that was written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import enum
+import functools
+import math
+import typing
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from shared.errors import InvalidInput
+
+T = TypeVar("T")
+Item = dict[str, Any]
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+#: Attributes that belong to the table layout, never to an entity.
+KEY_ATTRIBUTES = ("pk", "sk", "gsi1pk", "gsi1sk", "ttl")
+
+_EPOCH_WIDTH = 12  # zero-padded epoch seconds sort as text until the year 33658
+
+
+def epoch_key(seconds: int) -> str:
+    """Epoch seconds as a fixed-width sort key, so text order is time order."""
+    return str(max(0, seconds)).zfill(_EPOCH_WIDTH)
+
+
+def to_attr(value: Any) -> dict[str, Any]:
+    """One Python value as a DynamoDB AttributeValue (floats via their shortest repr)."""
+    return _serializer.serialize(_plain(value))
+
+
+def from_attr(value: Mapping[str, Any]) -> Any:
+    return _deserializer.deserialize(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidInput(f"{value!r} cannot be stored: numbers must be finite")
+        return Decimal(str(value))
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def encode(obj: Any, **layout: Any) -> Item:
+    """An entity as an item: its non-None fields plus the layout attributes given."""
+    attrs = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    attrs.update(layout)
+    return {name: to_attr(value) for name, value in attrs.items() if value is not None}
+
+
+def decode(cls: type[T], item: Mapping[str, Any]) -> T:
+    """An entity from an item. A missing attribute is a None that was not stored: it takes the
+    field's default, or None for an optional field without one."""
+    kwargs = {}
+    for name, (convert, required) in _converters(cls).items():
+        if name in item:
+            raw = from_attr(item[name])
+            kwargs[name] = None if raw is None else convert(raw)
+        elif required:
+            kwargs[name] = None
+    return cls(**kwargs)
+
+
+@functools.cache
+def _converters(cls: type) -> dict[str, tuple[Callable[[Any], Any], bool]]:
+    """Per field: how a deserialized value (Decimal, str, bool, list) becomes the field's type,
+    and whether the field has no default."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: (_converter(hints[f.name]), _no_default(f)) for f in dataclasses.fields(cls)}
+
+
+def _no_default(f: dataclasses.Field[Any]) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) is tuple:
+        return tuple
+    if args:  # `X | None`
+        return _converter(args[0])
+    if hint is float:
+        return float
+    if hint is int:
+        return int
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint
+    return lambda value: value  # str, bool
+
+
+# --- listing cursors -----------------------------------------------------------------------
+# A cursor is the sort key of the last item a page returned, base64url-encoded: the next page
+# starts strictly after it. Keyset cursors stay valid while items are added or removed, and
+# they let one listing merge several index partitions that share the same ordering.
+
+
+def encode_cursor(sort_key: str) -> str:
+    return base64.urlsafe_b64encode(sort_key.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.urlsafe_b64decode(padded.encode("ascii")).decode()
+    except (ValueError, binascii.Error, UnicodeError):
+        raise InvalidInput(
+            "cursor is not one this listing returned", code="invalid_cursor"
+        ) from None

@@ -1,0 +1,97 @@
+"""Paginated listings over one or more sorted partitions, with an exact `limit`.
+
+Every listing is ordered by entity id (ids sort by creation time). A listing may span several
+partitions that share that order, e.g. all alerts = the `active`, `triggered` and `cancelled`
+partitions of gsi1, merged. Filters are applied here, after reading: DynamoDB's `Limit` counts
+items read, not items kept, so we keep querying until `limit` items pass (or nothing is left).
+One item more than asked is looked for, so the last page says there is no next one.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from shared.errors import InvalidInput
+from shared.store.dynamodb_client import DynamoClient
+from shared.store.dynamodb_codec import Item, decode_cursor, encode_cursor
+from shared.store.dynamodb_expr import Expr
+from shared.store.dynamodb_layout import INDEX
+
+_UPPER = "~"  # sorts after every character an id is made of
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A partition whose sort key is `prefix` + entity id: of gsi1 by default, else the table's."""
+
+    pk: str
+    index: bool = True
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPage:
+    items: list[Item]
+    next_cursor: str | None
+
+
+def list_page(
+    db: DynamoClient,
+    sources: Sequence[Source],
+    limit: int,
+    cursor: str | None,
+    *,
+    descending: bool = False,
+    keep: Callable[[Item], bool] | None = None,
+) -> ItemPage:
+    if limit < 1:
+        raise InvalidInput("limit must be at least 1", code="invalid_limit")
+    after = decode_cursor(cursor)
+    streams = [_stream(db, source, after, descending, limit + 1) for source in sources]
+    found: list[tuple[str, Item]] = []
+    for entry in heapq.merge(*streams, key=lambda pair: pair[0], reverse=descending):
+        if keep is None or keep(entry[1]):
+            found.append(entry)
+            if len(found) > limit:
+                break
+    more = len(found) > limit
+    found = found[:limit]
+    return ItemPage([item for _, item in found], encode_cursor(found[-1][0]) if more else None)
+
+
+def _stream(
+    db: DynamoClient, source: Source, after: str | None, descending: bool, page_size: int
+) -> Iterator[tuple[str, Item]]:
+    """(entity id, item) in order, strictly past `after`, read a page at a time on demand."""
+    e = Expr()
+    pk_name, sk_name = ("gsi1pk", "gsi1sk") if source.index else ("pk", "sk")
+    condition = f"{e.n(pk_name)} = {e.v(source.pk)}"
+    if after is None:
+        if source.prefix:
+            condition += f" AND begins_with({e.n(sk_name)}, {e.v(source.prefix)})"
+    elif descending:
+        mark = e.v(source.prefix + after)
+        if source.prefix:
+            condition += f" AND {e.n(sk_name)} BETWEEN {e.v(source.prefix)} AND {mark}"
+        else:
+            condition += f" AND {e.n(sk_name)} < {mark}"
+    else:
+        mark = e.v(source.prefix + after)
+        if source.prefix:
+            condition += f" AND {e.n(sk_name)} BETWEEN {mark} AND {e.v(source.prefix + _UPPER)}"
+        else:
+            condition += f" AND {e.n(sk_name)} > {mark}"
+    query = e.params(KeyConditionExpression=condition)
+    query.update(ScanIndexForward=not descending, Limit=page_size)
+    if source.index:
+        query["IndexName"] = INDEX
+    else:
+        query["ConsistentRead"] = True
+    skip = len(source.prefix)
+    for page in db.pages(**query):
+        for item in page:
+            entity_id = item[sk_name]["S"][skip:]
+            if entity_id != after:  # BETWEEN includes the cursor's own item
+                yield entity_id, item

@@ -1,0 +1,190 @@
+"""The genuine DynamoDB Local for tests: start it on a free loopback port, wait until it answers,
+stop exactly that process; plus a fresh, uniquely named table per test.
+
+Usable without pytest (`with DynamoDBLocal.start() as local: ...`). For pytest, the session
+fixture `dynamodb_local` yields the endpoint URL of one in-memory instance per test process
+(so one per xdist worker), or skips with the reason when Java or the jar is missing. The jar
+comes from `.ci/dynamodb-local.sh`, which `make test` and CI run first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.store.dynamodb import DynamoStore
+
+#: Credentials DynamoDB Local accepts and ignores; set only inside the test process.
+DUMMY_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+_STARTUP_SECONDS = 60
+
+
+def jar_dir() -> Path:
+    """Where `.ci/dynamodb-local.sh` leaves DynamoDBLocal.jar (same defaults as the script)."""
+    explicit = os.environ.get("DYNAMODB_LOCAL_DIR")
+    if explicit:
+        return Path(explicit)
+    cache = os.environ.get("CRYPTOWATCH_CACHE") or str(Path.home() / ".cache" / "cryptowatch")
+    return Path(cache) / "dynamodb-local"
+
+
+def missing_reason() -> str | None:
+    """Why DynamoDB Local cannot run here, or None when it can."""
+    if shutil.which("java") is None:
+        return "DynamoDB Local needs Java: install openjdk-17-jre-headless"
+    if not (jar_dir() / "DynamoDBLocal.jar").is_file():
+        return f"DynamoDB Local jar not in {jar_dir()}: run `bash .ci/dynamodb-local.sh`"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop the JVM if the test process dies without cleaning up."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+class DynamoDBLocal:
+    """One running DynamoDB Local process, in memory, on 127.0.0.1."""
+
+    def __init__(self, process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+        self.process = process
+        self.port = port
+        self.log = log
+        self.endpoint = f"http://127.0.0.1:{port}"
+
+    @classmethod
+    def start(cls, attempts: int = 3) -> DynamoDBLocal:
+        """Start on a free port (another one if that port was taken meanwhile)."""
+        reason = missing_reason()
+        if reason:
+            raise RuntimeError(reason)
+        for _ in range(attempts):
+            try:
+                return cls._start_once(_free_port())
+            except OSError:
+                continue
+        raise RuntimeError(f"DynamoDB Local did not start after {attempts} attempts")
+
+    @classmethod
+    def _start_once(cls, port: int) -> DynamoDBLocal:
+        folder = jar_dir()
+        log = Path(tempfile.mkstemp(prefix="dynamodb-local-", suffix=".log")[1])
+        command = [
+            "java", f"-Djava.library.path={folder / 'DynamoDBLocal_lib'}",
+            "-jar", str(folder / "DynamoDBLocal.jar"),
+            # -sharedDb: one database whatever credentials or region a client uses.
+            "-inMemory", "-sharedDb", "-port", str(port),
+        ]  # fmt: skip
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                command, cwd=folder, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )  # fmt: skip
+        local = cls(process, port, log)
+        local._wait_until_ready()
+        return local
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + _STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                output = self.log.read_text(errors="replace")[-2000:]
+                self.log.unlink(missing_ok=True)
+                raise OSError(f"DynamoDB Local exited ({self.process.returncode}): {output}")
+            if self._answers():
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"DynamoDB Local did not answer on {self.endpoint} in time")
+
+    def _answers(self) -> bool:
+        """True once the server speaks DynamoDB's protocol (a 400 to an unsigned request)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                return sock.recv(12).startswith(b"HTTP/1.")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """Stop this process (by its PID, via the Popen handle) and remove its log."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.unlink(missing_ok=True)
+
+    def __enter__(self) -> DynamoDBLocal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def fresh_table_name() -> str:
+    return f"cw-test-{uuid.uuid4().hex[:16]}"
+
+
+def new_store(endpoint: str, **options: object) -> DynamoStore:
+    """A DynamoStore on a new, initialised table of its own (cheap: DynamoDB Local in memory)."""
+    store = DynamoStore(fresh_table_name(), endpoint_url=endpoint, **options)  # type: ignore[arg-type]
+    store.init()
+    return store
+
+
+def drop_table(store: DynamoStore) -> None:
+    """Delete the store's table so a long session does not pile up tables in memory."""
+    store.client.delete_table(TableName=store.table_name)
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local() -> Iterator[str]:
+    """The endpoint URL of a DynamoDB Local for this test process, with dummy credentials."""
+    reason = missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in DUMMY_AWS_ENV.items():
+            patch.setenv(name, value)
+        patch.delenv("AWS_PROFILE", raising=False)
+        with DynamoDBLocal.start() as local:
+            yield local.endpoint
+
+
+@pytest.fixture
+def dynamodb_store(dynamodb_local: str) -> Iterator[DynamoStore]:
+    """A DynamoStore on a fresh table, dropped after the test."""
+    store = new_store(dynamodb_local)
+    yield store
+    drop_table(store)
