@@ -1,8 +1,8 @@
 """Sparkline history for watch complications: a fixed number of evenly spaced points.
 
-The window ends on a multiple of the point interval, so every request within one interval
-gets the same bytes (and ETag) and the store is read once per interval per shape, not per
-request."""
+The series ends at the current minute, so its last point is the latest price; every request
+within that minute gets the same bytes (and ETag), and the store is read once per minute per
+shape, not per request."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ async def history(request: Request) -> Response:
     count = params.integer(request, "points", 24, 2, MAX_POINTS)
     interval = max(60, hours * 3600 // count)
     at = now()
-    end = at - at % interval
+    end = at - at % 60
     cache_key = (symbol, currency, interval, count, end)
     cached = services.history.get(cache_key)
     if cached is None:
@@ -42,7 +42,7 @@ async def history(request: Request) -> Response:
         body = encode_history(symbol, currency, end, interval, resample(points, end, interval, count))
         cached = services.history[cache_key] = (body, etag_of(body))
     body, etag = cached
-    return cached_body(body, etag, request.headers.get("if-none-match"), max_age=end + interval - at)
+    return cached_body(body, etag, request.headers.get("if-none-match"), max_age=end + 60 - at)
 
 
 routes = [Route("/v1/history/{symbol}", history, methods=["GET"])]
