@@ -8,6 +8,7 @@ from __future__ import annotations
 from api.openapi_parts import ERROR_SCHEMA, Schema
 from api.openapi_watch import WATCH_PATHS, WATCH_SCHEMAS
 
+
 def build_document(version: str, extra_paths: dict[str, Schema] | None = None,
                    extra_schemas: dict[str, Schema] | None = None) -> Schema:
     paths = {**WATCH_PATHS, **(extra_paths or {})}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.openapi_parts import KEY_AUTH, Schema, error_responses
+from api.openapi_parts import KEY_AUTH, Schema, error_responses, json_content
 
 _RATE_HEADERS = {
     name: {"schema": {"type": "string"}}
@@ -135,8 +135,11 @@ WATCH_PATHS: dict[str, Schema] = {
             "summary": "Service health for monitoring (no auth)",
             "security": [],
             "responses": {
-                "200": {"description": "Healthy", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
-                "503": {"description": "Store down or prices stale", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+                "200": {"description": "Healthy", "content": json_content({"$ref": "#/components/schemas/Health"})},
+                "503": {
+                    "description": "Store down or prices stale",
+                    "content": json_content({"$ref": "#/components/schemas/Health"}),
+                },
             },
         }
     },
@@ -144,7 +147,7 @@ WATCH_PATHS: dict[str, Schema] = {
         "get": {
             "summary": "This document",
             "security": [],
-            "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}},
+            "responses": {"200": {"description": "OpenAPI 3.1 document", "content": json_content({"type": "object"})}},
         }
     },
 }

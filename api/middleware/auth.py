@@ -18,7 +18,8 @@ from shared.cache import MISSING
 from shared.errors import CryptowatchError, Forbidden, Unauthorized
 from shared.ids import now
 from shared.keys import hash_key, looks_like_key
-from shared.models import ApiKey, Scope as KeyScope
+from shared.models import ApiKey
+from shared.models import Scope as KeyScope
 
 PUBLIC_PATHS = frozenset({"/health", "/openapi.json"})
 ADMIN_PREFIX = "/admin"

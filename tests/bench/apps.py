@@ -3,7 +3,9 @@
 - raw: an ASGI callable with no framework at all, the ceiling.
 - bare: a Starlette route returning the bytes, the framework floor our path is measured against.
 - fastapi: the same endpoint written the way the seed projects wrote theirs (FastAPI, an
-  APIKeyHeader dependency, a pydantic response model), to show what the compact path saves.
+  APIKeyHeader dependency doing a key lookup and a rate-limit count in the store, prices read
+  from the store on every request, a pydantic response model), to show what caching and the
+  compact path save.
 
 The body to return is read from the file named by BENCH_BODY_FILE.
 """
@@ -11,6 +13,7 @@ The body to return is read from the file named by BENCH_BODY_FILE.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Security
@@ -21,6 +24,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
+
+from shared.keys import hash_key
+from shared.models import ApiKey
+from shared.store.sqlite import SQLiteStore
 
 BODY = Path(os.environ.get("BENCH_BODY_FILE", "/dev/null")).read_bytes()
 HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
@@ -40,40 +47,40 @@ async def _bare_route(request: Request) -> Response:
 bare = Starlette(routes=[Route("/v1/prices", _bare_route)])
 
 # --- the seed-style FastAPI version ---------------------------------------------------------
+# As the seed projects did it: every request looks its key up in the store, counts itself in
+# the store, and reads the prices from the store; pydantic builds a verbose response.
 fastapi = FastAPI()
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
-_KNOWN_KEYS = {os.environ.get("BENCH_API_KEY", "")}
+_store = SQLiteStore(Path(os.environ.get("CRYPTOWATCH_DATA_DIR", "data")) / "cryptowatch.db")
 
 
 class CoinPrice(BaseModel):
     symbol: str
+    currency: str
     price: float
     change_24h: float | None
     last_updated: int
 
 
 class PricesResponse(BaseModel):
-    currency: str
     prices: list[CoinPrice]
 
 
-def _verify_key(key: str | None = Security(_api_key_header)) -> str:
-    if key not in _KNOWN_KEYS:
+def _verify_key(key: str | None = Security(_api_key_header)) -> ApiKey:
+    record = _store.find_key_by_hash(hash_key(key or ""))
+    if record is None:
         raise HTTPException(status_code=401, detail="Invalid API key")
-    return key
-
-
-_SEED_PRICES = PricesResponse(
-    currency="usd",
-    prices=[
-        CoinPrice(symbol="BTC", price=97123.4567, change_24h=-1.2345, last_updated=1763790000),
-        CoinPrice(symbol="ETH", price=3456.789, change_24h=0.85, last_updated=1763790000),
-        CoinPrice(symbol="SOL", price=245.1234, change_24h=3.1, last_updated=1763790000),
-    ],
-)
+    at = int(time.time())
+    if _store.hit(record.id, at - at % 60, record.rate_limit or 100, 86_400) > (record.rate_limit or 100):
+        raise HTTPException(status_code=429, detail="Rate limit exceeded")
+    return record
 
 
 @fastapi.get("/v1/prices", response_model=PricesResponse)
-async def _fastapi_prices(symbols: str = "BTC,ETH,SOL", key: str = Depends(_verify_key)) -> PricesResponse:
+def _fastapi_prices(symbols: str = "BTC,ETH,SOL", key: ApiKey = Depends(_verify_key)) -> PricesResponse:
     wanted = {s.strip().upper() for s in symbols.split(",")}
-    return PricesResponse(currency="usd", prices=[p for p in _SEED_PRICES.prices if p.symbol in wanted])
+    return PricesResponse(prices=[
+        CoinPrice(symbol=p.symbol, currency=p.currency, price=p.price, change_24h=p.change_24h,
+                  last_updated=p.updated_at)
+        for p in _store.latest_prices() if p.symbol in wanted
+    ])
