@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from shared.errors import ConfigError, Conflict, StoreUnavailable
+from shared.ids import now as wall_clock
 from shared.ids import utc_day
 from shared.models import (
     Alert,
@@ -31,9 +32,20 @@ from shared.models import (
 )
 from shared.store import dynamodb_layout as L
 from shared.store.dynamodb_client import DynamoClient, TransactionFailed
-from shared.store.dynamodb_codec import Item, decode, encode, epoch_key, from_attr
+from shared.store.dynamodb_codec import Item, decode, encode, epoch_key
 from shared.store.dynamodb_expr import Expr
 from shared.store.dynamodb_listing import Source, list_page
+from shared.store.dynamodb_requests import (
+    alert_listing,
+    alert_updates,
+    decoded,
+    existing,
+    notification_listing,
+    put_new,
+    put_request,
+    revoke_update,
+    usage_of,
+)
 
 
 class DynamoStore:
@@ -61,7 +73,7 @@ class DynamoStore:
         from botocore.exceptions import ClientError, WaiterError
 
         try:
-            self._db.call("create_table", **_TABLE_SCHEMA)
+            self._db.call("create_table", **L.TABLE_SCHEMA)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "ResourceInUseException":
                 raise
@@ -104,19 +116,24 @@ class DynamoStore:
 
     # --- prices ------------------------------------------------------------------------
     def put_prices(self, points: Sequence[PricePoint]) -> None:
+        if not points:
+            return
+        # An older point (a late or replayed batch) goes to history but never replaces a newer
+        # latest: compare with what is stored, since BatchWriteItem has no conditions.
+        newest = {(p.symbol, p.currency): p.updated_at for p in self.latest_prices()}
         latest: dict[tuple[str, str], PricePoint] = {}
         history: dict[tuple[str, str, int], PricePoint] = {}
         for point in points:
             pair = (point.symbol, point.currency)
-            if pair not in latest or point.updated_at >= latest[pair].updated_at:
+            if point.updated_at >= newest.get(pair, point.updated_at):
+                newest[pair] = point.updated_at
                 latest[pair] = point
             history[(*pair, point.updated_at)] = point
         requests = [
-            _put(encode(p, pk=L.LATEST_PK, sk=L.latest_sk(p.symbol, p.currency)))
-            for p in latest.values()
+            put_request(encode(p, pk=L.LATEST_PK, sk=L.latest_sk(p.symbol, p.currency))) for p in latest.values()
         ]
         requests += [
-            _put(
+            put_request(
                 encode(
                     p,
                     pk=L.history_pk(p.symbol, p.currency),
@@ -136,6 +153,8 @@ class DynamoStore:
     def price_history(
         self, symbol: str, currency: str, start: int, end: int, limit: int | None = None
     ) -> list[PricePoint]:
+        # TTL deletes expired points lazily (within days): hide them from reads at once.
+        start = max(start, wall_clock() - self.history_retention_seconds)
         if end < start or (limit is not None and limit < 1):
             return []
         e = Expr()
@@ -147,9 +166,7 @@ class DynamoStore:
         if limit is None:
             items = self._db.query_all(ConsistentRead=True, **query)
         else:  # the newest `limit`, read newest first, returned oldest first
-            page = self._db.call(
-                "query", ConsistentRead=True, ScanIndexForward=False, Limit=limit, **query
-            )
+            page = self._db.call("query", ConsistentRead=True, ScanIndexForward=False, Limit=limit, **query)
             items = page.get("Items", [])[::-1]
         return [decode(PricePoint, item) for item in items]
 
@@ -160,13 +177,11 @@ class DynamoStore:
             if field.name != "last_success_at":
                 e.set(field.name, getattr(status, field.name))
         if status.ok:
-            e.set("last_success_at", status.last_success_at)
+            e.set("last_success_at", status.last_success_at or status.finished_at)
         elif status.last_success_at is not None:
             last = e.n("last_success_at")
             e.set_expr("last_success_at", f"if_not_exists({last}, {e.v(status.last_success_at)})")
-        response = self._db.call(
-            "update_item", Key=L.STATUS_KEY, ReturnValues="ALL_NEW", **e.params()
-        )
+        response = self._db.call("update_item", Key=L.STATUS_KEY, ReturnValues="ALL_NEW", **e.params())
         return decode(UpdateStatus, response["Attributes"])
 
     def update_status(self) -> UpdateStatus | None:
@@ -179,22 +194,20 @@ class DynamoStore:
         try:
             self._db.transact(
                 [
-                    _put_new({**record, **L.user_key(user.id)}),
-                    _put_new({**encode(user), **L.email_key(user.email)}),
+                    put_new({**record, **L.user_key(user.id)}),
+                    put_new({**encode(user), **L.email_key(user.email)}),
                 ]
             )
         except TransactionFailed as failed:
             what = "id" if failed.reasons[0] == "ConditionalCheckFailed" else "email"
-            raise Conflict(
-                f"a user with this {what} already exists", code=f"{what}_taken"
-            ) from None
+            raise Conflict(f"a user with this {what} already exists", code=f"{what}_taken") from None
         return user
 
     def get_user(self, user_id: str) -> User | None:
-        return _decoded(User, self._db.get(L.user_key(user_id)))
+        return decoded(User, self._db.get(L.user_key(user_id)))
 
     def get_user_by_email(self, email: str) -> User | None:
-        return _decoded(User, self._db.get(L.email_key(email)))
+        return decoded(User, self._db.get(L.email_key(email)))
 
     def list_users(self, limit: int, cursor: str | None = None) -> Page[User]:
         page = list_page(self._db, [Source(L.USERS_LIST)], limit, cursor)
@@ -220,20 +233,13 @@ class DynamoStore:
 
     def _all_keys_of(self, user_id: str) -> list[ApiKey]:
         e = Expr()
-        query = e.params(
-            KeyConditionExpression=f"{e.n('gsi1pk')} = {e.v(L.user_keys_list(user_id))}"
-        )
+        query = e.params(KeyConditionExpression=f"{e.n('gsi1pk')} = {e.v(L.user_keys_list(user_id))}")
         return [decode(ApiKey, i) for i in self._db.query_all(IndexName=L.INDEX, **query)]
 
     def _all_alerts_of(self, user_id: str) -> list[Alert]:
         e = Expr()
-        condition = (
-            f"{e.n('pk')} = {e.v(L.user_pk(user_id))} AND "
-            f"begins_with({e.n('sk')}, {e.v(L.ALERT_COPY_PREFIX)})"
-        )
-        items = self._db.query_all(
-            ConsistentRead=True, **e.params(KeyConditionExpression=condition)
-        )
+        condition = f"{e.n('pk')} = {e.v(L.user_pk(user_id))} AND begins_with({e.n('sk')}, {e.v(L.ALERT_COPY_PREFIX)})"
+        items = self._db.query_all(ConsistentRead=True, **e.params(KeyConditionExpression=condition))
         return [decode(Alert, i) for i in items]
 
     # --- API keys ----------------------------------------------------------------------
@@ -242,10 +248,8 @@ class DynamoStore:
         try:
             self._db.transact(
                 [
-                    _put_new(
-                        {**encode(key, gsi1pk=L.KEYS_LIST, gsi1sk=key.id), **L.api_key_key(key.id)}
-                    ),
-                    _put_new({**encode(key, **by_user), **L.key_hash_key(key.key_hash)}),
+                    put_new({**encode(key, gsi1pk=L.KEYS_LIST, gsi1sk=key.id), **L.api_key_key(key.id)}),
+                    put_new({**encode(key, **by_user), **L.key_hash_key(key.key_hash)}),
                 ]
             )
         except TransactionFailed:
@@ -253,14 +257,12 @@ class DynamoStore:
         return key
 
     def get_key(self, key_id: str) -> ApiKey | None:
-        return _decoded(ApiKey, self._db.get(L.api_key_key(key_id)))
+        return decoded(ApiKey, self._db.get(L.api_key_key(key_id)))
 
     def find_key_by_hash(self, key_hash: str) -> ApiKey | None:
-        return _decoded(ApiKey, self._db.get(L.key_hash_key(key_hash)))
+        return decoded(ApiKey, self._db.get(L.key_hash_key(key_hash)))
 
-    def list_keys(
-        self, user_id: str | None = None, limit: int = 100, cursor: str | None = None
-    ) -> Page[ApiKey]:
+    def list_keys(self, user_id: str | None = None, limit: int = 100, cursor: str | None = None) -> Page[ApiKey]:
         source = Source(L.user_keys_list(user_id) if user_id else L.KEYS_LIST)
         page = list_page(self._db, [source], limit, cursor)
         return Page([decode(ApiKey, i) for i in page.items], page.next_cursor)
@@ -275,8 +277,8 @@ class DynamoStore:
             try:  # both copies, and only if nobody changed revoked_at since we read it
                 self._db.transact(
                     [
-                        _revoke(L.api_key_key(key_id), key.revoked_at, at),
-                        _revoke(L.key_hash_key(key.key_hash), key.revoked_at, at),
+                        revoke_update(L.api_key_key(key_id), key.revoked_at, at),
+                        revoke_update(L.key_hash_key(key.key_hash), key.revoked_at, at),
                     ]
                 )
             except TransactionFailed:
@@ -314,10 +316,8 @@ class DynamoStore:
             f"{e.n('pk')} = {e.v(L.api_key_pk(key_id))} AND "
             f"{e.n('sk')} BETWEEN {e.v(L.window_sk(first))} AND {e.v(L.window_sk(last))}"
         )
-        items = self._db.query_all(
-            ConsistentRead=True, **e.params(KeyConditionExpression=condition)
-        )
-        return _usage(key_id, day, items)
+        items = self._db.query_all(ConsistentRead=True, **e.params(KeyConditionExpression=condition))
+        return usage_of(key_id, day, items)
 
     def usage_for_day(self, day: str) -> list[KeyUsage]:
         L.day_bounds(day)  # validates the day
@@ -326,15 +326,15 @@ class DynamoStore:
         by_key: dict[str, list[Item]] = defaultdict(list)
         for item in self._db.query_all(IndexName=L.INDEX, **query):
             by_key[item["key_id"]["S"]].append(item)
-        return [_usage(key_id, day, items) for key_id, items in sorted(by_key.items())]
+        return [usage_of(key_id, day, items) for key_id, items in sorted(by_key.items())]
 
     # --- alerts ------------------------------------------------------------------------
     def create_alert(self, alert: Alert) -> Alert:
         try:
             self._db.transact(
                 [
-                    _put_new({**encode(alert, **_alert_listing(alert)), **L.alert_key(alert.id)}),
-                    _put_new({**encode(alert), **L.alert_copy_key(alert.user_id, alert.id)}),
+                    put_new({**encode(alert, **alert_listing(alert)), **L.alert_key(alert.id)}),
+                    put_new({**encode(alert), **L.alert_copy_key(alert.user_id, alert.id)}),
                 ]
             )
         except TransactionFailed:
@@ -342,7 +342,7 @@ class DynamoStore:
         return alert
 
     def get_alert(self, alert_id: str) -> Alert | None:
-        return _decoded(Alert, self._db.get(L.alert_key(alert_id)))
+        return decoded(Alert, self._db.get(L.alert_key(alert_id)))
 
     def list_alerts(
         self,
@@ -365,9 +365,7 @@ class DynamoStore:
         if alert is None or alert.status is AlertStatus.CANCELLED:
             return alert
         cancelled = dataclasses.replace(alert, status=AlertStatus.CANCELLED)
-        self._db.transact(
-            _alert_updates(cancelled, lambda e: e.set("status", AlertStatus.CANCELLED), _existing)
-        )
+        self._db.transact(alert_updates(cancelled, lambda e: e.set("status", AlertStatus.CANCELLED), existing))
         return self.get_alert(alert_id)
 
     def active_alerts(self) -> list[Alert]:
@@ -390,12 +388,12 @@ class DynamoStore:
                 return f"{active} AND attribute_not_exists({last})"
             return f"{active} AND {last} = {e.v(alert.last_triggered_at)}"
 
-        record = encode(notification, **_notification_listing(notification.status, notification.id))
+        record = encode(notification, **notification_listing(notification.status, notification.id))
         try:
             self._db.transact(
                 [
-                    *_alert_updates(fired, fire, unchanged),
-                    _put_new({**record, **L.notification_key(notification.id)}),
+                    *alert_updates(fired, fire, unchanged),
+                    put_new({**record, **L.notification_key(notification.id)}),
                 ]
             )
         except TransactionFailed:
@@ -404,22 +402,21 @@ class DynamoStore:
 
     # --- notification outbox -------------------------------------------------------------
     def due_notifications(self, now: int, limit: int = 100) -> list[Notification]:
-        pending = Source(L.notifications_list(NotificationStatus.PENDING))
-        page = list_page(
-            self._db,
-            [pending],
-            limit,
-            None,
-            keep=lambda item: int(item["next_attempt_at"]["N"]) <= now,
+        """Longest-due first (next_attempt_at, then id). The pending partition is small: the
+        outbox drains every cycle, so reading all of its due items is cheap."""
+        e = Expr()
+        listing = L.notifications_list(NotificationStatus.PENDING)
+        query = e.params(
+            KeyConditionExpression=f"{e.n('gsi1pk')} = {e.v(listing)}",
+            FilterExpression=f"{e.n('next_attempt_at')} <= {e.v(now)}",
         )
-        return [decode(Notification, i) for i in page.items]
+        due = [decode(Notification, i) for i in self._db.query_all(IndexName=L.INDEX, **query)]
+        due = [n for n in due if n.status is NotificationStatus.PENDING]  # the index lags a bit
+        return sorted(due, key=lambda n: (n.next_attempt_at, n.id))[:limit]
 
     def claim_notification(self, notification_id: str, now: int, lease_until: int) -> bool:
         e = Expr().set("next_attempt_at", lease_until)
-        condition = (
-            f"{e.n('status')} = {e.v(NotificationStatus.PENDING)} AND "
-            f"{e.n('next_attempt_at')} <= {e.v(now)}"
-        )
+        condition = f"{e.n('status')} = {e.v(NotificationStatus.PENDING)} AND {e.n('next_attempt_at')} <= {e.v(now)}"
         return (
             self._db.conditional(
                 "update_item",
@@ -430,32 +427,34 @@ class DynamoStore:
         )
 
     def complete_notification(self, notification_id: str, at: int) -> None:
+        """Only a pending notification becomes sent; the attempt that delivered it counts."""
         e = Expr().set("status", NotificationStatus.SENT).set("sent_at", at).add("attempts", 1)
-        e.set("last_error", None)
-        for name, value in _notification_listing(NotificationStatus.SENT, notification_id).items():
-            e.set(name, value)
-        self._update_existing(L.notification_key(notification_id), e)
+        self._update_pending(notification_id, NotificationStatus.SENT, e)
 
-    def fail_notification(
-        self, notification_id: str, error: str, next_attempt_at: int | None
-    ) -> None:
+    def fail_notification(self, notification_id: str, error: str, next_attempt_at: int | None) -> None:
+        """Only a pending one changes: a late failure never undoes another deliverer's success."""
         e = Expr().add("attempts", 1).set("last_error", error)
         if next_attempt_at is not None:
             e.set("next_attempt_at", next_attempt_at)
+            self._update_pending(notification_id, NotificationStatus.PENDING, e)
         else:
             e.set("status", NotificationStatus.FAILED)
-            for name, value in _notification_listing(
-                NotificationStatus.FAILED, notification_id
-            ).items():
-                e.set(name, value)
-        self._update_existing(L.notification_key(notification_id), e)
+            self._update_pending(notification_id, NotificationStatus.FAILED, e)
 
-    def _update_existing(self, key: Item, e: Expr) -> None:
-        """Update an item that exists; an unknown id changes nothing (and creates nothing)."""
-        self._db.conditional("update_item", Key=key, **e.params(ConditionExpression=_existing(e)))
+    def _update_pending(self, notification_id: str, status: NotificationStatus, e: Expr) -> None:
+        """Apply `e` to a pending notification, moving it to `status`'s listing; an unknown or
+        settled one changes nothing (and nothing is created)."""
+        for name, value in notification_listing(status, notification_id).items():
+            e.set(name, value)
+        condition = f"{e.n('status')} = {e.v(NotificationStatus.PENDING)}"
+        self._db.conditional(
+            "update_item",
+            Key=L.notification_key(notification_id),
+            **e.params(ConditionExpression=condition),
+        )
 
     def get_notification(self, notification_id: str) -> Notification | None:
-        return _decoded(Notification, self._db.get(L.notification_key(notification_id)))
+        return decoded(Notification, self._db.get(L.notification_key(notification_id)))
 
     def list_notifications(
         self,
@@ -476,109 +475,13 @@ class DynamoStore:
             **encode(record, gsi1pk=L.EXPORTS_LIST, gsi1sk=record.id),
             **L.export_key(record.id),
         }
-        if self._db.conditional("put_item", **_put_new(item)["Put"]) is None:
+        if self._db.conditional("put_item", **put_new(item)["Put"]) is None:
             raise Conflict("an export with this id already exists", code="export_exists")
         return record
 
     def get_export(self, export_id: str) -> ExportRecord | None:
-        return _decoded(ExportRecord, self._db.get(L.export_key(export_id)))
+        return decoded(ExportRecord, self._db.get(L.export_key(export_id)))
 
     def list_exports(self, limit: int = 100, cursor: str | None = None) -> Page[ExportRecord]:
         page = list_page(self._db, [Source(L.EXPORTS_LIST)], limit, cursor, descending=True)
         return Page([decode(ExportRecord, i) for i in page.items], page.next_cursor)
-
-
-# --- request builders ---------------------------------------------------------------------
-_TABLE_SCHEMA: dict[str, Any] = {
-    "BillingMode": "PAY_PER_REQUEST",
-    "AttributeDefinitions": [
-        {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
-    ],
-    "KeySchema": [
-        {"AttributeName": "pk", "KeyType": "HASH"},
-        {"AttributeName": "sk", "KeyType": "RANGE"},
-    ],
-    "GlobalSecondaryIndexes": [
-        {
-            "IndexName": L.INDEX,
-            "KeySchema": [
-                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-            ],
-            "Projection": {"ProjectionType": "ALL"},
-        }
-    ],
-}
-
-
-def _put(item: Item) -> dict[str, Any]:
-    return {"PutRequest": {"Item": item}}
-
-
-def _put_new(item: Item) -> dict[str, Any]:
-    """A transaction Put that fails (ConditionalCheckFailed) when the item already exists."""
-    e = Expr()
-    return {"Put": {"Item": item, **e.params(ConditionExpression=_absent(e))}}
-
-
-def _absent(e: Expr) -> str:
-    return f"attribute_not_exists({e.n('pk')})"
-
-
-def _existing(e: Expr) -> str:
-    return f"attribute_exists({e.n('pk')})"
-
-
-def _decoded(cls: type[Any], item: Item | None) -> Any:
-    return None if item is None else decode(cls, item)
-
-
-def _revoke(key: Item, previous: int | None, at: int) -> dict[str, Any]:
-    e = Expr().set("revoked_at", at)
-    revoked = e.n("revoked_at")
-    if previous is None:
-        condition = f"{_existing(e)} AND attribute_not_exists({revoked})"
-    else:
-        condition = f"{_existing(e)} AND {revoked} = {e.v(previous)}"
-    return {"Update": {"Key": key, **e.params(ConditionExpression=condition)}}
-
-
-def _alert_listing(alert: Alert) -> dict[str, str]:
-    return {"gsi1pk": L.alerts_list(alert.status), "gsi1sk": alert.id}
-
-
-def _notification_listing(status: NotificationStatus, notification_id: str) -> dict[str, str]:
-    return {"gsi1pk": L.notifications_list(status), "gsi1sk": notification_id}
-
-
-def _alert_updates(
-    alert: Alert, change: Callable[[Expr], object], condition: Callable[[Expr], str]
-) -> list[dict[str, Any]]:
-    """Transaction items that make the same `change` to both copies of an alert (whose new
-    status is `alert.status`): the record, guarded by `condition`, and the owner's copy."""
-    updates = []
-    for key, listing in (
-        (L.alert_key(alert.id), _alert_listing(alert)),
-        (L.alert_copy_key(alert.user_id, alert.id), {}),
-    ):
-        e = Expr()
-        change(e)
-        for name, value in listing.items():
-            e.set(name, value)
-        guard = condition(e) if listing else _existing(e)
-        updates.append({"Update": {"Key": key, **e.params(ConditionExpression=guard)}})
-    return updates
-
-
-def _usage(key_id: str, day: str, windows: list[Item]) -> KeyUsage:
-    """A day's usage from its windows: every counted request, the ones past the limit, and the
-    start of the latest window used."""
-    requests = rejected = 0
-    last: int | None = None
-    for window in windows:
-        count, limit = int(from_attr(window["count"])), int(from_attr(window["lim"]))
-        requests += count
-        rejected += max(0, count - limit)
-        start = int(from_attr(window["window_start"]))
-        last = start if last is None else max(last, start)
-    return KeyUsage(key_id=key_id, day=day, requests=requests, rejected=rejected, last_used_at=last)

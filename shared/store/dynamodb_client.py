@@ -31,9 +31,10 @@ RETRY_AFTER_SECONDS = 2
 _MAX_ATTEMPTS = 3  # botocore's own retries, with exponential backoff and jitter
 _CONFLICT_RETRIES = 5  # our retries of a transaction that raced another one on the same item
 _UNPROCESSED_RETRIES = 8
-_RETRYABLE_REASONS = frozenset(
-    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
-)
+_RETRYABLE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+
+_session: Any = None
+_session_lock = threading.Lock()
 
 
 class TransactionFailed(Exception):
@@ -48,9 +49,7 @@ class TransactionFailed(Exception):
 class DynamoClient:
     """Calls on one table through a thread-safe low-level client made on first use."""
 
-    def __init__(
-        self, table_name: str, endpoint_url: str | None, region: str, client: Any = None
-    ) -> None:
+    def __init__(self, table_name: str, endpoint_url: str | None, region: str, client: Any = None) -> None:
         self.table_name = table_name
         self._endpoint_url = endpoint_url
         self._region = region
@@ -75,11 +74,13 @@ class DynamoClient:
             read_timeout=5,
             max_pool_connections=32,
         )
-        # A session of our own: boto3's default session is not safe to share between threads.
-        session = boto3.session.Session()
-        return session.client(
-            "dynamodb", region_name=self._region, endpoint_url=self._endpoint_url, config=config
-        )
+        global _session
+        # One session for every store in the process: it caches the service model, which makes a
+        # second client cheap. boto3 sessions are not thread-safe, hence the lock around it.
+        with _session_lock:
+            if _session is None:
+                _session = boto3.session.Session()
+            return _session.client("dynamodb", region_name=self._region, endpoint_url=self._endpoint_url, config=config)
 
     def close(self) -> None:
         with self._lock:
@@ -144,9 +145,7 @@ class DynamoClient:
             except ClientError as error:
                 if _code(error) != "TransactionCanceledException":
                     raise
-                reasons = [
-                    r.get("Code") or "None" for r in error.response.get("CancellationReasons", [])
-                ]
+                reasons = [r.get("Code") or "None" for r in error.response.get("CancellationReasons", [])]
                 if "ConditionalCheckFailed" in reasons:
                     raise TransactionFailed(reasons) from error
                 if not _RETRYABLE_REASONS.intersection(reasons):

@@ -124,6 +124,4 @@ def decode_cursor(cursor: str | None) -> str | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         return base64.urlsafe_b64decode(padded.encode("ascii")).decode()
     except (ValueError, binascii.Error, UnicodeError):
-        raise InvalidInput(
-            "cursor is not one this listing returned", code="invalid_cursor"
-        ) from None
+        raise InvalidInput("cursor is not one this listing returned", code="invalid_cursor") from None

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from shared.errors import InvalidInput
 from shared.store.dynamodb_codec import Item, epoch_key
@@ -13,6 +14,28 @@ from shared.store.dynamodb_codec import Item, epoch_key
 INDEX = "gsi1"
 TTL_ATTRIBUTE = "ttl"
 DAY_SECONDS = 86_400
+
+
+TABLE_SCHEMA: dict[str, Any] = {
+    "BillingMode": "PAY_PER_REQUEST",
+    "AttributeDefinitions": [
+        {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
+    ],
+    "KeySchema": [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": INDEX,
+            "KeySchema": [
+                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ],
+}
 
 
 def key(pk: str, sk: str) -> Item:

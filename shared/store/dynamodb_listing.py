@@ -20,6 +20,7 @@ from shared.store.dynamodb_expr import Expr
 from shared.store.dynamodb_layout import INDEX
 
 _UPPER = "~"  # sorts after every character an id is made of
+_FILTERED_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,10 @@ def list_page(
     if limit < 1:
         raise InvalidInput("limit must be at least 1", code="invalid_limit")
     after = decode_cursor(cursor)
-    streams = [_stream(db, source, after, descending, limit + 1) for source in sources]
+    # Without a filter, limit + 1 items per partition settle the page. With one, read in larger
+    # pages: a small Limit would cost one round trip per few items skipped.
+    page_size = limit + 1 if keep is None else max(limit + 1, _FILTERED_PAGE_SIZE)
+    streams = [_stream(db, source, after, descending, page_size) for source in sources]
     found: list[tuple[str, Item]] = []
     for entry in heapq.merge(*streams, key=lambda pair: pair[0], reverse=descending):
         if keep is None or keep(entry[1]):

@@ -9,6 +9,7 @@ comes from `.ci/dynamodb-local.sh`, which `make test` and CI run first.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -182,9 +183,26 @@ def dynamodb_local() -> Iterator[str]:
             yield local.endpoint
 
 
+@contextlib.contextmanager
+def fresh_store(endpoint: str, **options: object) -> Iterator[DynamoStore]:
+    """A DynamoStore on a table of its own, dropped afterwards."""
+    store = new_store(endpoint, **options)
+    try:
+        yield store
+    finally:
+        drop_table(store)
+
+
+def contract_store(
+    request: pytest.FixtureRequest,
+) -> contextlib.AbstractContextManager[DynamoStore]:
+    """The backend factory of `tests/contract/conftest.py`: a fresh table on the session's
+    DynamoDB Local (skipped, with the reason, when it cannot run here)."""
+    return fresh_store(request.getfixturevalue("dynamodb_local"))
+
+
 @pytest.fixture
 def dynamodb_store(dynamodb_local: str) -> Iterator[DynamoStore]:
     """A DynamoStore on a fresh table, dropped after the test."""
-    store = new_store(dynamodb_local)
-    yield store
-    drop_table(store)
+    with fresh_store(dynamodb_local) as store:
+        yield store
