@@ -1,0 +1,1 @@
+"""The Store contract: one behaviour suite that every backend must pass unchanged."""
