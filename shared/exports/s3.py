@@ -8,6 +8,7 @@ start). `AWS_ENDPOINT_URL_S3` (read by boto3 itself) points it at a local S3 suc
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from shared.config import Settings
@@ -35,6 +36,7 @@ class S3Sink:
         self.url_ttl_seconds = url_ttl_seconds
         self._client = client
         self._region = region
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3Sink:
@@ -45,20 +47,26 @@ class S3Sink:
     @property
     def client(self) -> BaseClient:
         if self._client is None:
-            import boto3
-            from botocore.config import Config
-
-            self._client = boto3.client(
-                "s3",
-                region_name=self._region,
-                config=Config(
-                    signature_version="s3v4",
-                    retries={"mode": "standard", "max_attempts": 3},
-                    connect_timeout=3,
-                    read_timeout=10,
-                ),
-            )
+            with self._lock:  # API handlers run in worker threads; make exactly one client
+                if self._client is None:
+                    self._client = self._make_client()
         return self._client
+
+    def _make_client(self) -> BaseClient:
+        import boto3
+        from botocore.config import Config
+
+        # A session of our own: boto3's default session is not safe to share between threads.
+        return boto3.session.Session().client(
+            "s3",
+            region_name=self._region,
+            config=Config(
+                signature_version="s3v4",
+                retries={"mode": "standard", "max_attempts": 3},
+                connect_timeout=3,
+                read_timeout=10,
+            ),
+        )
 
     def save(self, file_key: str, data: bytes, content_type: str) -> None:
         """Conditional create (`If-None-Match: *`): an existing export is never overwritten,
