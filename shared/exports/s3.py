@@ -125,6 +125,4 @@ def _code(error: Exception) -> str:
 
 def _unavailable(error: Exception) -> StoreUnavailable:
     """S3 down, throttled or refusing us: the client gets 503 with Retry-After, never a 500."""
-    return StoreUnavailable(
-        f"export storage is unavailable ({type(error).__name__}), try again shortly"
-    )
+    return StoreUnavailable(f"export storage is unavailable ({type(error).__name__}), try again shortly")

@@ -16,7 +16,7 @@ from botocore.client import BaseClient
 from moto.server import ThreadedMotoServer
 
 from shared.store.dynamodb import DynamoStore
-from tests.support.dynamodb_local import dynamodb_local, drop_table, new_store
+from tests.support.dynamodb_local import drop_table, dynamodb_local, new_store
 from tests.support.server import free_port
 
 __all__ = ["dynamodb_local"]  # the session fixture, shared with this folder's tests

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import boto3
 import httpx
@@ -35,9 +35,7 @@ def secret_key() -> str:
     return credentials.secret_key
 
 
-def test_the_presigned_url_downloads_the_saved_bytes(
-    s3_endpoint: str, s3_client: BaseClient, bucket: str
-) -> None:
+def test_the_presigned_url_downloads_the_saved_bytes(s3_endpoint: str, s3_client: BaseClient, bucket: str) -> None:
     sink = S3Sink(bucket)
     sink.save(KEY, DATA, "application/json")
 
@@ -111,16 +109,12 @@ def test_a_short_lived_url_works_then_expires(s3_endpoint: str, bucket: str) -> 
     assert not signature_matches(stretched, secret_key())
 
 
-def test_open_sink_picks_s3_when_a_bucket_is_configured(
-    s3_endpoint: str, tmp_path: Path, bucket: str
-) -> None:
+def test_open_sink_picks_s3_when_a_bucket_is_configured(s3_endpoint: str, tmp_path: Path, bucket: str) -> None:
     settings = Settings.from_env({"CRYPTOWATCH_DATA_DIR": str(tmp_path), "EXPORT_BUCKET": bucket})
     store = SQLiteStore(settings.sqlite_path)
     store.init()
     at = now()
-    store.put_prices(
-        [PricePoint("BTC", "usd", 97000.0 + i, 0.5, at - 600 * (3 - i), "coingecko") for i in range(3)]
-    )
+    store.put_prices([PricePoint("BTC", "usd", 97000.0 + i, 0.5, at - 600 * (3 - i), "coingecko") for i in range(3)])
     sink = open_sink(settings)
     spec = ExportSpec(ExportFormat.JSON, ("BTC",), at - 3600, at)
 
@@ -136,9 +130,7 @@ def test_open_sink_picks_s3_when_a_bucket_is_configured(
     assert len(rows) == record.records
 
 
-def test_the_sink_needs_no_credentials_until_used(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_the_sink_needs_no_credentials_until_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Built at Lambda cold start: it must not fail (or call out) before the first export."""
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")

@@ -84,7 +84,7 @@ def test_the_sam_transform_succeeds_offline() -> None:
 
 
 def test_the_api_answers_every_route_through_one_function() -> None:
-    (_, api), = resources("AWS::ApiGatewayV2::Api")
+    ((_, api),) = resources("AWS::ApiGatewayV2::Api")
     route = api["Body"]["paths"]["$default"]["x-amazon-apigateway-any-method"]
     integration = route["x-amazon-apigateway-integration"]
 
@@ -94,9 +94,9 @@ def test_the_api_answers_every_route_through_one_function() -> None:
 
 
 def test_the_updater_runs_every_five_minutes_one_at_a_time() -> None:
-    (_, rule), = resources("AWS::Events::Rule")
+    ((_, rule),) = resources("AWS::Events::Rule")
     updater = function("UpdaterFunction")
-    (_, invoke), = resources("AWS::Lambda::EventInvokeConfig")
+    ((_, invoke),) = resources("AWS::Lambda::EventInvokeConfig")
 
     assert rule["ScheduleExpression"] == "rate(5 minutes)"
     assert rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["UpdaterFunction", "Arn"]}
@@ -121,9 +121,7 @@ def test_the_table_is_the_one_the_dynamodb_store_creates() -> None:
 
     for part in ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode"):
         assert table[part] == schema[part], part
-    assert table["TimeToLiveSpecification"] == {
-        "AttributeName": dynamodb_layout.TTL_ATTRIBUTE, "Enabled": True
-    }
+    assert table["TimeToLiveSpecification"] == {"AttributeName": dynamodb_layout.TTL_ATTRIBUTE, "Enabled": True}
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["SSESpecification"] == {"SSEEnabled": True}
 
