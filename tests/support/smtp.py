@@ -54,19 +54,12 @@ def smtp_server(
     kwargs: dict[str, Any] = {}
     if login is not None:
 
-        def authenticate(
-            server: Any, session: Any, envelope: Any, mechanism: str, data: Any
-        ) -> AuthResult:
-            ok = (
-                isinstance(data, LoginPassword)
-                and (data.login.decode(), data.password.decode()) == login
-            )
+        def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+            ok = isinstance(data, LoginPassword) and (data.login.decode(), data.password.decode()) == login
             return AuthResult(success=ok)
 
         kwargs = {"authenticator": authenticate, "auth_require_tls": False}
-    controller = Controller(
-        _Collector(box), hostname="127.0.0.1", port=box.port, server_kwargs=kwargs
-    )
+    controller = Controller(_Collector(box), hostname="127.0.0.1", port=box.port, server_kwargs=kwargs)
     controller.start()
     try:
         yield box

@@ -39,9 +39,7 @@ def webhook_receiver(status: int = 204) -> Iterator[Receiver]:
     receiver = Receiver(status=status)
 
     async def hook(request: Request) -> Response:
-        delivery = Delivery(
-            {k.lower(): v for k, v in request.headers.items()}, await request.body()
-        )
+        delivery = Delivery({k.lower(): v for k, v in request.headers.items()}, await request.body())
         with receiver.lock:
             receiver.deliveries.append(delivery)
         return Response(status_code=receiver.status)

@@ -1,0 +1,89 @@
+"""Webhook alerts: signed POSTs to a real local receiver, retried until it accepts."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import replace
+
+from shared.config import Settings
+from shared.ids import now
+from shared.models import Channel, Condition, NotificationStatus, PricePoint, User
+from shared.store.base import Store
+from shared.users import create_user
+from tests.notifications.conftest import make_alert
+from tests.support.webhook import webhook_receiver
+from updater.alerts import fire_due_alerts
+from updater.notify.outbox import Backoff, OutboxDelivery
+
+
+def expected_signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def fire(store: Store, price: float, change: float = 0.0) -> int:
+    at = now()
+    return fire_due_alerts(store, [PricePoint("BTC", "usd", price, change, at, "coingecko")], at)
+
+
+def test_the_webhook_is_signed_with_the_users_secret(notify_settings: Settings, store: Store, user: User) -> None:
+    with webhook_receiver() as receiver:
+        alert = make_alert(
+            store,
+            notify_settings,
+            user,
+            Condition.BELOW,
+            60_000.0,
+            channel=Channel.WEBHOOK,
+            destination=receiver.url,
+        )
+        assert fire(store, 59_999.5) == 1
+        assert asyncio.run(OutboxDelivery().deliver(store, notify_settings, now())) == 1
+        [delivery] = receiver.received()
+    assert user.webhook_secret
+    assert delivery.headers["x-cryptowatch-signature"] == expected_signature(user.webhook_secret, delivery.body)
+    assert delivery.headers["content-type"] == "application/json"
+    assert abs(int(delivery.headers["x-cryptowatch-timestamp"]) - time.time()) < 60
+    payload = json.loads(delivery.body)
+    assert (payload["alert_id"], payload["symbol"], payload["condition"]) == (alert.id, "BTC", "below")
+    assert (payload["target"], payload["price"]) == (60_000.0, 59_999.5)
+    [record] = store.list_notifications(alert_id=alert.id).items
+    assert delivery.headers["x-cryptowatch-delivery"] == record.id
+    assert record.status == NotificationStatus.SENT
+
+
+def test_the_global_secret_signs_for_users_without_one(notify_settings: Settings, store: Store) -> None:
+    settings = replace(notify_settings, webhook_secret="global-secret-abcdef")
+    bob = create_user(store, email="bob@example.com", name="Bob")
+    with webhook_receiver() as receiver:
+        make_alert(store, settings, bob, Condition.PCT_MOVE, 5.0, channel=Channel.WEBHOOK, destination=receiver.url)
+        assert fire(store, 99_000.0, change=-7.5) == 1
+        asyncio.run(OutboxDelivery().deliver(store, settings, now()))
+        [delivery] = receiver.received()
+    assert delivery.headers["x-cryptowatch-signature"] == expected_signature("global-secret-abcdef", delivery.body)
+    assert "-7.50%" in json.loads(delivery.body)["message"]
+
+
+def test_a_failing_receiver_is_retried_with_the_same_delivery_id(
+    notify_settings: Settings, store: Store, user: User
+) -> None:
+    delivery = OutboxDelivery(backoff=Backoff(base_seconds=30))
+    with webhook_receiver(status=503) as receiver:
+        make_alert(store, notify_settings, user, channel=Channel.WEBHOOK, destination=receiver.url)
+        fire(store, 100_001.0)
+        at = now()
+        assert asyncio.run(delivery.deliver(store, notify_settings, at)) == 0
+        [record] = store.list_notifications().items
+        assert record.status == NotificationStatus.PENDING and record.last_error == "webhook answered 503"
+        assert record.next_attempt_at >= at + 30
+        assert asyncio.run(delivery.deliver(store, notify_settings, at + 1)) == 0  # not due yet
+        receiver.status = 200
+        assert asyncio.run(delivery.deliver(store, notify_settings, record.next_attempt_at)) == 1
+        attempts = receiver.received()
+    assert len(attempts) == 2
+    assert attempts[0].headers["x-cryptowatch-delivery"] == attempts[1].headers["x-cryptowatch-delivery"]
+    assert attempts[0].body == attempts[1].body
+    assert store.list_notifications(status=NotificationStatus.SENT).items[0].id == record.id
