@@ -98,19 +98,29 @@ async def refresh(
     return status
 
 
+def standard_steps() -> list[Step]:
+    """Alert evaluation, then outbox delivery (`updater.steps`). Imported here, not at the top:
+    that module imports `Step` from this one."""
+    from updater.steps import cycle_steps
+
+    return cycle_steps()
+
+
 async def run_cycle(
     settings: Settings,
     store: Store,
     source_name: str | None = None,
     *,
-    steps: Sequence[Step] = (),
+    steps: Sequence[Step] | None = None,
     client: httpx.AsyncClient | None = None,
     retry: RetryPolicy = DEFAULT_RETRY,
 ) -> UpdateStatus:
     """One cycle with the configured (or named) source chain: the entry point the CLI, the
-    local loop and the Lambda handler share. Without `client`, one is made and closed."""
+    local loop and the Lambda handler share. `steps` defaults to the standard ones (pass `()`
+    for none). Without `client`, one is made and closed."""
     name = source_name or settings.price_source
+    chosen = standard_steps() if steps is None else steps
     if client is None:
         async with build_client(settings) as own:
-            return await run_cycle(settings, store, name, steps=steps, client=own, retry=retry)
-    return await refresh(store, settings, source_chain(name, settings, client, retry), steps=steps)
+            return await run_cycle(settings, store, name, steps=chosen, client=own, retry=retry)
+    return await refresh(store, settings, source_chain(name, settings, client, retry), steps=chosen)

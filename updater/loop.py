@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from shared.config import Settings
 from shared.store.base import Store
-from updater.cycle import Step, run_cycle
+from updater.cycle import Step, run_cycle, standard_steps
 from updater.sources import build_client
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy
 
@@ -53,14 +53,16 @@ async def run_loop(
     stop: asyncio.Event,
     *,
     source_name: str | None = None,
-    steps: Sequence[Step] = (),
+    steps: Sequence[Step] | None = None,
     retry: RetryPolicy = DEFAULT_RETRY,
     clock: Callable[[], float] = time.time,
     interval: float | None = None,
 ) -> int:
-    """Run cycles until `stop` is set; returns how many cycles completed. `interval` (seconds)
-    defaults to UPDATE_INTERVAL_SECONDS."""
+    """Run cycles until `stop` is set; returns how many cycles completed. `steps` defaults to
+    the standard ones (made once, so they keep state across cycles), `interval` (seconds) to
+    UPDATE_INTERVAL_SECONDS."""
     interval = interval or settings.update_interval_seconds
+    steps = standard_steps() if steps is None else steps
     completed = 0
     async with build_client(settings) as client:
         while not stop.is_set():

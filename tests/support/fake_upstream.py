@@ -50,8 +50,9 @@ class Fault:
     headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def timeout(cls, seconds: float = 1.0) -> Fault:
-        """Hold the request `seconds` (longer than the client's timeout), then answer 504."""
+    def timeout(cls, seconds: float = 30.0) -> Fault:
+        """Hold the request `seconds` (longer than the client's timeout), then answer 504; held
+        requests are let go when the server shuts down."""
         return cls("sleep", status=504, seconds=seconds)
 
     @classmethod
@@ -91,6 +92,8 @@ class FakeUpstream:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: Set on shutdown so held ("timing out") requests end instead of delaying the exit.
     _closing: threading.Event = field(default_factory=threading.Event)
+    #: Bumped by reset(), which also lets go of requests held for an earlier test.
+    _generation: int = 0
 
     # --- what tests call ------------------------------------------------------------------
     def set_price(
@@ -117,6 +120,14 @@ class FakeUpstream:
         with self._lock:
             self._faults.clear()
 
+    def reset(self) -> None:
+        """Forget prices, faults and recorded requests: a clean upstream for the next test."""
+        with self._lock:
+            self.quotes.clear()
+            self._faults.clear()
+            self.requests.clear()
+            self._generation += 1
+
     def requests_to(self, route: RouteName) -> list[Recorded]:
         return [request for request in list(self.requests) if request.route == route]
 
@@ -127,7 +138,7 @@ class FakeUpstream:
             sqlite_path=data_dir / "cryptowatch.db",
             external_api_url=f"{self.url}/api/v3",
             binance_api_url=self.url,
-            upstream_timeout_seconds=0.1,
+            upstream_timeout_seconds=0.5,
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
 
@@ -151,13 +162,14 @@ class FakeUpstream:
         if fault is None:
             return None
         if fault.kind == "sleep":
-            deadline = time.monotonic() + fault.seconds
-            while time.monotonic() < deadline and not self._closing.is_set():
+            deadline, generation = time.monotonic() + fault.seconds, self._generation
+            while time.monotonic() < deadline and not self._released(generation):
                 await asyncio.sleep(0.01)
         media = "application/json"
-        return Response(
-            fault.body, status_code=fault.status, headers=dict(fault.headers), media_type=media
-        )
+        return Response(fault.body, status_code=fault.status, headers=dict(fault.headers), media_type=media)
+
+    def _released(self, generation: int) -> bool:
+        return self._closing.is_set() or generation != self._generation
 
     async def coingecko(self, request: Request) -> Response:
         faulted = await self._answer(request, "coingecko")
@@ -212,9 +224,7 @@ class FakeUpstream:
                     {
                         "symbol": pair,
                         "lastPrice": f"{quote.price:.8f}",
-                        "priceChangePercent": "0.000"
-                        if quote.change is None
-                        else f"{quote.change:.3f}",
+                        "priceChangePercent": "0.000" if quote.change is None else f"{quote.change:.3f}",
                         "openTime": (quote.updated_at - 86_400) * 1000,
                         "closeTime": quote.updated_at * 1000 + 123,
                     }

@@ -33,14 +33,20 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def fast_retry(sleeps: Sleeps) -> RetryPolicy:
-    return RetryPolicy(
-        attempts=3, base_delay=0.01, max_delay=0.05, max_retry_after=2.0, sleep=sleeps
-    )
+    return RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05, max_retry_after=2.0, sleep=sleeps)
+
+
+@pytest.fixture(scope="session")
+def fake_server() -> Iterator[FakeUpstream]:
+    """One server for the session (starting uvicorn per test costs more than the tests)."""
+    with running_fake_upstream() as upstream:
+        yield upstream
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeUpstream]:
-    with running_fake_upstream() as upstream:
-        for symbol, (usd, eur) in LEVELS.items():
-            upstream.set_price(symbol, usd=usd, eur=eur, change=1.25)
-        yield upstream
+def fake(fake_server: FakeUpstream) -> FakeUpstream:
+    """The fake upstream, reset and quoting LEVELS."""
+    fake_server.reset()
+    for symbol, (usd, eur) in LEVELS.items():
+        fake_server.set_price(symbol, usd=usd, eur=eur, change=1.25)
+    return fake_server

@@ -105,7 +105,7 @@ def test_429_retry_after_is_honoured_then_the_retry_succeeds(
 @pytest.mark.parametrize(
     ("fault", "attempts", "reason"),
     [
-        (Fault.timeout(1.0), 3, "coingecko: timed out (ReadTimeout) after 3 attempts"),
+        (Fault.timeout(), 3, "coingecko: timed out (ReadTimeout) after 3 attempts"),
         (Fault.error(500), 3, "coingecko: HTTP 500 after 3 attempts"),
         (Fault.malformed(), 1, "coingecko: malformed JSON body"),
         (Fault.malformed('{"bitcoin": []}'), 1, "coingecko: expected an object for 'bitcoin'"),
@@ -141,14 +141,12 @@ def test_both_sources_down_keeps_the_last_good_prices(
     before = sqlite_store.latest_prices()
     fake.set_price("BTC", usd=70_000.0, eur=65_000.0)
     fake.fail("coingecko", Fault.error(503))
-    fake.fail("binance", Fault.timeout(1.0))
+    fake.fail("binance", Fault.timeout())
 
     status = cycle(settings, sqlite_store, fast_retry)
 
     assert (status.ok, status.source, status.symbols_updated) == (False, "coingecko,binance", 0)
-    assert status.error == (
-        "coingecko: HTTP 503 after 3 attempts; binance: timed out (ReadTimeout) after 3 attempts"
-    )
+    assert status.error == ("coingecko: HTTP 503 after 3 attempts; binance: timed out (ReadTimeout) after 3 attempts")
     assert status.last_success_at == good.last_success_at
     assert sqlite_store.update_status() == status
     assert sqlite_store.latest_prices() == before

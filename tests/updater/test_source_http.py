@@ -55,17 +55,13 @@ def test_backoff_is_full_jitter_capped() -> None:
 
 
 def test_server_errors_are_retried_until_success(fast_retry: RetryPolicy, sleeps) -> None:
-    handler, seen = answers(
-        httpx.Response(502), httpx.Response(503), httpx.Response(200, json={"a": 1})
-    )
+    handler, seen = answers(httpx.Response(502), httpx.Response(503), httpx.Response(200, json={"a": 1}))
     assert fetch(handler, fast_retry) == {"a": 1}
     assert len(seen) == 3 and len(sleeps.delays) == 2
 
 
 def test_429_waits_what_retry_after_says(fast_retry: RetryPolicy, sleeps) -> None:
-    handler, seen = answers(
-        httpx.Response(429, headers={"Retry-After": "2"}), httpx.Response(200, json=[1])
-    )
+    handler, seen = answers(httpx.Response(429, headers={"Retry-After": "2"}), httpx.Response(200, json=[1]))
     assert fetch(handler, fast_retry) == [1]
     assert sleeps.delays == [2.0]
 

@@ -35,13 +35,9 @@ def run(
     return asyncio.run(go())
 
 
-def coingecko(
-    api_key: str | None = None, plan: str = "demo"
-) -> Callable[[httpx.AsyncClient], PriceSource]:
+def coingecko(api_key: str | None = None, plan: str = "demo") -> Callable[[httpx.AsyncClient], PriceSource]:
     def make(client: httpx.AsyncClient) -> PriceSource:
-        return CoinGeckoSource(
-            client, "http://cg.test/api/v3", api_key=api_key, plan=plan, retry=NO_RETRY
-        )
+        return CoinGeckoSource(client, "http://cg.test/api/v3", api_key=api_key, plan=plan, retry=NO_RETRY)
 
     return make
 
@@ -91,9 +87,7 @@ def test_coingecko_maps_ids_back_to_symbols_with_change_and_time() -> None:
     }
 
 
-@pytest.mark.parametrize(
-    ("plan", "header"), [("demo", "x-cg-demo-api-key"), ("pro", "x-cg-pro-api-key")]
-)
+@pytest.mark.parametrize(("plan", "header"), [("demo", "x-cg-demo-api-key"), ("pro", "x-cg-pro-api-key")])
 def test_coingecko_sends_the_key_in_the_plans_header(plan: str, header: str) -> None:
     seen: list[httpx.Request] = []
     run(coingecko(api_key="CG-secret", plan=plan), replying({"bitcoin": {"usd": 1.0}}, seen))
@@ -142,9 +136,7 @@ def test_coingecko_malformed_bodies_are_source_errors(body: object, message: str
 # --- Binance -----------------------------------------------------------------------------
 
 
-def ticker(
-    pair: str, price: str, change: str = "1.500", close_ms: int = 1711356300123
-) -> dict[str, object]:
+def ticker(pair: str, price: str, change: str = "1.500", close_ms: int = 1711356300123) -> dict[str, object]:
     return {"symbol": pair, "lastPrice": price, "priceChangePercent": change, "closeTime": close_ms}
 
 
@@ -182,9 +174,7 @@ def test_binance_other_currencies_fail_on_their_own_keeping_usd(caplog) -> None:
 
 def test_binance_prices_other_currencies_from_the_shipped_pairs() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            200, json=[ticker(p, "2") for p in json.loads(request.url.params["symbols"])]
-        )
+        return httpx.Response(200, json=[ticker(p, "2") for p in json.loads(request.url.params["symbols"])])
 
     points = run(binance, handler, symbols=("BTC", "TRX"), currencies=("usd", "eur"))
     assert {(p.symbol, p.currency) for p in points} == {

@@ -59,9 +59,7 @@ prices = st.one_of(
 
 @given(
     new=st.lists(st.tuples(st.sampled_from(["BTC", "ETH", "SOL"]), prices), max_size=12),
-    old=st.dictionaries(
-        st.sampled_from(["BTC", "ETH", "SOL"]), st.floats(min_value=1e-9, max_value=1e9)
-    ),
+    old=st.dictionaries(st.sampled_from(["BTC", "ETH", "SOL"]), st.floats(min_value=1e-9, max_value=1e9)),
     max_jump=st.floats(min_value=1.01, max_value=1e6),
 )
 def test_validation_keeps_exactly_the_believable_points(
@@ -86,8 +84,4 @@ def test_validation_keeps_exactly_the_believable_points(
     for r in checked.rejected:
         ref = old.get(r.point.symbol)
         price = r.point.price
-        assert (
-            not math.isfinite(price)
-            or price <= 0
-            or (ref is not None and max(price / ref, ref / price) > max_jump)
-        )
+        assert not math.isfinite(price) or price <= 0 or (ref is not None and max(price / ref, ref / price) > max_jump)
