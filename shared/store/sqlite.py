@@ -106,7 +106,8 @@ class SQLiteStore:
     Usage is derived from rate-limit windows, so a key's `last_used_at` is the start of its
     latest window with a request that day. Expired windows and history points older than the
     retention are pruned at most once per `prune_interval_seconds` per process, inside a write
-    that is happening anyway."""
+    that is happening anyway. A call that waits longer than `busy_timeout_seconds` for another
+    writer raises StoreUnavailable."""
 
     inline_calls = True
 
@@ -116,8 +117,10 @@ class SQLiteStore:
         history_retention_seconds: int = 30 * DAY,
         *,
         prune_interval_seconds: float = 300.0,
+        busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         self._path = Path(path)
+        self._busy_timeout = busy_timeout_seconds
         self._retention = history_retention_seconds
         self._prune_interval = prune_interval_seconds
         self._last_pruned: dict[str, float] = {}
@@ -142,13 +145,17 @@ class SQLiteStore:
             raise StoreUnavailable(f"cannot create the data folder {self._path.parent}") from exc
         conn = sqlite3.connect(
             self._path,
-            timeout=BUSY_TIMEOUT_SECONDS,
+            timeout=self._busy_timeout,  # how long a writer waits for the lock
             isolation_level=None,  # autocommit; transactions are explicit
             check_same_thread=False,  # used by one thread only, but closed by close()
         )
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error:
+            conn.close()
+            raise
         with self._opened_lock:
             self._opened.append((os.getpid(), conn))
         return conn
