@@ -1,0 +1,292 @@
+"""An async client of the cryptowatch admin and watch APIs, over HTTP only.
+
+The companion never opens the store: everything it shows or changes goes through the same
+API a remote operator would use. Every failure leaves this module as a `CompanionError`
+subclass with a sentence a person can act on, so screens never see httpx exceptions.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from companion.errors import (
+    CompanionError,
+    Missing,
+    NotAllowed,
+    RateLimited,
+    Rejected,
+    ServerFailed,
+    Unreachable,
+    WrongKey,
+)
+
+JSON = dict[str, Any]
+DEFAULT_TIMEOUT = 10.0
+USER_AGENT = "cryptowatch-companion"
+
+_KEY_HINTS = {
+    "missing_key": "No admin key was sent. Give one with --key or CRYPTOWATCH_ADMIN_KEY.",
+    "unknown_key": "The server does not know this admin key. Check --key, CRYPTOWATCH_ADMIN_KEY "
+    "or the config file; `cryptowatch serve` leaves its key in data/admin.key.",
+    "expired_key": "This admin key has expired. Make a new one with "
+    "`cryptowatch keys create --scope admin`.",
+    "revoked_key": "This admin key was revoked. Make a new one with "
+    "`cryptowatch keys create --scope admin`.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing; pass `next_cursor` back for the next one (None: last page)."""
+
+    items: list[JSON]
+    next_cursor: str | None
+
+
+def _query(**params: object) -> dict[str, str]:
+    """Query parameters without the unset ones (None or empty)."""
+    return {name: str(value) for name, value in params.items() if value not in (None, "")}
+
+
+def _error_body(response: httpx.Response) -> tuple[str, str]:
+    """(code, message) from the API's `{"error", "message"}` body, or from the status line."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body.get("error") or ""), body["message"]
+    return "", response.reason_phrase or f"HTTP {response.status_code}"
+
+
+def error_for(response: httpx.Response) -> CompanionError:
+    """The typed, human error for a non-2xx answer."""
+    status = response.status_code
+    code, message = _error_body(response)
+    if status == 401:
+        return WrongKey(_KEY_HINTS.get(code, message), code=code, status=status)
+    if status == 403:
+        if code == "insufficient_scope":
+            message = "This is a watch key; the companion needs an admin key."
+        return NotAllowed(message, code=code, status=status)
+    if status == 404:
+        return Missing(message, code=code, status=status)
+    if status == 429:
+        retry = response.headers.get("retry-after", "")
+        seconds = int(retry) if retry.isdigit() else 60
+        return RateLimited(
+            f"Too many requests with this key; try again in {seconds} s.",
+            retry_after=seconds, code=code, status=status,
+        )
+    if status >= 500:
+        return ServerFailed(f"The server failed ({status}): {message}", code=code, status=status)
+    return Rejected(message, code=code, status=status)
+
+
+class CompanionClient:
+    """The admin and watch APIs of one server, authenticated with one key."""
+
+    def __init__(
+        self,
+        base_url: str,
+        key: str | None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if key:
+            headers["X-API-Key"] = key
+        self._timeout = timeout
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, headers=headers, timeout=timeout, transport=transport
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        try:
+            return await self._http.send(request, stream=stream)
+        except httpx.TimeoutException:
+            raise Unreachable(
+                f"{self.base_url} did not answer within {self._timeout:g} s."
+            ) from None
+        except httpx.ConnectError:
+            raise Unreachable(
+                f"Cannot reach {self.base_url}: nothing answers there. "
+                "Is `cryptowatch serve` running, and is --url right?"
+            ) from None
+        except httpx.TransportError as error:
+            raise Unreachable(f"Cannot talk to {self.base_url}: {error}") from None
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: JSON | None = None,
+        accept: tuple[int, ...] = (),
+    ) -> JSON:
+        """One request; a 2xx (or a status in `accept`) gives its JSON body ({} when empty)."""
+        request = self._http.build_request(method, path, params=params, json=body)
+        response = await self._send(request)
+        if not (response.is_success or response.status_code in accept):
+            raise error_for(response)
+        if not response.content:
+            return {}
+        try:
+            data = response.json()
+        except ValueError:
+            raise ServerFailed(
+                f"The server answered {method} {path} with something that is not JSON."
+            ) from None
+        if not isinstance(data, dict):
+            raise ServerFailed(f"The server answered {method} {path} with unexpected JSON.")
+        return data
+
+    async def _page(self, path: str, **params: object) -> Page:
+        data = await self._call("GET", path, params=_query(**params))
+        items = data.get("items")
+        if not isinstance(items, list):
+            raise ServerFailed(f"The server answered GET {path} without a list of items.")
+        return Page(items, data.get("next_cursor"))
+
+    # Watch side and monitoring
+
+    async def health(self) -> JSON:
+        """/health answers 503 with the same body when stale or the store is down."""
+        return await self._call("GET", "/health", accept=(503,))
+
+    async def prices(self) -> JSON:
+        return await self._call("GET", "/v1/prices")
+
+    async def history(self, symbol: str, *, hours: int = 24, points: int = 48) -> JSON:
+        return await self._call(
+            "GET", f"/v1/history/{symbol}", params=_query(hours=hours, points=points)
+        )
+
+    # Users
+
+    async def users(self, *, email: str = "", limit: int = 50, cursor: str | None = None) -> Page:
+        return await self._page("/admin/users", email=email, limit=limit, cursor=cursor)
+
+    async def user(self, user_id: str) -> JSON:
+        return await self._call("GET", f"/admin/users/{user_id}")
+
+    async def user_by_email(self, email: str) -> JSON:
+        page = await self.users(email=email, limit=1)
+        if not page.items:
+            raise Missing(f"No user has the email {email}.", code="user_not_found", status=404)
+        return page.items[0]
+
+    async def create_user(self, *, email: str, name: str) -> JSON:
+        return await self._call("POST", "/admin/users", body={"email": email, "name": name})
+
+    async def delete_user(self, user_id: str) -> JSON:
+        """Deletes the user, revokes their keys and cancels their alerts; {} on success."""
+        return await self._call("DELETE", f"/admin/users/{user_id}")
+
+    # Keys
+
+    async def keys(self, *, user_id: str = "", limit: int = 50, cursor: str | None = None) -> Page:
+        return await self._page("/admin/keys", user_id=user_id, limit=limit, cursor=cursor)
+
+    async def create_key(
+        self, *, user_id: str, scope: str, label: str = "", rate_limit: int | None = None
+    ) -> JSON:
+        """The new key's view plus `key`, its secret, which the server shows only this once."""
+        body: JSON = {"user_id": user_id, "scope": scope}
+        if label:
+            body["label"] = label
+        if rate_limit is not None:
+            body["rate_limit"] = rate_limit
+        return await self._call("POST", "/admin/keys", body=body)
+
+    async def revoke_key(self, key_id: str) -> JSON:
+        return await self._call("POST", f"/admin/keys/{key_id}/revoke")
+
+    # Alerts and their outbox
+
+    async def alerts(self, *, status: str = "", limit: int = 50, cursor: str | None = None) -> Page:
+        return await self._page("/admin/alerts", status=status, limit=limit, cursor=cursor)
+
+    async def create_alert(self, fields: JSON) -> JSON:
+        return await self._call("POST", "/admin/alerts", body=fields)
+
+    async def delete_alert(self, alert_id: str) -> JSON:
+        """Cancels the alert (idempotent); {} on success."""
+        return await self._call("DELETE", f"/admin/alerts/{alert_id}")
+
+    async def notifications(self, *, alert_id: str = "", limit: int = 20) -> Page:
+        return await self._page("/admin/notifications", alert_id=alert_id, limit=limit)
+
+    # Exports
+
+    async def exports(self, *, limit: int = 50, cursor: str | None = None) -> Page:
+        return await self._page("/admin/exports", limit=limit, cursor=cursor)
+
+    async def create_export(
+        self, *, fmt: str, symbols: list[str], start: int | None, end: int | None
+    ) -> JSON:
+        body: JSON = {"format": fmt}
+        if symbols:
+            body["symbols"] = symbols
+        if start is not None:
+            body["start"] = start
+        if end is not None:
+            body["end"] = end
+        return await self._call("POST", "/admin/exports", body=body)
+
+    def absolute_url(self, url: str) -> str:
+        """An export's `url` as a person can use it (embedded mode gives a relative path)."""
+        return str(self._http.base_url.join(url)) if httpx.URL(url).is_relative_url else url
+
+    def is_own(self, url: str) -> bool:
+        """Whether `url` points at this server (and so may carry the admin key)."""
+        target, base = httpx.URL(self.absolute_url(url)), self._http.base_url
+        return (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port)
+
+    async def download(self, url: str, destination: Path) -> int:
+        """Stream an export into `destination` (written whole or not at all); returns its size.
+
+        The admin key goes only to this server: a pre-signed URL elsewhere is fetched without it.
+        """
+        request = self._http.build_request("GET", self.absolute_url(url))
+        if not self.is_own(url):
+            request.headers.pop("X-API-Key", None)
+        response = await self._send(request, stream=True)
+        try:
+            if not response.is_success:
+                await response.aread()
+                raise error_for(response)
+            return await _write_atomically(response, destination)
+        except httpx.TransportError as error:
+            raise Unreachable(f"The download from {request.url.host} broke off: {error}") from None
+        finally:
+            await response.aclose()
+
+
+async def _write_atomically(response: httpx.Response, destination: Path) -> int:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".download-", dir=destination.parent)
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            async for chunk in response.aiter_bytes():
+                handle.write(chunk)
+                size += len(chunk)
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return size

@@ -1,0 +1,34 @@
+"""Owners' emails for rows that only carry a `user_id` (keys, alerts), fetched once per user
+and remembered: a person recognises ada@example.com, not usr_01j…"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from companion.client import CompanionClient
+from companion.errors import Missing
+
+
+class Owners:
+    def __init__(self, client: CompanionClient) -> None:
+        self.client = client
+        self._emails: dict[str, str] = {}
+
+    async def learn(self, user_ids: Iterable[str | None]) -> None:
+        """Look up the users not seen yet; a deleted user is remembered as such."""
+        unknown = sorted({uid for uid in user_ids if uid and uid not in self._emails})
+        found = await asyncio.gather(*(self._email(uid) for uid in unknown))
+        self._emails.update(zip(unknown, found, strict=True))
+
+    async def _email(self, user_id: str) -> str:
+        try:
+            user = await self.client.user(user_id)
+        except Missing:
+            return f"{user_id} (deleted)"
+        return str(user.get("email", user_id))
+
+    def email(self, user_id: str | None) -> str:
+        if not user_id:
+            return "—"
+        return self._emails.get(user_id, user_id)

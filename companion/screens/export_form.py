@@ -1,0 +1,38 @@
+"""Export price history: JSON or CSV, some or all symbols, a time range."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from textual.widgets import Input, Select
+
+from companion.client import JSON, CompanionClient
+from companion.ranges import HELP, parse_range
+from companion.screens.form import FieldProblem, FormModal
+from companion.widgets.field import Field
+
+FORMATS = (("JSON records {id, timestamp, name, symbol, price}", "json"), ("CSV", "csv"))
+
+
+class ExportForm(FormModal[JSON]):
+    HEADING = "New export of price history"
+    SUBMIT = "Export"
+
+    def __init__(self, client: CompanionClient, clock: Callable[[], float]) -> None:
+        super().__init__(client)
+        self.clock = clock
+
+    def compose_fields(self) -> Iterable[Field]:
+        yield Field("Format", Select(FORMATS, value="json", allow_blank=False), name="format")
+        yield Field("Symbols", Input(placeholder="BTC, ETH (blank: all)"), name="symbols")
+        yield Field("Range", Input(placeholder=HELP), name="range")
+
+    async def send(self) -> JSON:
+        symbols = [part.strip().upper() for part in self.value("symbols").split(",") if part.strip()]
+        try:
+            start, end = parse_range(self.value("range"), self.clock())
+        except ValueError as error:
+            raise FieldProblem("range", str(error).capitalize() + ".") from None
+        return await self.client.create_export(
+            fmt=str(self.choice("format")), symbols=symbols, start=start, end=end
+        )

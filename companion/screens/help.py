@@ -1,0 +1,59 @@
+"""Every key of every screen on one page, built from the bindings themselves so it cannot
+drift from what the keys really do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from companion.bindings import bindings_of, key_label
+
+if TYPE_CHECKING:
+    from companion.app import CompanionApp
+
+
+def key_table(title: str, rows: list[tuple[str, str]]) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
+    table.add_column(style="bold", width=10)
+    table.add_column()
+    for key, description in rows:
+        table.add_row(key, description)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,f1,q", "close", "Close help")]
+
+    def compose(self) -> ComposeResult:
+        app = cast("CompanionApp", self.app)
+        everywhere = [(key_label(b), b.description) for b in bindings_of(type(app))]
+        everywhere.append(("ctrl+p", "Command palette: every action by name"))
+        with VerticalScroll(id="dialog", classes="help"):
+            yield Label("cryptowatch companion · keys", classes="heading")
+            yield Label(Content(app.connection_note), classes="detail")
+            yield Static(key_table("Everywhere", everywhere))
+            for _mode, screen in app.SECTIONS:
+                rows = [(key_label(b), b.description) for b in bindings_of(screen)]
+                yield Static(key_table(screen.TITLE, rows))
+            yield Static(
+                key_table(
+                    "Tables and forms",
+                    [
+                        ("↑ ↓", "Move in a table (the mouse works too)"),
+                        ("tab", "Next field or control"),
+                        ("enter", "Submit a form"),
+                        ("escape", "Close a form or dialog without changes"),
+                    ],
+                )
+            )
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

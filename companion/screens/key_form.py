@@ -1,0 +1,65 @@
+"""Issue a key for a user, found by email. On success the form gives way to the one-time
+reveal of the secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App
+from textual.widgets import Input, Select
+
+from companion.client import JSON, CompanionClient
+from companion.errors import Missing
+from companion.screens.form import FieldProblem, FormModal
+from companion.screens.key_reveal import KeyReveal
+from companion.widgets.field import Field
+
+SCOPES = (("watch: prices and own alerts", "watch"), ("admin: manage the service", "admin"))
+
+
+class KeyForm(FormModal[JSON]):
+    HEADING = "New API key"
+
+    def __init__(self, client: CompanionClient, email: str = "") -> None:
+        super().__init__(client)
+        self.email = email
+
+    def compose_fields(self) -> Iterable[Field]:
+        yield Field("Owner's email", Input(self.email, placeholder="ada@example.com"), name="email")
+        yield Field("Scope", Select(SCOPES, value="watch", allow_blank=False), name="scope")
+        yield Field("Label", Input(placeholder="e.g. garmin fenix (optional)"), name="label")
+        yield Field(
+            "Requests per minute",
+            Input(placeholder="blank: the server's default", type="integer"),
+            name="rate_limit",
+        )
+
+    async def send(self) -> JSON:
+        email = self.value("email")
+        if not email:
+            raise FieldProblem("email", "Whose key is it? Give the owner's email.")
+        rate_limit = self.value("rate_limit")
+        if rate_limit and (not rate_limit.isdigit() or int(rate_limit) < 1):
+            raise FieldProblem("rate_limit", "A whole number of requests per minute, 1 or more.")
+        try:
+            user = await self.client.user_by_email(email)
+        except Missing:
+            raise FieldProblem(
+                "email", f"No user has the email {email}; create them on the Users screen (3)."
+            ) from None
+        created = await self.client.create_key(
+            user_id=user["id"],
+            scope=str(self.choice("scope")),
+            label=self.value("label"),
+            rate_limit=int(rate_limit) if rate_limit else None,
+        )
+        return {**created, "owner": email}
+
+
+async def issue_and_reveal(app: App[object], client: CompanionClient, email: str = "") -> bool:
+    """The whole flow from a worker: the form, then the one-time reveal. True if a key was made."""
+    created = await app.push_screen_wait(KeyForm(client, email))
+    if created is None:
+        return False
+    await app.push_screen_wait(KeyReveal(created))
+    return True

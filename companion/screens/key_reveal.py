@@ -1,0 +1,36 @@
+"""The one and only time a new key's secret is on screen: as text, as a QR code for a watch
+app to scan, and one key press from the clipboard. Closing the modal drops it for good."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.containers import Center
+from textual.content import Content
+from textual.widgets import Label
+
+from companion.client import JSON
+from companion.screens.copyable import CopyableModal
+from companion.widgets.qr_code import QRCode
+
+
+class KeyReveal(CopyableModal):
+    KIND = "reveal"
+    WHAT = "key"
+
+    def __init__(self, created: JSON) -> None:
+        super().__init__(str(created["key"]))
+        label = f" “{created['label']}”" if created.get("label") else ""
+        self.heading = f"New {created.get('scope', '')} key{label} for {created.get('owner', '?')}"
+
+    def compose_content(self) -> Iterable[Any]:
+        yield Label(Content(self.heading), classes="heading")
+        with Center():
+            yield QRCode(self._text, id="qr")
+        yield Label(Content(self._text), id="secret")
+        yield Label(
+            "This is the only time the key is shown: the server keeps only its hash. "
+            "Copy it, or scan the code with the watch app, now.",
+            classes="detail",
+        )

@@ -1,0 +1,85 @@
+"""API keys: who owns each, what it may do, when it was last used and how much today.
+New keys are shown once (with a QR code for the watch); revoking asks first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+
+from companion import format
+from companion.client import JSON, Page
+from companion.owners import Owners
+from companion.screens.confirm import ConfirmModal
+from companion.screens.key_form import issue_and_reveal
+from companion.screens.listing import ListScreen
+
+STATUS_STYLES = {"active": "green", "expired": "yellow", "revoked": "red"}
+
+
+class KeysScreen(ListScreen):
+    MODE = "keys"
+    TITLE = "Keys"
+    NOUN = "key"
+    CSS_PATH = "listing.tcss"
+    COLUMNS = ("Prefix", "Label", "Scope", "Owner", "Status", "Last used", "Today", "Limit/min")
+    BINDINGS = [
+        Binding("n", "new_key", "New key"),
+        Binding("x", "revoke", "Revoke"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owners = Owners(self.companion.client)
+
+    async def fetch(self, cursor: str | None) -> Page:
+        return await self.client.keys(cursor=cursor)
+
+    async def prepare(self, items: Sequence[JSON]) -> None:
+        await self.owners.learn(item.get("user_id") for item in items)
+
+    def row(self, item: JSON) -> Sequence[Any]:
+        status = str(item.get("status", "?"))
+        rejected = item.get("rejected_today") or 0
+        today = f"{item.get('requests_today', 0)}" + (f" ({rejected} refused)" if rejected else "")
+        return (
+            Text(str(item.get("prefix")), style="bold"),
+            item.get("label") or format.DASH,
+            item.get("scope", "?"),
+            self.owners.email(item.get("user_id")),
+            Text(status, style=STATUS_STYLES.get(status, "")),
+            format.ago(item.get("last_used_at"), self.now()),
+            Text(today, justify="right"),
+            Text(str(item.get("rate_limit") or "default"), justify="right"),
+        )
+
+    @work(exclusive=True, group="action")
+    async def action_new_key(self) -> None:
+        if await issue_and_reveal(self.app, self.client):
+            self.reload()
+
+    @work(exclusive=True, group="action")
+    async def action_revoke(self) -> None:
+        key = self.require_selected()
+        if key is None:
+            return
+        if key.get("status") == "revoked":
+            self.status.show_info(f"{key['prefix']} is already revoked.")
+            return
+        owner = self.owners.email(key.get("user_id"))
+        confirmed = await self.app.push_screen_wait(
+            ConfirmModal(
+                f"Revoke key {key['prefix']}… ({key.get('label') or 'no label'}, {owner})?",
+                "Anything using it is refused from now on (within 30 s on other servers).",
+                yes="Revoke",
+            )
+        )
+        if not confirmed:
+            return
+        revoked = await self.attempt(self.client.revoke_key(key["id"]))
+        if revoked is not None:
+            self.done(f"Revoked key {key['prefix']}….")
+            self.reload()

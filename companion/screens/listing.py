@@ -1,0 +1,112 @@
+"""A section that lists records from a paged admin endpoint in a table: fetching, paging,
+keeping the cursor on the same record across reloads, and finding the selected record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
+from companion.client import JSON, Page
+from companion.screens.base import CompanionScreen
+from companion.widgets.pager import Pager
+
+
+class ListScreen(CompanionScreen):
+    COLUMNS: ClassVar[tuple[str, ...]]
+    NOUN: ClassVar[str]
+    AUTO_FOCUS = "#table"
+    BINDINGS = [
+        Binding("r", "reload", "Refresh"),
+        Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, JSON] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_controls()
+        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield Pager()
+        yield from self.compose_details()
+
+    def compose_controls(self) -> Iterable[Any]:
+        return ()
+
+    def compose_details(self) -> Iterable[Any]:
+        return ()
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#table", DataTable)
+
+    @property
+    def pager(self) -> Pager:
+        return self.query_one(Pager)
+
+    def on_mount(self) -> None:
+        self.table.add_columns(*self.COLUMNS)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    async def fetch(self, cursor: str | None) -> Page:
+        raise NotImplementedError
+
+    async def prepare(self, items: Sequence[JSON]) -> None:
+        """Fetch what the rows need besides the page itself (owners' emails)."""
+
+    def row(self, item: JSON) -> Sequence[Any]:
+        raise NotImplementedError
+
+    @work(exclusive=True, group="list")
+    async def reload(self) -> None:
+        page = await self.attempt(self.fetch(self.pager.cursor))
+        if page is None:
+            return
+        await self.attempt(self.prepare(page.items))
+        self.fill(page)
+
+    def fill(self, page: Page) -> None:
+        table = self.table
+        kept = self.selected
+        table.clear()
+        self.items = {item["id"]: item for item in page.items}
+        for item in page.items:
+            table.add_row(*self.row(item), key=item["id"])
+        if kept is not None and kept["id"] in self.items:
+            table.move_cursor(row=table.get_row_index(kept["id"]))
+        self.pager.loaded(len(page.items), page.next_cursor)
+        if not page.items and self.pager.number == 1:
+            self.status.show_info(f"No {self.NOUN}s yet: press n to add one.")
+
+    @property
+    def selected(self) -> JSON | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
+        return self.items.get(str(row_key.value))
+
+    def require_selected(self) -> JSON | None:
+        item = self.selected
+        if item is None:
+            self.status.show_info(f"No {self.NOUN} selected: the list is empty.")
+        return item
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_page(self, step: int) -> None:
+        moved = self.pager.forward() if step > 0 else self.pager.back()
+        if moved:
+            self.reload()
+        else:
+            self.status.show_info("No next page." if step > 0 else "Already on the first page.")

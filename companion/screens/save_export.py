@@ -1,0 +1,45 @@
+"""Save an export to a file of the person's choosing, downloaded through the API (or straight
+from the pre-signed URL on AWS)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from textual.widgets import Input
+
+from companion import format
+from companion.client import JSON, CompanionClient
+from companion.screens.form import FieldProblem, FormModal
+from companion.widgets.field import Field
+
+
+def default_path(export: JSON) -> Path:
+    """The export's own file name, in the current folder."""
+    return Path.cwd() / PurePosixPath(str(export.get("file_key", "export.json"))).name
+
+
+class SaveExport(FormModal[Path]):
+    HEADING = "Save export to a file"
+    SUBMIT = "Save"
+
+    def __init__(self, client: CompanionClient, export: JSON) -> None:
+        super().__init__(client)
+        self.export = export
+
+    def compose_fields(self) -> Iterable[Field]:
+        yield Field("Save as", Input(str(default_path(self.export))), name="path")
+
+    async def send(self) -> Path:
+        raw = self.value("path")
+        if not raw:
+            raise FieldProblem("path", "Where should the file go?")
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            path = path / default_path(self.export).name
+        try:
+            size = await self.client.download(str(self.export["url"]), path)
+        except OSError as error:
+            raise FieldProblem("path", f"Cannot write {path}: {error.strerror or error}.") from None
+        self.notify(f"{format.size(size)} written to {path}", title="Saved")
+        return path

@@ -1,0 +1,23 @@
+"""Add a user. The server validates; its refusals (a malformed email, a taken one, an empty
+name) appear under the field concerned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.widgets import Input
+
+from companion.client import JSON
+from companion.screens.form import FormModal
+from companion.widgets.field import Field
+
+
+class UserForm(FormModal[JSON]):
+    HEADING = "New user"
+
+    def compose_fields(self) -> Iterable[Field]:
+        yield Field("Email", Input(placeholder="ada@example.com"), name="email")
+        yield Field("Name", Input(placeholder="Ada Lovelace"), name="name")
+
+    async def send(self) -> JSON:
+        return await self.client.create_user(email=self.value("email"), name=self.value("name"))

@@ -1,0 +1,107 @@
+"""Users: list page by page, find one by email, add one (the server's validation shown under
+each field), delete one after confirming, and issue a key for the selected user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Label
+
+from companion import format
+from companion.client import JSON, Page
+from companion.screens.confirm import ConfirmModal
+from companion.screens.key_form import issue_and_reveal
+from companion.screens.listing import ListScreen
+from companion.screens.user_form import UserForm
+
+
+class UsersScreen(ListScreen):
+    MODE = "users"
+    TITLE = "Users"
+    NOUN = "user"
+    CSS_PATH = "listing.tcss"
+    COLUMNS = ("Email", "Name", "Created", "ID")
+    BINDINGS = [
+        Binding("n", "new_user", "New user"),
+        Binding("d", "delete", "Delete"),
+        Binding("k", "new_key", "New key for user"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("escape", "clear_search", "Clear search", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.email = ""
+
+    def compose_controls(self) -> Iterable[Any]:
+        with Horizontal(classes="controls"):
+            yield Label("Find by email (/)")
+            yield Input(placeholder="ada@example.com, then Enter; Esc shows everyone", id="search", compact=True)
+
+    async def fetch(self, cursor: str | None) -> Page:
+        return await self.client.users(email=self.email, cursor=cursor)
+
+    def row(self, item: JSON) -> Sequence[Any]:
+        return (
+            item.get("email", "?"),
+            item.get("name", ""),
+            format.ago(item.get("created_at"), self.now()),
+            item.get("id", ""),
+        )
+
+    def fill(self, page: Page) -> None:
+        super().fill(page)
+        if self.email and not page.items:
+            self.status.show_info(f"No user has the email {self.email}.")
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Submitted, "#search")
+    def search(self, event: Input.Submitted) -> None:
+        self.email = event.value.strip()
+        self.pager.reset()
+        self.reload()
+        self.table.focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.email or search.value:
+            search.value = ""
+            self.email = ""
+            self.pager.reset()
+            self.reload()
+        self.table.focus()
+
+    @work(exclusive=True, group="action")
+    async def action_new_user(self) -> None:
+        user = await self.app.push_screen_wait(UserForm(self.client))
+        if user is not None:
+            self.done(f"Added {user['email']}.")
+            self.reload()
+
+    @work(exclusive=True, group="action")
+    async def action_new_key(self) -> None:
+        user = self.require_selected()
+        if user is not None:
+            await issue_and_reveal(self.app, self.client, user["email"])
+
+    @work(exclusive=True, group="action")
+    async def action_delete(self) -> None:
+        user = self.require_selected()
+        if user is None:
+            return
+        confirmed = await self.app.push_screen_wait(
+            ConfirmModal(
+                f"Delete {user['email']}?",
+                "Their keys are revoked and their alerts cancelled. This cannot be undone.",
+                yes="Delete",
+            )
+        )
+        if confirmed and await self.attempt(self.client.delete_user(user["id"])) is not None:
+            self.done(f"Deleted {user['email']}; their keys are revoked.")
+            self.reload()

@@ -1,0 +1,58 @@
+"""Service health in one line: is the server up, how old are the prices, did the last update
+work. Ages are computed from the update time and the app's clock, not taken from the server,
+so they keep counting between polls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+from textual.widgets import Static
+
+from companion import format
+
+
+def describe(health: dict[str, Any], now: float) -> tuple[str, str]:
+    """(state, sentence) for a /health body; state is ok, stale or unavailable."""
+    state = str(health.get("status", "unavailable"))
+    if health.get("store") == "unreachable":
+        return "unavailable", "store unreachable: the server cannot read its data"
+    update = health.get("last_update") or {}
+    stale_after = format.duration(health.get("stale_after_seconds") or 0)
+    success = update.get("last_success_at")
+    parts = [
+        f"prices {format.duration(max(0, now - success))} old (stale after {stale_after})"
+        if success
+        else "no prices yet: the updater has not run"
+    ]
+    if update and not update.get("ok"):
+        parts.append(f"last update failed: {update.get('error') or 'unknown error'}")
+    elif update:
+        parts.append(f"updated from {update.get('source')}, {update.get('symbols_updated')} symbols")
+    parts.append(f"server {health.get('version', '?')}")
+    return state, " · ".join(parts)
+
+
+class HealthBar(Static):
+    DEFAULT_CSS = """
+    HealthBar { height: 1; padding: 0 1; background: $boost; }
+    HealthBar.-ok { color: $text-success; }
+    HealthBar.-stale { color: $text-warning; }
+    HealthBar.-unavailable, HealthBar.-unreachable { color: $text-error; }
+    """
+
+    state = "checking"
+
+    def on_mount(self) -> None:
+        self._set("checking", "checking the server…")
+
+    def _set(self, state: str, text: str) -> None:
+        self.state = state
+        self.set_classes(f"-{state}")
+        self.update(Content(f"● {state} · {text}"))
+
+    def show(self, health: dict[str, Any], now: float) -> None:
+        self._set(*describe(health, now))
+
+    def show_unreachable(self, message: str) -> None:
+        self._set("unreachable", message)

@@ -1,0 +1,62 @@
+"""What happened to the notifications of the highlighted alert: the outbox records the updater
+writes when an alert triggers, with their delivery state, attempts and last error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.content import Content
+from textual.widgets import Static
+
+from companion import format
+from companion.client import CompanionClient
+from companion.errors import CompanionError
+from companion.messages import Failed
+
+
+def outbox_line(note: dict[str, Any], now: float) -> str:
+    status = note.get("status", "?")
+    where = f"{note.get('channel')} to {note.get('destination')}"
+    if status == "sent":
+        return f"sent {format.ago(note.get('sent_at'), now)} · {where}"
+    attempts = note.get("attempts", 0)
+    tried = f" · {attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
+    error = f" · last error: {note['last_error']}" if note.get("last_error") else ""
+    if status == "pending":
+        retry = f" · next try {format.ago(note.get('next_attempt_at'), now)}"
+        return f"pending{tried}{retry} · {where}{error}"
+    return f"{status}{tried} · {where}{error}"
+
+
+class OutboxPanel(Static):
+    DEFAULT_CSS = """
+    OutboxPanel { height: auto; max-height: 6; padding: 0 1; border-top: solid $panel; }
+    """
+
+    def __init__(self, client: CompanionClient, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.client = client
+        self.clock = clock
+        self.lines: list[str] = []
+
+    def _show(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.update(Content("\n".join(["Outbox", *lines])))
+
+    @work(exclusive=True, group="outbox")
+    async def load(self, alert: dict[str, Any] | None) -> None:
+        if alert is None:
+            self._show([])
+            return
+        if not alert.get("trigger_count"):
+            self._show(["  not triggered yet: nothing sent"])
+            return
+        try:
+            page = await self.client.notifications(alert_id=alert["id"], limit=5)
+        except CompanionError as error:
+            self.post_message(Failed(error))
+            return
+        now = self.clock()
+        self._show([f"  {outbox_line(note, now)}" for note in page.items] or ["  nothing queued"])
