@@ -273,8 +273,10 @@ class SQLiteStore:
     def record_update(self, status: UpdateStatus) -> UpdateStatus:
         with self._transaction() as conn:
             previous = conn.execute("SELECT last_success_at FROM update_status").fetchone()
+            last_success: int | None
             if status.ok:
-                last_success = status.last_success_at or status.finished_at
+                given = status.last_success_at
+                last_success = status.finished_at if given is None else given
             else:
                 last_success = previous[0] if previous is not None else status.last_success_at
             stored = dataclasses.replace(status, last_success_at=last_success)
