@@ -28,7 +28,7 @@ UNAVAILABLE_CODES = frozenset(
     }
 )
 RETRY_AFTER_SECONDS = 2
-_MAX_ATTEMPTS = 3  # botocore's own retries, with exponential backoff and jitter
+_MAX_ATTEMPTS = 3  # in all, first try included: botocore retries with backoff and jitter
 _CONFLICT_RETRIES = 5  # our retries of a transaction that raced another one on the same item
 _UNPROCESSED_RETRIES = 8
 _RETRYABLE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
@@ -69,7 +69,7 @@ class DynamoClient:
         from botocore.config import Config
 
         config = Config(
-            retries={"mode": "standard", "max_attempts": _MAX_ATTEMPTS},
+            retries={"mode": "standard", "total_max_attempts": _MAX_ATTEMPTS},
             connect_timeout=2,
             read_timeout=5,
             max_pool_connections=32,

@@ -31,6 +31,7 @@ _deserializer = TypeDeserializer()
 #: Attributes that belong to the table layout, never to an entity.
 KEY_ATTRIBUTES = ("pk", "sk", "gsi1pk", "gsi1sk", "ttl")
 
+_SMALLEST, _LARGEST = 1e-130, 9.9e125  # DynamoDB's number range
 _EPOCH_WIDTH = 12  # zero-padded epoch seconds sort as text until the year 33658
 
 
@@ -52,8 +53,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise InvalidInput(f"{value!r} cannot be stored: numbers must be finite")
+        if not math.isfinite(value) or abs(value) > _LARGEST:
+            raise InvalidInput(f"{value!r} cannot be stored: numbers must be finite and < 1e125")
+        if abs(value) < _SMALLEST:  # below what DynamoDB can hold: as good as zero for prices
+            return Decimal(0)
         return Decimal(str(value))
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
