@@ -176,11 +176,11 @@ class DynamoStore:
         for field in dataclasses.fields(status):
             if field.name != "last_success_at":
                 e.set(field.name, getattr(status, field.name))
-        if status.ok:
-            e.set("last_success_at", status.last_success_at or status.finished_at)
-        elif status.last_success_at is not None:
-            last = e.n("last_success_at")
-            e.set_expr("last_success_at", f"if_not_exists({last}, {e.v(status.last_success_at)})")
+        given = status.last_success_at
+        if status.ok:  # a success is one, when it finished if not told otherwise (0 is a time)
+            e.set("last_success_at", status.finished_at if given is None else given)
+        elif given is not None:  # a failure keeps the previous record's value
+            e.set_expr("last_success_at", f"if_not_exists({e.n('last_success_at')}, {e.v(given)})")
         response = self._db.call("update_item", Key=L.STATUS_KEY, ReturnValues="ALL_NEW", **e.params())
         return decode(UpdateStatus, response["Attributes"])
 
