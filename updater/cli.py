@@ -41,17 +41,15 @@ def update_command(argv: Sequence[str]) -> int:
         action="store_true",
         help="a cycle every UPDATE_INTERVAL_SECONDS until SIGTERM/SIGINT",
     )
-    parser.add_argument(
-        "--source", choices=SOURCE_NAMES, help="price source (default PRICE_SOURCE)"
-    )
+    parser.add_argument("--source", choices=SOURCE_NAMES, help="price source (default PRICE_SOURCE)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        _configure_logging(settings.log_level)
         coingecko_ids(settings.supported_symbols)  # a bad SYMBOL_IDS stops us here, not mid-cycle
     except ConfigError as error:
         print(f"cryptowatch update: configuration error: {error}", file=sys.stderr)
         return 2
-    _configure_logging(settings.log_level)
     store = open_store(settings)
     try:
         store.init()

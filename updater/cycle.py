@@ -67,9 +67,7 @@ async def refresh(
     """Run one cycle and return the status as stored. When a fallback source saved the cycle,
     the status is ok and its `error` says why the sources before it were passed over."""
     started = clock()
-    answered, prices, errors = await _fetch(
-        sources, settings, last_good(store.latest_prices(), started)
-    )
+    answered, prices, errors = await _fetch(sources, settings, last_good(store.latest_prices(), started))
     if prices:
         try:
             store.put_prices(prices)

@@ -37,9 +37,7 @@ REFERENCE_MAX_AGE = 86_400
 def last_good(points: Iterable[PricePoint], now: int) -> dict[tuple[str, str], float]:
     """(symbol, currency) -> price of the stored points recent enough to judge a jump by."""
     return {
-        (point.symbol, point.currency): point.price
-        for point in points
-        if point.updated_at >= now - REFERENCE_MAX_AGE
+        (point.symbol, point.currency): point.price for point in points if point.updated_at >= now - REFERENCE_MAX_AGE
     }
 
 
@@ -53,16 +51,11 @@ def reason_to_reject(point: PricePoint, previous: float | None, max_jump: float)
     if previous is not None and previous > 0:
         ratio = max(point.price / previous, previous / point.price)
         if ratio > max_jump:
-            return (
-                f"price {point.price:g} is {ratio:.3g}x the last good {previous:g} "
-                f"(limit {max_jump:g}x)"
-            )
+            return f"price {point.price:g} is {ratio:.3g}x the last good {previous:g} (limit {max_jump:g}x)"
     return None
 
 
-def validate(
-    points: Iterable[PricePoint], previous: Mapping[tuple[str, str], float], max_jump: float
-) -> Checked:
+def validate(points: Iterable[PricePoint], previous: Mapping[tuple[str, str], float], max_jump: float) -> Checked:
     """Split `points` into the believable ones and the rest, logging each rejection."""
     accepted: list[PricePoint] = []
     rejected: list[Rejected] = []
@@ -72,7 +65,5 @@ def validate(
             accepted.append(point)
         else:
             rejected.append(Rejected(point, reason))
-            log.warning(
-                "rejected %s/%s from %s: %s", point.symbol, point.currency, point.source, reason
-            )
+            log.warning("rejected %s/%s from %s: %s", point.symbol, point.currency, point.source, reason)
     return Checked(accepted, rejected)

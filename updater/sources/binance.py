@@ -28,18 +28,14 @@ USD_QUOTE = "USDT"
 
 #: Base assets with a spot pair quoted in that currency on binance.com; others are left out.
 QUOTE_PAIRS: dict[str, frozenset[str]] = {
-    "eur": frozenset(
-        {"BTC", "ETH", "BNB", "SOL", "XRP", "ADA", "DOGE", "DOT", "LINK", "LTC", "AVAX"}
-    ),
+    "eur": frozenset({"BTC", "ETH", "BNB", "SOL", "XRP", "ADA", "DOGE", "DOT", "LINK", "LTC", "AVAX"}),
 }
 
 
 class BinanceSource:
     name = "binance"
 
-    def __init__(
-        self, client: httpx.AsyncClient, base_url: str, *, retry: RetryPolicy = DEFAULT_RETRY
-    ) -> None:
+    def __init__(self, client: httpx.AsyncClient, base_url: str, *, retry: RetryPolicy = DEFAULT_RETRY) -> None:
         self._client = client
         self._url = base_url.rstrip("/") + "/api/v3/ticker/24hr"
         self._retry = retry
@@ -77,9 +73,7 @@ class BinanceSource:
                     currency=currency,
                     price=number(self.name, f"{pair}.lastPrice", ticker.get("lastPrice")),
                     change_24h=optional_number(self.name, f"{pair}.priceChangePercent", change),
-                    updated_at=epoch(
-                        self.name, f"{pair}.closeTime", ticker.get("closeTime"), millis=True
-                    ),
+                    updated_at=epoch(self.name, f"{pair}.closeTime", ticker.get("closeTime"), millis=True),
                     source=self.name,
                 )
             )
@@ -89,26 +83,17 @@ class BinanceSource:
         """USD pairs first (required when usd is asked for); the other quote currencies in
         one more call that may fail on its own without losing the USD prices."""
         usd = self._pairs(symbols, "usd") if "usd" in currencies else {}
-        other = {
-            pair: quote
-            for cur in currencies
-            if cur != "usd"
-            for pair, quote in self._pairs(symbols, cur).items()
-        }
+        other = {pair: quote for cur in currencies if cur != "usd" for pair, quote in self._pairs(symbols, cur).items()}
         groups = [group for group in (usd, other) if group]
         if not groups:
-            raise SourceError(
-                f"{self.name}: no known pairs for {', '.join(symbols)} in {', '.join(currencies)}"
-            )
+            raise SourceError(f"{self.name}: no known pairs for {', '.join(symbols)} in {', '.join(currencies)}")
         required, *optional = groups
         points = await self._tickers(required)
         for group in optional:
             try:
                 points.extend(await self._tickers(group))
             except SourceError as error:
-                log.warning(
-                    "%s: non-USD pairs failed, keeping the USD prices: %s", self.name, error
-                )
+                log.warning("%s: non-USD pairs failed, keeping the USD prices: %s", self.name, error)
         if not points:
             raise SourceError(f"{self.name}: the response held no prices for {', '.join(symbols)}")
         return points

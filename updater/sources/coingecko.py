@@ -82,9 +82,7 @@ class CoinGeckoSource:
                 },
                 headers=self._headers,
             )
-            points.extend(
-                self._parse(mapping(self.name, "the response", body), symbols_of, currencies)
-            )
+            points.extend(self._parse(mapping(self.name, "the response", body), symbols_of, currencies))
         if not points:
             raise SourceError(f"{self.name}: the response held no prices for {', '.join(symbols)}")
         missing = sorted(set(symbols) - {point.symbol for point in points})
@@ -101,18 +99,12 @@ class CoinGeckoSource:
                 continue
             quote = mapping(self.name, repr(coin_id), raw)
             updated = quote.get("last_updated_at")
-            updated_at = (
-                fetched_at
-                if updated is None
-                else epoch(self.name, f"{coin_id}.last_updated_at", updated)
-            )
+            updated_at = fetched_at if updated is None else epoch(self.name, f"{coin_id}.last_updated_at", updated)
             for currency in currencies:
                 if currency not in quote:
                     continue
                 price = number(self.name, f"{coin_id}.{currency}", quote[currency])
                 change_key = f"{currency}_24h_change"
-                change = optional_number(
-                    self.name, f"{coin_id}.{change_key}", quote.get(change_key)
-                )
+                change = optional_number(self.name, f"{coin_id}.{change_key}", quote.get(change_key))
                 for symbol in symbols_of[coin_id]:
                     yield PricePoint(symbol, currency, price, change, updated_at, self.name)

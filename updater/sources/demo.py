@@ -128,9 +128,5 @@ class DemoSource:
             price, day_ago = self.price_usd(symbol, at), self.price_usd(symbol, at - 86_400)
             change = (price / day_ago - 1) * 100
             for currency in priced:
-                points.append(
-                    PricePoint(
-                        symbol, currency, price * FX_PER_USD[currency], change, int(at), self.name
-                    )
-                )
+                points.append(PricePoint(symbol, currency, price * FX_PER_USD[currency], change, int(at), self.name))
         return points

@@ -38,6 +38,10 @@ class RetryPolicy:
     sleep: Sleep = field(default=asyncio.sleep, compare=False)
     jitter: Callable[[], float] = field(default=random.random, compare=False)
 
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError(f"RetryPolicy.attempts must be at least 1, not {self.attempts}")
+
     def backoff(self, attempt: int) -> float:
         """Full jitter: uniform in [0, min(max_delay, base_delay * 2**attempt)]."""
         return self.jitter() * min(self.max_delay, self.base_delay * 2**attempt)
@@ -77,7 +81,7 @@ async def get_json(
     headers: Mapping[str, str] | None = None,
 ) -> Any:
     """The decoded JSON body of a 2xx answer to GET `url`; SourceError when there is none."""
-    problem = "no attempt made"
+    problem = ""
     for attempt in range(policy.attempts):
         last = attempt == policy.attempts - 1
         try:
