@@ -11,6 +11,9 @@ import pytest
 from shared.config import Settings
 from shared.store.sqlite import SQLiteStore
 
+#: Fixtures shared by several folders: `store` (every backend) and `dynamodb_local`.
+pytest_plugins = ["tests.support.dynamodb_local", "tests.support.backends"]
+
 
 def settings_for(data_dir: Path, **overrides: object) -> Settings:
     """Default settings with the store and files under `data_dir`."""

@@ -45,11 +45,8 @@ def wait_for_fresh_minute(margin: int = 10) -> None:
 
 
 @pytest.fixture
-def watch_service(settings: Settings, sqlite_store: Store) -> Iterator[WatchService]:
-    yield from running_service(settings, sqlite_store)
-
-
-def running_service(settings: Settings, store: Store) -> Iterator[WatchService]:
+def watch_service(settings: Settings, store: Store) -> Iterator[WatchService]:
+    """The API on loopback over a store of each backend, with fresh prices and two keys."""
     at = now()
     seed_prices(store, at)
     watch = issue_key(store, Scope.WATCH, at, label="watch")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import orjson
 import pytest
 
 from api.app import create_app
+from shared.config import Settings
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import PricePoint, Scope, UpdateStatus
+from shared.store.base import Store
 from tests.api.conftest import WatchService, seed_prices, wait_for_fresh_minute
+from tests.conftest import settings_for
 from tests.support.server import serve
 
 
@@ -112,11 +117,11 @@ class TestPrices:
         assert_error(response, 405, "method_not_allowed")
 
 
-def test_prices_older_than_two_cycles_are_flagged_stale(settings, sqlite_store) -> None:
+def test_prices_older_than_two_cycles_are_flagged_stale(settings: Settings, store: Store) -> None:
     old = now() - 3 * settings.update_interval_seconds
-    seed_prices(sqlite_store, old)
-    key = issue_key(sqlite_store, Scope.WATCH, now())
-    with serve(create_app(settings, sqlite_store)) as server:
+    seed_prices(store, old)
+    key = issue_key(store, Scope.WATCH, now())
+    with serve(create_app(settings, store)) as server:
         body = httpx.get(server.url + "/v1/prices?symbols=BTC", headers={"X-API-Key": key.secret}).json()
         health = httpx.get(server.url + "/health")
     assert body["s"] == 1
@@ -125,15 +130,13 @@ def test_prices_older_than_two_cycles_are_flagged_stale(settings, sqlite_store) 
     assert health.json()["status"] == "stale"
 
 
-def test_quote_currency_is_chosen_per_request(tmp_path, sqlite_store) -> None:
-    from tests.conftest import settings_for
-
+def test_quote_currency_is_chosen_per_request(tmp_path: Path, store: Store) -> None:
     settings = settings_for(tmp_path, vs_currencies=("usd", "eur"))
     at = now()
-    seed_prices(sqlite_store, at)
-    sqlite_store.put_prices([PricePoint("BTC", "eur", 90001.0, -1.0, at, "coingecko")])
-    key = issue_key(sqlite_store, Scope.WATCH, at)
-    with serve(create_app(settings, sqlite_store)) as server:
+    seed_prices(store, at)
+    store.put_prices([PricePoint("BTC", "eur", 90001.0, -1.0, at, "coingecko")])
+    key = issue_key(store, Scope.WATCH, at)
+    with serve(create_app(settings, store)) as server:
         body = httpx.get(server.url + "/v1/prices?symbols=BTC,ETH&vs=EUR", headers={"X-API-Key": key.secret}).json()
     assert body == {"c": "eur", "t": at, "p": {"BTC": [90001, -1]}, "u": ["ETH"]}
 

@@ -1,9 +1,10 @@
-"""The store under test: a fresh, empty, initialised store per test, for every backend.
+"""Every store backend the tests run against, and the `store` fixture parametrized over them.
 
 Adding a backend is one entry in BACKENDS plus a factory: a context manager that takes the
 pytest request (for tmp_path or a session fixture such as a running DynamoDB Local), yields an
 initialised store that holds nothing, and cleans up afterwards. Marks (for example
-`pytest.mark.dynamodb`) let a run select or skip a backend.
+`pytest.mark.dynamodb`) let a run select a backend. The contract suite and the watch API
+integration tests both use the fixture, so each runs unchanged against every backend.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 
 from shared.store.base import Store
 from shared.store.sqlite import SQLiteStore
-from tests.support.dynamodb_local import contract_store, dynamodb_local  # noqa: F401
+from tests.support.dynamodb_local import contract_store
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,8 @@ BACKENDS: dict[str, Backend] = {
 }
 
 
-@pytest.fixture(
-    params=[pytest.param(name, marks=backend.marks) for name, backend in BACKENDS.items()]
-)
+@pytest.fixture(params=[pytest.param(name, marks=backend.marks) for name, backend in BACKENDS.items()])
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh, empty, initialised store, once per backend."""
     with BACKENDS[request.param].factory(request) as fresh:
         yield fresh
