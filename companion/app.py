@@ -26,7 +26,7 @@ REFRESH_SECONDS = 30.0
 
 class CompanionApp(App[None]):
     TITLE = "cryptowatch"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens/prices.tcss", "screens/listing.tcss"]
     SECTIONS: tuple[tuple[str, type[CompanionScreen]], ...] = (
         ("prices", PricesScreen),
         ("keys", KeysScreen),

@@ -36,7 +36,6 @@ class AlertsScreen(ListScreen):
     MODE = "alerts"
     TITLE = "Alerts"
     NOUN = "alert"
-    CSS_PATH = "listing.tcss"
     COLUMNS = ("Symbol", "Condition", "Owner", "Channel", "Status", "Triggers", "Last triggered", "Repeat")
     BINDINGS = [
         Binding("n", "new_alert", "New alert"),

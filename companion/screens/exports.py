@@ -28,7 +28,6 @@ class ExportsScreen(ListScreen):
     MODE = "exports"
     TITLE = "Exports"
     NOUN = "export"
-    CSS_PATH = "listing.tcss"
     COLUMNS = ("Created", "Format", "Symbols", "Range (UTC)", "Records", "Size", "File")
     BINDINGS = [
         Binding("n", "new_export", "New export"),

@@ -50,7 +50,7 @@ def field_for(error: CompanionError, fields: Collection[str]) -> str | None:
 class FormModal(ModalScreen[T | None], Generic[T]):
     HEADING: ClassVar[str]
     SUBMIT: ClassVar[str] = "Create"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Submit")]
 
     def __init__(self, client: CompanionClient) -> None:
         super().__init__()
@@ -84,6 +84,9 @@ class FormModal(ModalScreen[T | None], Generic[T]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_submit(self) -> None:
+        self.submit()
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:

@@ -24,7 +24,6 @@ class KeysScreen(ListScreen):
     MODE = "keys"
     TITLE = "Keys"
     NOUN = "key"
-    CSS_PATH = "listing.tcss"
     COLUMNS = ("Prefix", "Label", "Scope", "Owner", "Status", "Last used", "Today", "Limit/min")
     BINDINGS = [
         Binding("n", "new_key", "New key"),

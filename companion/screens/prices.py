@@ -24,7 +24,6 @@ from companion.widgets.history_panel import HistoryPanel
 class PricesScreen(CompanionScreen):
     MODE = "prices"
     TITLE = "Prices"
-    CSS_PATH = "prices.tcss"
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh"),
         Binding("t", "history_range", "History range"),

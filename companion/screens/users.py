@@ -23,7 +23,6 @@ class UsersScreen(ListScreen):
     MODE = "users"
     TITLE = "Users"
     NOUN = "user"
-    CSS_PATH = "listing.tcss"
     COLUMNS = ("Email", "Name", "Created", "ID")
     BINDINGS = [
         Binding("n", "new_user", "New user"),

@@ -1,0 +1,99 @@
+"""Alerts: create with inline validation, filter by status, cancel, and the outbox state of a
+triggered alert."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Select
+
+from companion.screens.alert_form import AlertForm
+from companion.screens.confirm import ConfirmModal
+from companion.widgets.field import Field
+from companion.widgets.outbox_panel import OutboxPanel
+from tests.companion.conftest import SIZE, Service, settle, type_into
+
+pytestmark = pytest.mark.anyio
+
+
+def column(table: DataTable, index: int) -> list[str]:
+    return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
+
+
+async def test_create_alert_with_inline_validation(service: Service) -> None:
+    app = service.app(start="alerts")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AlertForm)
+        await type_into(pilot, "#field-email Input", "ada@example.com")
+        await type_into(pilot, "#field-symbol Input", "nope")
+        await type_into(pilot, "#field-target Input", "lots")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "must be a number" in form.query_one("#field-target", Field).error
+
+        await type_into(pilot, "#field-target Input", "150,000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "symbol must be one of" in form.query_one("#field-symbol", Field).error
+
+        await type_into(pilot, "#field-symbol Input", "btc")
+        form.query_one("#field-condition Select", Select).value = "below"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, AlertForm)
+        assert "Alert set: BTC ≤ 150,000 USD" in app.screen.status.text
+        table = app.screen.query_one("#table", DataTable)
+        row = column(table, 1).index("≤ 150,000 USD")
+        assert column(table, 2)[row] == "ada@example.com"
+        assert column(table, 4)[row] == "active"
+
+
+async def test_webhook_alert_needs_a_destination(service: Service) -> None:
+    app = service.app(start="alerts")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_into(pilot, "#field-email Input", "grace@example.com")
+        await type_into(pilot, "#field-symbol Input", "ETH")
+        await type_into(pilot, "#field-target Input", "4000")
+        app.screen.query_one("#field-channel Select", Select).value = "webhook"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "destination" in app.screen.query_one("#field-destination", Field).error
+
+
+async def test_filter_outbox_and_cancel(service: Service) -> None:
+    app = service.app(start="alerts")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#table", DataTable)
+        outbox = app.screen.query_one(OutboxPanel)
+        assert column(table, 4) == ["active", "triggered", "cancelled"]
+        assert outbox.lines == ["  not triggered yet: nothing sent"]
+
+        await pilot.press("down")
+        await settle(pilot)
+        assert len(outbox.lines) == 1
+        assert outbox.lines[0].startswith("  pending · 1 attempt · next try in 5 min")
+        assert "last error: webhook answered 503" in outbox.lines[0]
+
+        await pilot.press("f")
+        await settle(pilot)
+        assert column(table, 4) == ["active"]
+        await pilot.press("f")
+        await settle(pilot)
+        assert column(table, 0) == ["ETH"]
+
+        await pilot.press("f", "f")
+        await settle(pilot)
+        assert table.row_count == 3
+        await pilot.press("up", "up", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot)
+        assert column(table, 4) == ["cancelled", "triggered", "cancelled"]
+        assert "Cancelled the alert on BTC" in app.screen.status.text

@@ -1,0 +1,107 @@
+"""Keys: a new watch key is shown once (text, QR code, clipboard), works at once against the
+watch API, and is refused after it is revoked."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from textual.widgets import DataTable
+
+from companion.screens.confirm import ConfirmModal
+from companion.screens.key_form import KeyForm
+from companion.screens.key_reveal import KeyReveal
+from companion.widgets.field import Field
+from companion.widgets.qr_code import QRCode, qr_text
+from tests.companion.conftest import SIZE, Service, settle, type_into
+
+pytestmark = pytest.mark.anyio
+
+
+def labels(table: DataTable) -> list[str]:
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+
+
+async def test_new_watch_key_is_shown_once_works_and_is_refused_once_revoked(service: Service) -> None:
+    app = service.app(start="keys")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#table", DataTable)
+        assert table.row_count == 4
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, KeyForm)
+        await type_into(pilot, "#field-email Input", "ada@example.com")
+        await type_into(pilot, "#field-label Input", "venu 3")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        reveal = app.screen
+        assert isinstance(reveal, KeyReveal)
+        secret = str(reveal.query_one("#secret").render())
+        assert secret.startswith("cw_")
+        assert str(reveal.query_one(QRCode).render()) == qr_text(secret)
+        assert secret in app.export_screenshot()
+        await pilot.press("c")
+        assert app.clipboard == secret
+
+        with httpx.Client(base_url=service.url, timeout=10) as http:
+            prices = http.get("/v1/prices", headers={"X-API-Key": secret})
+            assert prices.status_code == 200
+            assert "BTC" in prices.json()["p"]
+
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen.query_one("#table", DataTable) is table
+            assert secret not in app.export_screenshot()
+            assert "venu 3" in labels(table)
+
+            table.move_cursor(row=labels(table).index("venu 3"))
+            await pilot.press("x")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmModal)
+            await pilot.press("y")
+            await settle(pilot)
+            row = table.get_row_at(labels(table).index("venu 3"))
+            assert str(row[4]) == "revoked"
+            assert "Revoked key" in app.screen.status.text
+
+            refused = http.get("/v1/prices", headers={"X-API-Key": secret})
+        assert refused.status_code == 401
+        assert refused.json()["error"] == "revoked_key"
+
+
+async def test_key_for_an_unknown_email_is_refused_in_the_form(service: Service) -> None:
+    app = service.app(start="keys")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_into(pilot, "#field-email Input", "nobody@example.com")
+        await type_into(pilot, "#field-rate_limit Input", "0")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, KeyForm)
+        assert "1 or more" in form.query_one("#field-rate_limit", Field).error
+        await type_into(pilot, "#field-rate_limit Input", "30")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "No user has the email nobody@example.com" in form.query_one("#field-email", Field).error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#table", DataTable).row_count == 4
+
+
+async def test_key_from_the_users_screen_is_for_the_selected_user(service: Service) -> None:
+    app = service.app(start="users")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "k")
+        await settle(pilot)
+        assert isinstance(app.screen, KeyForm)
+        assert app.screen.value("email") == "grace@example.com"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KeyReveal)
+        assert "for grace@example.com" in app.screen.heading
+    keys = service.store.list_keys(limit=50, user_id=service.users["grace"].id).items
+    assert len(keys) == 2
