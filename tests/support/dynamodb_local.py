@@ -3,12 +3,14 @@ stop exactly that process; plus a fresh, uniquely named table per test.
 
 Usable without pytest (`with DynamoDBLocal.start() as local: ...`). For pytest, the session
 fixture `dynamodb_local` yields the endpoint URL of one in-memory instance per test process
-(so one per xdist worker), or skips with the reason when Java or the jar is missing. The jar
+(so one per xdist worker), or skips with the reason when Java or the jar is missing; register
+this module as a plugin (`pytest_plugins`) or import the fixtures into a conftest. The jar
 comes from `.ci/dynamodb-local.sh`, which `make test` and CI run first.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -169,9 +171,23 @@ def drop_table(store: DynamoStore) -> None:
     store.close()
 
 
+_shared: DynamoDBLocal | None = None
+
+
+def shared_instance() -> DynamoDBLocal:
+    """One DynamoDB Local per process, started on first use and stopped when the process exits,
+    however many conftest files register the fixture below."""
+    global _shared
+    if _shared is None or _shared.process.poll() is not None:
+        _shared = DynamoDBLocal.start()
+        atexit.register(_shared.stop)
+    return _shared
+
+
 @pytest.fixture(scope="session")
 def dynamodb_local() -> Iterator[str]:
-    """The endpoint URL of a DynamoDB Local for this test process, with dummy credentials."""
+    """The endpoint URL of this process's DynamoDB Local, with dummy credentials in the
+    environment while the session runs."""
     reason = missing_reason()
     if reason:
         pytest.skip(reason)
@@ -179,8 +195,7 @@ def dynamodb_local() -> Iterator[str]:
         for name, value in DUMMY_AWS_ENV.items():
             patch.setenv(name, value)
         patch.delenv("AWS_PROFILE", raising=False)
-        with DynamoDBLocal.start() as local:
-            yield local.endpoint
+        yield shared_instance().endpoint
 
 
 @contextlib.contextmanager
