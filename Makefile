@@ -5,7 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: serve demo test lint bench clean
+.PHONY: serve demo serve-dynamodb test lint bench clean
+
+DYNAMODB_PORT ?= 8001
 
 $(BIN)/cryptowatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +20,18 @@ serve: $(BIN)/cryptowatch  ## API + updater on http://127.0.0.1:8000, embedded S
 
 demo: $(BIN)/cryptowatch  ## the same with the offline, simulated price source
 	$(BIN)/cryptowatch serve --source demo $(ARGS)
+
+# The same service on the genuine DynamoDB Local (data kept in ./data/dynamodb), stopped with it.
+serve-dynamodb: $(BIN)/cryptowatch
+	@set -e; dir=$$(bash .ci/dynamodb-local.sh); mkdir -p data/dynamodb; \
+	java -Djava.library.path=$$dir/DynamoDBLocal_lib -jar $$dir/DynamoDBLocal.jar -sharedDb \
+	     -dbPath data/dynamodb -port $(DYNAMODB_PORT) >data/dynamodb/server.log 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT INT TERM; \
+	export DYNAMODB_TABLE_NAME=$${DYNAMODB_TABLE_NAME:-cryptowatch} \
+	       AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$(DYNAMODB_PORT) AWS_ACCESS_KEY_ID=local \
+	       AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1; \
+	for try in $$(seq 30); do $(BIN)/cryptowatch init >/dev/null 2>&1 && break; sleep 1; done; \
+	$(BIN)/cryptowatch serve $(ARGS)
 
 test: $(BIN)/cryptowatch  ## the whole suite, DynamoDB Local included
 	bash .ci/dynamodb-local.sh >/dev/null
