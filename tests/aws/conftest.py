@@ -6,6 +6,7 @@ or credential files, so nothing can reach a real account; endpoints point at 127
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,29 +17,26 @@ from botocore.client import BaseClient
 from moto.server import ThreadedMotoServer
 
 from shared.store.dynamodb import DynamoStore
-from tests.support.dynamodb_local import drop_table, dynamodb_local, new_store
+from tests.support.dynamodb_local import DUMMY_AWS_ENV, drop_table, dynamodb_local, new_store
 from tests.support.server import free_port
 
 __all__ = ["dynamodb_local"]  # the session fixture, shared with this folder's tests
 
-REGION = "us-east-1"
-DUMMY_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing-secret",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-}
+REGION = DUMMY_AWS_ENV["AWS_DEFAULT_REGION"]
+#: No AWS config or credential file is read: nothing here can pick up a real account.
+NO_AWS_FILES = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
 
 
-@pytest.fixture(autouse=True)
-def dummy_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in DUMMY_ENV.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+@pytest.fixture(scope="session", autouse=True)
+def dummy_aws() -> Iterator[None]:
+    """Session-wide, as the `dynamodb_local` session fixture sets the same dummies: a
+    test-scoped patch undone under a session fixture's patch would strip its credentials."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (DUMMY_AWS_ENV | NO_AWS_FILES).items():
+            patch.setenv(name, value)
+        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+            patch.delenv(name, raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")
