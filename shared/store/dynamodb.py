@@ -47,6 +47,8 @@ from shared.store.dynamodb_requests import (
     usage_of,
 )
 
+_REVOKE_ATTEMPTS = 5
+
 
 class DynamoStore:
     inline_calls = False
@@ -165,9 +167,13 @@ class DynamoStore:
         query = e.params(KeyConditionExpression=condition)
         if limit is None:
             items = self._db.query_all(ConsistentRead=True, **query)
-        else:  # the newest `limit`, read newest first, returned oldest first
-            page = self._db.call("query", ConsistentRead=True, ScanIndexForward=False, Limit=limit, **query)
-            items = page.get("Items", [])[::-1]
+        else:  # the newest `limit`, read newest first (over 1 MB pages), returned oldest first
+            items = []
+            for page in self._db.pages(ConsistentRead=True, ScanIndexForward=False, Limit=limit, **query):
+                items.extend(page[: limit - len(items)])
+                if len(items) == limit:
+                    break
+            items.reverse()
         return [decode(PricePoint, item) for item in items]
 
     # --- updater status ----------------------------------------------------------------
@@ -268,7 +274,7 @@ class DynamoStore:
         return Page([decode(ApiKey, i) for i in page.items], page.next_cursor)
 
     def revoke_key(self, key_id: str, at: int) -> ApiKey | None:
-        while True:
+        for _ in range(_REVOKE_ATTEMPTS):
             key = self.get_key(key_id)
             if key is None:
                 return None
@@ -282,8 +288,9 @@ class DynamoStore:
                     ]
                 )
             except TransactionFailed:
-                continue
+                continue  # revoked meanwhile: read again and decide again
             return dataclasses.replace(key, revoked_at=at)
+        raise StoreUnavailable(f"key {key_id} kept changing while being revoked; try again")
 
     def has_active_admin_key(self, now: int) -> bool:
         def usable_admin(item: Item) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -139,8 +140,8 @@ class DynamoClient:
         from botocore.exceptions import ClientError
 
         for attempt in range(_CONFLICT_RETRIES):
-            try:
-                self.call("transact_write_items", TransactItems=items)
+            try:  # the token makes botocore's own resend of this attempt idempotent
+                self.call("transact_write_items", TransactItems=items, ClientRequestToken=uuid.uuid4().hex)
                 return
             except ClientError as error:
                 if _code(error) != "TransactionCanceledException":
