@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
 
 DEFAULT_URL_TTL_SECONDS = 3600
+MAX_URL_TTL_SECONDS = 7 * 86_400  # SigV4's limit for a pre-signed URL
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 _EXISTS = {"PreconditionFailed", "412", "ConditionalRequestConflict"}
 
@@ -30,8 +31,8 @@ class S3Sink:
         url_ttl_seconds: int = DEFAULT_URL_TTL_SECONDS,
         region: str | None = None,
     ) -> None:
-        if url_ttl_seconds < 1:
-            raise ValueError("url_ttl_seconds must be at least 1")
+        if not 1 <= url_ttl_seconds <= MAX_URL_TTL_SECONDS:
+            raise ValueError(f"url_ttl_seconds must be from 1 to {MAX_URL_TTL_SECONDS}")
         self.bucket = bucket
         self.url_ttl_seconds = url_ttl_seconds
         self._client = client
