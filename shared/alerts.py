@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import orjson
 
 from shared.config import Settings
-from shared.errors import InvalidInput
+from shared.errors import Conflict, InvalidInput
 from shared.ids import new_id
 from shared.models import Alert, AlertStatus, Channel, Condition, Notification, PricePoint, User
 from shared.users import valid_email
@@ -23,6 +22,10 @@ DEFAULT_COOLDOWN = 3600
 MAX_PCT_MOVE = 1000.0
 MAX_URL = 2000
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
+#: http(s), a plain host name or IPv4 address, an optional port, an optional printable-ASCII
+#: path (the OpenAPI document states the same pattern).
+WEBHOOK_URL_PATTERN = r"^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$"
+WEBHOOK_URL = re.compile(WEBHOOK_URL_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,8 @@ def valid_destination(
     channel: Channel, destination: str | None, user: User, settings: Settings
 ) -> str:
     """Email: an address (the user's own by default). Webhook: an http(s) URL, and a secret to
-    sign with must exist, or every delivery would fail later where nobody is looking."""
+    sign with must exist, or every delivery would fail later where nobody is looking (409: the
+    request is fine, the user's setup is not)."""
     if channel == Channel.EMAIL:
         return user.email if destination is None else valid_email(destination)
     if destination is None:
@@ -97,11 +101,13 @@ def valid_destination(
             "destination (an http or https URL) is required for a webhook alert",
             code="missing_field",
         )
-    parts = urlsplit(destination)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(destination) > MAX_URL:
-        raise InvalidInput("destination must be an http or https URL", code="invalid_destination")
-    if not (user.webhook_secret or settings.webhook_secret):
+    if len(destination) > MAX_URL or not WEBHOOK_URL.match(destination):
         raise InvalidInput(
+            "destination must be an http or https URL like https://example.com/hook",
+            code="invalid_destination",
+        )
+    if not (user.webhook_secret or settings.webhook_secret):
+        raise Conflict(
             "webhook alerts need a signing secret: give the user a webhook_secret "
             "or set WEBHOOK_SECRET",
             code="webhook_secret_missing",

@@ -17,8 +17,7 @@ from shared.models import PricePoint, Scope
 from shared.store.base import Store
 from tests.support.server import serve
 
-#: Price history: three points per symbol, ten minutes apart, ending an hour ago.
-HISTORY_END = now() - 3600
+#: Price history: three points per symbol, ten minutes apart, ending an hour before the test.
 HISTORY = {"BTC": [97000.0, 97500.5, 98000.25], "ETH": [3400.0, 3450.0, 3500.0]}
 
 
@@ -29,46 +28,42 @@ class AdminService:
     watch_key: str
     store: Store
     settings: Settings
+    history_end: int
 
     def client(self, key: str | None) -> httpx.Client:
         headers = {"X-API-Key": key} if key else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=10)
 
-    def user(
-        self, email: str = "ada@example.com", name: str = "Ada", **extra: Any
-    ) -> dict[str, Any]:
+    def user(self, email: str = "ada@example.com", name: str = "Ada", **extra: Any) -> dict[str, Any]:
         response = self.admin.post("/admin/users", json={"email": email, "name": name, **extra})
         assert response.status_code == 201, response.text
         return dict(response.json())
 
     def key(self, user_id: str, scope: str = "watch", **extra: Any) -> dict[str, Any]:
-        response = self.admin.post(
-            "/admin/keys", json={"user_id": user_id, "scope": scope, **extra}
-        )
+        response = self.admin.post("/admin/keys", json={"user_id": user_id, "scope": scope, **extra})
         assert response.status_code == 201, response.text
         return dict(response.json())
 
 
-def seed_history(store: Store) -> None:
+def seed_history(store: Store, end: int | None = None) -> int:
+    """Write HISTORY ending at `end` (default: an hour ago); returns that end."""
+    end = now() - 3600 if end is None else end
     store.put_prices(
         [
-            PricePoint(
-                symbol, "usd", price, 1.0, HISTORY_END - 600 * (len(prices) - 1 - i), "coingecko"
-            )
+            PricePoint(symbol, "usd", price, 1.0, end - 600 * (len(prices) - 1 - i), "coingecko")
             for symbol, prices in HISTORY.items()
             for i, price in enumerate(prices)
         ]
     )
+    return end
 
 
 @pytest.fixture
 def service(settings: Settings, sqlite_store: Store) -> Iterator[AdminService]:
     at = now()
-    seed_history(sqlite_store)
+    history_end = seed_history(sqlite_store)
     admin = issue_key(sqlite_store, Scope.ADMIN, at, label="admin")
     watch = issue_key(sqlite_store, Scope.WATCH, at, label="ownerless watch")
     with serve(create_app(settings, sqlite_store)) as server:
-        with httpx.Client(
-            base_url=server.url, headers={"X-API-Key": admin.secret}, timeout=10
-        ) as client:
-            yield AdminService(server.url, client, watch.secret, sqlite_store, settings)
+        with httpx.Client(base_url=server.url, headers={"X-API-Key": admin.secret}, timeout=10) as client:
+            yield AdminService(server.url, client, watch.secret, sqlite_store, settings, history_end)

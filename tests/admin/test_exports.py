@@ -8,7 +8,7 @@ import re
 
 from shared.exports.builder import ExportFormat, export_spec, file_key, run_export
 from shared.exports.local import LocalSink
-from tests.admin.conftest import HISTORY, HISTORY_END, AdminService
+from tests.admin.conftest import HISTORY, AdminService
 
 FILE_KEY = re.compile(r"^exports/crypto_\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(_[0-9a-z]{6})?\.(json|csv)$")
 
@@ -41,18 +41,19 @@ def test_json_export_of_everything_downloads(service: AdminService) -> None:
 
 
 def test_csv_export_filtered_by_symbol_and_time(service: AdminService) -> None:
-    start = HISTORY_END - 600  # the last two points
+    end = service.history_end
+    start = end - 600  # the last two points
     created = service.admin.post(
         "/admin/exports",
-        json={"format": "csv", "symbols": ["btc"], "start": start, "end": HISTORY_END},
+        json={"format": "csv", "symbols": ["btc"], "start": start, "end": end},
     ).json()
     assert created["file_key"].endswith(".csv") and created["records"] == 2
     download = service.admin.get(created["url"])
     assert download.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(download.text)))
     assert [(r["symbol"], float(r["price"]), int(r["timestamp"])) for r in rows] == [
-        ("BTC", 97500.5, HISTORY_END - 600),
-        ("BTC", 98000.25, HISTORY_END),
+        ("BTC", 97500.5, end - 600),
+        ("BTC", 98000.25, end),
     ]
     assert list(rows[0]) == ["id", "timestamp", "name", "symbol", "price"]
 
@@ -84,7 +85,7 @@ def test_bad_export_requests(service: AdminService) -> None:
 
 def test_two_exports_in_one_second_get_distinct_files(service: AdminService) -> None:
     sink = LocalSink(service.settings.exports_dir)
-    at = HISTORY_END + 10
+    at = service.history_end + 10
     spec = export_spec(service.settings, at, fmt=ExportFormat.JSON)
     made = [run_export(service.store, sink, spec, "usd", at) for _ in range(3)]
     keys = [record.file_key for record in made]
@@ -95,7 +96,7 @@ def test_two_exports_in_one_second_get_distinct_files(service: AdminService) -> 
 
 def test_an_existing_file_is_never_overwritten(service: AdminService) -> None:
     sink = LocalSink(service.settings.exports_dir)
-    at = HISTORY_END + 20
+    at = service.history_end + 20
     sink.save(file_key(at, ExportFormat.CSV), b"someone else's file", "text/csv")
     spec = export_spec(service.settings, at, fmt=ExportFormat.CSV)
     record = run_export(service.store, sink, spec, "usd", at)

@@ -114,9 +114,7 @@ def test_roll_defaults_and_without_overlap(service: AdminService) -> None:
     newer = default.json()
     with service.client(newer["key"]) as watch:
         assert watch.get("/v1/prices").status_code == 200
-        immediate = service.admin.post(
-            f"/admin/keys/{newer['id']}/roll", json={"overlap_seconds": 0}
-        )
+        immediate = service.admin.post(f"/admin/keys/{newer['id']}/roll", json={"overlap_seconds": 0})
         assert immediate.status_code == 201
         assert watch.get("/v1/prices").json()["error"] == "revoked_key"
     stale = service.admin.post(f"/admin/keys/{newer['id']}/roll", json={})
@@ -139,13 +137,9 @@ def test_roll_defaults_and_without_overlap(service: AdminService) -> None:
         ({"secret": "cw_mine"}, 400, "unknown_field"),
     ],
 )
-def test_invalid_key_requests(
-    service: AdminService, body: dict[str, object], status: int, code: str
-) -> None:
+def test_invalid_key_requests(service: AdminService, body: dict[str, object], status: int, code: str) -> None:
     user = service.user()
-    response = service.admin.post(
-        "/admin/keys", json={"user_id": user["id"], "scope": "watch", **body}
-    )
+    response = service.admin.post("/admin/keys", json={"user_id": user["id"], "scope": "watch", **body})
     assert response.status_code == status
     assert response.json()["error"] == code
 
@@ -155,10 +149,6 @@ def test_unknown_keys_and_bad_roll_bodies(service: AdminService) -> None:
     assert service.admin.post("/admin/keys/key_nope/revoke").status_code == 404
     assert service.admin.post("/admin/keys/key_nope/roll").status_code == 404
     key = service.key(service.user()["id"])
-    too_long = service.admin.post(
-        f"/admin/keys/{key['id']}/roll", json={"overlap_seconds": 31 * 86_400}
-    )
+    too_long = service.admin.post(f"/admin/keys/{key['id']}/roll", json={"overlap_seconds": 31 * 86_400})
     assert too_long.status_code == 400
-    assert (
-        service.admin.post(f"/admin/keys/{key['id']}/roll", json={"overlap": 5}).status_code == 400
-    )
+    assert service.admin.post(f"/admin/keys/{key['id']}/roll", json={"overlap": 5}).status_code == 400

@@ -27,9 +27,7 @@ def document(service: AdminService) -> dict[str, Any]:
 
 def conforms(document: dict[str, Any], schema_name: str, body: Any) -> None:
     registry = Registry().with_resource("urn:doc", Resource.from_contents(document, DRAFT202012))
-    validator = Draft202012Validator(
-        {"$ref": f"urn:doc#/components/schemas/{schema_name}"}, registry=registry
-    )
+    validator = Draft202012Validator({"$ref": f"urn:doc#/components/schemas/{schema_name}"}, registry=registry)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
     assert not errors, f"{schema_name}: {errors}"
 
@@ -51,16 +49,12 @@ def test_every_admin_route_is_documented(document: dict[str, Any]) -> None:
                 assert "requestBody" in operation, route.path
 
 
-def test_answers_match_the_documented_schemas(
-    service: AdminService, document: dict[str, Any]
-) -> None:
+def test_answers_match_the_documented_schemas(service: AdminService, document: dict[str, Any]) -> None:
     admin = service.admin
     user = admin.post("/admin/users", json={"email": "ada@example.com", "name": "Ada"}).json()
     conforms(document, "User", user)
     conforms(document, "UserPage", admin.get("/admin/users").json())
-    key = admin.post(
-        "/admin/keys", json={"user_id": user["id"], "scope": "watch", "label": "w"}
-    ).json()
+    key = admin.post("/admin/keys", json={"user_id": user["id"], "scope": "watch", "label": "w"}).json()
     conforms(document, "KeyCreated", key)
     conforms(document, "KeyViewPage", admin.get("/admin/keys").json())
     conforms(document, "KeyRolled", admin.post(f"/admin/keys/{key['id']}/roll").json())
@@ -78,13 +72,9 @@ def test_answers_match_the_documented_schemas(
     conforms(document, "ExportCreated", export)
     conforms(document, "ExportPage", admin.get("/admin/exports").json())
     conforms(document, "Stats", admin.get("/admin/stats").json())
-    watch_key = admin.post("/admin/keys", json={"user_id": user["id"], "scope": "watch"}).json()[
-        "key"
-    ]
+    watch_key = admin.post("/admin/keys", json={"user_id": user["id"], "scope": "watch"}).json()["key"]
     with service.client(watch_key) as watch:
-        made = watch.post(
-            "/v1/alerts", json={"symbol": "ETH", "condition": "pct_move", "target": 5}
-        )
+        made = watch.post("/v1/alerts", json={"symbol": "ETH", "condition": "pct_move", "target": 5})
         conforms(document, "WatchAlert", made.json())
         conforms(document, "WatchAlerts", watch.get("/v1/alerts").json())
     conforms(document, "Error", admin.get("/admin/users/usr_nope").json())

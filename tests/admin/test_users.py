@@ -18,9 +18,7 @@ def test_user_lifecycle(service: AdminService) -> None:
     missing = service.admin.get("/admin/users", params={"email": "nobody@example.com"}).json()
     assert missing == {"items": [], "next_cursor": None}
 
-    duplicate = service.admin.post(
-        "/admin/users", json={"email": "GRACE.hopper@example.com", "name": "G"}
-    )
+    duplicate = service.admin.post("/admin/users", json={"email": "GRACE.hopper@example.com", "name": "G"})
     assert duplicate.status_code == 409
     assert duplicate.json()["error"] == "email_taken"
 
@@ -82,9 +80,7 @@ def test_deleting_a_user_revokes_their_keys_at_once_and_cancels_alerts(
         ({"email": "ada@example.com", "name": "Ada", "webhook_secret": 12345}, "invalid_type"),
     ],
 )
-def test_invalid_user_bodies_are_400_with_a_code(
-    service: AdminService, body: dict[str, object], code: str
-) -> None:
+def test_invalid_user_bodies_are_400_with_a_code(service: AdminService, body: dict[str, object], code: str) -> None:
     response = service.admin.post("/admin/users", json=body)
     assert response.status_code == 400
     assert response.json()["error"] == code
@@ -94,14 +90,8 @@ def test_invalid_user_bodies_are_400_with_a_code(
 def test_bodies_that_are_not_json_objects(service: AdminService) -> None:
     post = service.admin.post
     json_type = {"Content-Type": "application/json"}
-    assert (
-        post("/admin/users", content=b"{not json", headers=json_type).json()["error"]
-        == "invalid_json"
-    )
-    assert (
-        post("/admin/users", content=b'["a", "b"]', headers=json_type).json()["error"]
-        == "invalid_json"
-    )
+    assert post("/admin/users", content=b"{not json", headers=json_type).json()["error"] == "invalid_json"
+    assert post("/admin/users", content=b'["a", "b"]', headers=json_type).json()["error"] == "invalid_json"
     assert post("/admin/users", content=b"", headers=json_type).status_code == 400
     as_form = post("/admin/users", data={"email": "ada@example.com", "name": "Ada"})
     assert as_form.status_code == 415
@@ -121,9 +111,7 @@ def test_oversize_bodies_are_413_declared_or_streamed(service: AdminService) -> 
             yield b"x" * 1000
         yield b'"}'
 
-    streamed = service.admin.post(
-        "/admin/users", content=chunks(), headers={"Content-Type": "application/json"}
-    )
+    streamed = service.admin.post("/admin/users", content=chunks(), headers={"Content-Type": "application/json"})
     assert streamed.status_code == 413
 
 
@@ -132,10 +120,7 @@ def test_admin_routes_need_an_admin_key(service: AdminService) -> None:
         forbidden = watch.get("/admin/users")
         assert forbidden.status_code == 403
         assert forbidden.json()["error"] == "insufficient_scope"
-        assert (
-            watch.post("/admin/users", json={"email": "a@example.com", "name": "A"}).status_code
-            == 403
-        )
+        assert watch.post("/admin/users", json={"email": "a@example.com", "name": "A"}).status_code == 403
     with service.client(None) as anonymous:
         assert anonymous.get("/admin/users").json()["error"] == "missing_key"
     assert service.admin.get("/admin/users", params={"email": "x@example.com"}).status_code == 200

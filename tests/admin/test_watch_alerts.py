@@ -13,9 +13,7 @@ def test_watch_manages_its_owners_alerts_only(service: AdminService) -> None:
         json={"user_id": bob["id"], "symbol": "ETH", "condition": "below", "target": 10},
     ).json()
     with service.client(service.key(ada["id"])["key"]) as watch:
-        made = watch.post(
-            "/v1/alerts", json={"symbol": "BTC", "condition": "above", "target": 123456.5}
-        )
+        made = watch.post("/v1/alerts", json={"symbol": "BTC", "condition": "above", "target": 123456.5})
         assert made.status_code == 201
         item = made.json()
         assert item == {"id": item["id"], "s": "BTC", "k": "above", "v": 123456.5, "st": "active"}
