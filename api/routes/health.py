@@ -6,7 +6,6 @@ otherwise, with the same body saying which part is wrong."""
 from __future__ import annotations
 
 import logging
-from importlib.metadata import PackageNotFoundError, version
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,20 +14,14 @@ from starlette.routing import Route
 from api.responses import JSONBody
 from api.services import Services
 from api.storecall import call
+from shared import __version__
 from shared.ids import now
 from shared.models import UpdateStatus
 
 log = logging.getLogger(__name__)
 
 
-def service_version() -> str:
-    try:
-        return version("cryptowatch")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-VERSION = service_version()
+VERSION = __version__
 
 
 async def read_status(services: Services) -> tuple[bool, UpdateStatus | None]:
