@@ -38,10 +38,10 @@ class CompanionApp(App[None]):
     COMMANDS = App.COMMANDS | {CompanionCommands}
     BINDINGS = [
         *(
-            Binding(str(number), f"goto('{mode}')", screen.TITLE)
+            Binding(str(number), f"goto('{mode}')", f"Go to {screen.TITLE}", show=False)  # on the NavBar
             for number, (mode, screen) in enumerate(SECTIONS, start=1)
         ),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("question_mark,f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 

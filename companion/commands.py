@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from companion.bindings import bindings_of, key_label
+from companion.bindings import bindings_of
 
 if TYPE_CHECKING:
     from companion.app import CompanionApp
@@ -27,15 +27,12 @@ class PaletteEntry:
 
 
 def palette_entries(app: CompanionApp) -> Iterator[PaletteEntry]:
-    for binding in bindings_of(type(app)):
-        yield PaletteEntry(binding.description, f"key {key_label(binding)}", None, binding.action)
+    for key in bindings_of(type(app)):
+        yield PaletteEntry(key.description, f"key {key.keys(app)}", None, key.action)
     for mode, screen in app.SECTIONS:
-        for binding in bindings_of(screen):
+        for key in bindings_of(screen):
             yield PaletteEntry(
-                f"{screen.TITLE}: {binding.description}",
-                f"key {key_label(binding)} on {screen.TITLE}",
-                mode,
-                binding.action,
+                f"{screen.TITLE}: {key.description}", f"key {key.keys(app)} on {screen.TITLE}", mode, key.action
             )
 
 

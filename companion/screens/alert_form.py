@@ -25,17 +25,17 @@ class AlertForm(FormModal[JSON]):
     HEADING = "New price alert"
 
     def compose_fields(self) -> Iterable[Field]:
-        yield Field("Owner's email", Input(placeholder="ada@example.com"), name="email")
-        yield Field("Symbol", Input(placeholder="BTC"), name="symbol")
-        yield Field("Condition", Select(CONDITIONS, value="above", allow_blank=False), name="condition")
-        yield Field("Target", Input(placeholder="100000 (a price, or a percentage)"), name="target")
-        yield Field("Channel", Select(CHANNELS, value="email", allow_blank=False), name="channel")
+        yield Field("Owner's email", Input(placeholder="ada@example.com", compact=True), name="email")
+        yield Field("Symbol", Input(placeholder="BTC", compact=True), name="symbol")
+        yield Field("Condition", Select(CONDITIONS, value="above", allow_blank=False, compact=True), name="condition")
+        yield Field("Target", Input(placeholder="100000 (a price, or a percentage)", compact=True), name="target")
+        yield Field("Channel", Select(CHANNELS, value="email", allow_blank=False, compact=True), name="channel")
         yield Field(
             "Destination",
-            Input(placeholder="blank: the owner's email; for a webhook, https://…"),
+            Input(placeholder="blank: the owner's email; for a webhook, https://…", compact=True),
             name="destination",
         )
-        yield Field("Repeat", Select(REPEATS, value=False, allow_blank=False), name="repeat")
+        yield Field("Repeat", Select(REPEATS, value=False, allow_blank=False, compact=True), name="repeat")
 
     def target(self) -> float:
         raw = self.value("target").replace(",", "")

@@ -23,9 +23,9 @@ class ExportForm(FormModal[JSON]):
         self.clock = clock
 
     def compose_fields(self) -> Iterable[Field]:
-        yield Field("Symbols", Input(placeholder="BTC, ETH (blank: all)"), name="symbols")
-        yield Field("Range", Input(placeholder=HELP), name="range")
-        yield Field("Format", Select(FORMATS, value="json", allow_blank=False), name="format")
+        yield Field("Symbols", Input(placeholder="BTC, ETH (blank: all)", compact=True), name="symbols")
+        yield Field("Range", Input(placeholder=HELP, compact=True), name="range")
+        yield Field("Format", Select(FORMATS, value="json", allow_blank=False, compact=True), name="format")
 
     async def send(self) -> JSON:
         symbols = [part.strip().upper() for part in self.value("symbols").split(",") if part.strip()]

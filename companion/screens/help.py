@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,19 +12,17 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
-from companion.bindings import bindings_of, key_label
+from companion.bindings import bindings_of
 
 if TYPE_CHECKING:
     from companion.app import CompanionApp
 
 
-def key_table(title: str, rows: list[tuple[str, str]]) -> Table:
-    table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
-    table.add_column(style="bold", width=10)
-    table.add_column()
-    for key, description in rows:
-        table.add_row(key, description)
-    return table
+def key_table(title: str, rows: list[tuple[str, str]]) -> Content:
+    """A titled two-column list: the key in bold, then what it does."""
+    lines = [Content.styled(title, "bold underline")]
+    lines += [Content.assemble((f"  {key:<10}", "bold"), description) for key, description in rows]
+    return Content("\n").join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -33,15 +30,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         app = cast("CompanionApp", self.app)
-        everywhere = [(key_label(b), b.description) for b in bindings_of(type(app))]
-        everywhere.append(("ctrl+p", "Command palette: every action by name"))
+        everywhere = [(k.keys(app), k.description) for k in bindings_of(type(app))]
+        everywhere.append(("^p", "Command palette: every action by name"))
         with VerticalScroll(id="dialog", classes="help"):
             yield Label("cryptowatch companion · keys", classes="heading")
             yield Label(Content(app.connection_note), classes="detail")
-            yield Static(key_table("Everywhere", everywhere))
+            yield Static(key_table("Everywhere", everywhere), classes="section")
             for _mode, screen in app.SECTIONS:
-                rows = [(key_label(b), b.description) for b in bindings_of(screen)]
-                yield Static(key_table(screen.TITLE, rows))
+                rows = [(k.keys(app), k.description) for k in bindings_of(screen)]
+                yield Static(key_table(screen.TITLE, rows), classes="section")
             yield Static(
                 key_table(
                     "Tables and forms",
@@ -51,7 +48,8 @@ class HelpScreen(ModalScreen[None]):
                         ("enter", "Submit a form"),
                         ("escape", "Close a form or dialog without changes"),
                     ],
-                )
+                ),
+                classes="section",
             )
         yield Footer()
 

@@ -25,12 +25,12 @@ class KeyForm(FormModal[JSON]):
         self.email = email
 
     def compose_fields(self) -> Iterable[Field]:
-        yield Field("Owner's email", Input(self.email, placeholder="ada@example.com"), name="email")
-        yield Field("Scope", Select(SCOPES, value="watch", allow_blank=False), name="scope")
-        yield Field("Label", Input(placeholder="e.g. garmin fenix (optional)"), name="label")
+        yield Field("Owner's email", Input(self.email, placeholder="ada@example.com", compact=True), name="email")
+        yield Field("Scope", Select(SCOPES, value="watch", allow_blank=False, compact=True), name="scope")
+        yield Field("Label", Input(placeholder="e.g. garmin fenix (optional)", compact=True), name="label")
         yield Field(
             "Requests per minute",
-            Input(placeholder="blank: the server's default", type="integer"),
+            Input(placeholder="blank: the server's default", type="integer", compact=True),
             name="rate_limit",
         )
 

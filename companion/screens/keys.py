@@ -45,14 +45,14 @@ class KeysScreen(ListScreen):
         rejected = item.get("rejected_today") or 0
         today = f"{item.get('requests_today', 0)}" + (f" ({rejected} refused)" if rejected else "")
         return (
-            Text(str(item.get("prefix")), style="bold"),
+            Text(f"{item.get('prefix')}…", style="bold"),
             item.get("label") or format.DASH,
             item.get("scope", "?"),
             self.owners.email(item.get("user_id")),
             Text(status, style=STATUS_STYLES.get(status, "")),
             format.ago(item.get("last_used_at"), self.now()),
             Text(today, justify="right"),
-            Text(str(item.get("rate_limit") or "default"), justify="right"),
+            Text(f"{item['rate_limit']:,}" if item.get("rate_limit") else "default", justify="right"),
         )
 
     @work(exclusive=True, group="action")

@@ -23,8 +23,8 @@ class ListScreen(CompanionScreen):
     AUTO_FOCUS = "#table"
     BINDINGS = [
         Binding("r", "reload", "Refresh"),
-        Binding("right_square_bracket", "page(1)", "Next page", key_display="]"),
-        Binding("left_square_bracket", "page(-1)", "Prev page", key_display="["),
+        Binding("right_square_bracket", "page(1)", "Next page"),
+        Binding("left_square_bracket", "page(-1)", "Prev page"),
     ]
 
     def __init__(self) -> None:

@@ -28,7 +28,7 @@ class SaveExport(FormModal[Path]):
         self.export = export
 
     def compose_fields(self) -> Iterable[Field]:
-        yield Field("Save as", Input(str(default_path(self.export))), name="path")
+        yield Field("Save as", Input(str(default_path(self.export)), compact=True), name="path")
 
     async def send(self) -> Path:
         raw = self.value("path")

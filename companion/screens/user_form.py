@@ -16,8 +16,8 @@ class UserForm(FormModal[JSON]):
     HEADING = "New user"
 
     def compose_fields(self) -> Iterable[Field]:
-        yield Field("Email", Input(placeholder="ada@example.com"), name="email")
-        yield Field("Name", Input(placeholder="Ada Lovelace"), name="name")
+        yield Field("Email", Input(placeholder="ada@example.com", compact=True), name="email")
+        yield Field("Name", Input(placeholder="Ada Lovelace", compact=True), name="name")
 
     async def send(self) -> JSON:
         return await self.client.create_user(email=self.value("email"), name=self.value("name"))

@@ -28,7 +28,7 @@ class UsersScreen(ListScreen):
         Binding("n", "new_user", "New user"),
         Binding("d", "delete", "Delete"),
         Binding("k", "new_key", "New key for user"),
-        Binding("slash", "search", "Search", key_display="/"),
+        Binding("slash", "search", "Search"),
         Binding("escape", "clear_search", "Clear search", show=False),
     ]
 
