@@ -137,8 +137,9 @@ def should_fire(alert: Alert, point: PricePoint, at: int) -> bool:
 
 
 def amount(value: float) -> str:
-    """A price for people: plain digits, no float noise, no exponent (0.00001234, 97123.46)."""
-    return format(Decimal(f"{value:.10g}").normalize(), "f")
+    """A price for people: eight significant digits, no float noise, no exponent
+    (0.00001234, 97123.457)."""
+    return format(Decimal(f"{value:.8g}").normalize(), "f")
 
 
 def describe(alert: Alert, point: PricePoint) -> str:

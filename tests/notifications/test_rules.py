@@ -58,6 +58,6 @@ def test_a_repeating_alert_rearms_after_its_cooldown(tmp_path: Path) -> None:
 
 def test_amounts_read_like_prices() -> None:
     assert amount(100000.0) == "100000"
-    assert amount(97123.4567) == "97123.4567"
+    assert amount(97123.4567) == "97123.457"
     assert amount(0.00001234) == "0.00001234"
     assert amount(0.1 + 0.2) == "0.3"
