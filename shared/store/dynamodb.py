@@ -72,7 +72,7 @@ class DynamoStore:
 
     # --- lifecycle ---------------------------------------------------------------------
     def init(self) -> None:
-        from botocore.exceptions import ClientError, WaiterError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             self._db.call("create_table", **L.TABLE_SCHEMA)
@@ -83,7 +83,7 @@ class DynamoStore:
             self.client.get_waiter("table_exists").wait(
                 TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
             )
-        except WaiterError as error:
+        except BotoCoreError as error:  # the waiter gave up, or the service went away meanwhile
             raise StoreUnavailable(f"table {self.table_name!r} did not become ready") from error
         indexes = self._db.call("describe_table")["Table"].get("GlobalSecondaryIndexes", [])
         if not any(index["IndexName"] == L.INDEX for index in indexes):

@@ -55,6 +55,7 @@ class DynamoClient:
         self._endpoint_url = endpoint_url
         self._region = region
         self._client = client
+        self._owns_client = client is None  # an injected client is the caller's to close
         self._lock = threading.Lock()
 
     @property
@@ -85,7 +86,7 @@ class DynamoClient:
 
     def close(self) -> None:
         with self._lock:
-            if self._client is not None:
+            if self._client is not None and self._owns_client:
                 self._client.close()
                 self._client = None
 

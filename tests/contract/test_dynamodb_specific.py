@@ -73,6 +73,15 @@ def test_a_key_lookup_by_hash_is_one_get_item(dynamo: DynamoStore) -> None:
     assert calls == ["GetItem"]
 
 
+def test_a_store_on_an_injected_client_uses_it_and_leaves_it_open(dynamo: DynamoStore) -> None:
+    borrowed = DynamoStore(dynamo.table_name, client=dynamo.client)
+
+    assert borrowed.hit("key_a", NOW, 100, 60) == 1
+    borrowed.close()
+
+    assert dynamo.hit("key_a", NOW, 100, 60) == 2
+
+
 # --- when the service cannot answer --------------------------------------------------------
 def closed_port() -> int:
     import socket
