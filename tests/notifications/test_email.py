@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from shared.config import Settings
 from shared.models import AlertStatus, NotificationStatus, User
@@ -12,7 +15,7 @@ from shared.store.base import Store
 from shared.store.sqlite import SQLiteStore
 from tests.notifications.conftest import make_alert
 from tests.support.fake_upstream import FakeUpstream
-from tests.support.smtp import Mailbox, smtp_server
+from tests.support.smtp import Mailbox, self_signed_tls, smtp_server
 from updater.alerts import evaluate_alerts
 from updater.cycle import run_cycle
 from updater.notify.outbox import Backoff, OutboxDelivery
@@ -114,6 +117,36 @@ def test_smtp_login_is_used_when_configured(
         make_alert(store, settings, user, target=90_000.0)
         cycle(settings, store)
         assert box.authenticated == [True]
+
+
+def test_starttls_then_login_against_a_server_that_requires_tls(
+    notify_settings: Settings,
+    store: Store,
+    user: User,
+    smtp_port: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server_tls, certificate = self_signed_tls(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))  # trusted like a real CA's certificate
+    settings = replace(notify_settings, smtp_starttls=True, smtp_user="cw", smtp_password="pw-123")
+    with smtp_server(smtp_port, login=("cw", "pw-123"), tls=server_tls) as box:
+        make_alert(store, settings, user, target=90_000.0)
+        cycle(settings, store)
+        assert box.authenticated == [True]
+        assert "BTC" in box.received()[0]["Subject"]
+
+
+def test_without_starttls_a_server_that_requires_it_refuses_and_the_mail_waits(
+    notify_settings: Settings, store: Store, user: User, smtp_port: int, tmp_path: Path
+) -> None:
+    server_tls, _ = self_signed_tls(tmp_path)
+    with smtp_server(smtp_port, tls=server_tls) as box:
+        make_alert(store, notify_settings, user, target=90_000.0)
+        cycle(notify_settings, store)  # SMTP_STARTTLS=false here
+        assert box.received() == []
+    [waiting] = store.list_notifications().items
+    assert waiting.status == NotificationStatus.PENDING and "STARTTLS" in (waiting.last_error or "")
 
 
 def test_two_concurrent_cycles_send_one_email(

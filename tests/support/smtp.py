@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import email
 import email.policy
+import ipaddress
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -43,13 +47,50 @@ class _Collector:
         return "250 OK"
 
 
+def self_signed_tls(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context for 127.0.0.1 and the certificate file a client must trust."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context, cert_file
+
+
 @contextlib.contextmanager
 def smtp_server(
-    port: int | None = None, *, login: tuple[str, str] | None = None, box: Mailbox | None = None
+    port: int | None = None,
+    *,
+    login: tuple[str, str] | None = None,
+    box: Mailbox | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[Mailbox]:
     """Accept mail on `port` (a free one by default) until the block ends. With `login`, the
-    server offers AUTH for that user and password over plain TCP (loopback only); whether a
-    message came after a login is in `Mailbox.authenticated`."""
+    server offers AUTH for that user and password; whether a message came after a login is in
+    `Mailbox.authenticated`. With `tls`, the server requires STARTTLS before anything else
+    (AUTH included); without it, AUTH is offered over plain TCP (loopback only)."""
     box = box or Mailbox(port or free_port())
     kwargs: dict[str, Any] = {}
     if login is not None:
@@ -58,7 +99,9 @@ def smtp_server(
             ok = isinstance(data, LoginPassword) and (data.login.decode(), data.password.decode()) == login
             return AuthResult(success=ok)
 
-        kwargs = {"authenticator": authenticate, "auth_require_tls": False}
+        kwargs = {"authenticator": authenticate, "auth_require_tls": tls is not None}
+    if tls is not None:
+        kwargs |= {"tls_context": tls, "require_starttls": True}
     controller = Controller(_Collector(box), hostname="127.0.0.1", port=box.port, server_kwargs=kwargs)
     controller.start()
     try:
