@@ -87,3 +87,23 @@ def test_a_failing_receiver_is_retried_with_the_same_delivery_id(
     assert attempts[0].headers["x-cryptowatch-delivery"] == attempts[1].headers["x-cryptowatch-delivery"]
     assert attempts[0].body == attempts[1].body
     assert store.list_notifications(status=NotificationStatus.SENT).items[0].id == record.id
+
+
+def test_a_slow_receiver_spends_the_time_budget_and_the_rest_waits(
+    notify_settings: Settings, store: Store, user: User
+) -> None:
+    delivery = OutboxDelivery(budget_seconds=0.5)
+    with webhook_receiver() as receiver:
+        receiver.delay = 0.3
+        for i in range(5):
+            make_alert(
+                store, notify_settings, user, target=1_000.0 + i, channel=Channel.WEBHOOK, destination=receiver.url
+            )
+        assert fire(store, 50_000.0) == 5
+        first = asyncio.run(delivery.deliver(store, notify_settings, now()))
+        assert 1 <= first <= 2
+        untouched = store.list_notifications(status=NotificationStatus.PENDING).items
+        assert len(untouched) == 5 - first and all(n.attempts == 0 for n in untouched)
+        receiver.delay = 0.0
+        rest = asyncio.run(delivery.deliver(store, notify_settings, now()))
+    assert first + rest == 5 and len(receiver.received()) == 5

@@ -3,6 +3,7 @@ status the test chooses, so failures and retries can be provoked."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ class Delivery:
 class Receiver:
     url: str = ""
     status: int = 204
+    #: Seconds to wait before answering, to play a slow receiver.
+    delay: float = 0.0
     deliveries: list[Delivery] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -42,6 +45,7 @@ def webhook_receiver(status: int = 204) -> Iterator[Receiver]:
         delivery = Delivery({k.lower(): v for k, v in request.headers.items()}, await request.body())
         with receiver.lock:
             receiver.deliveries.append(delivery)
+        await asyncio.sleep(receiver.delay)
         return Response(status_code=receiver.status)
 
     app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])

@@ -59,6 +59,4 @@ class EmailSender:
                     client.login(s.smtp_user, s.smtp_password or "")
                 client.send_message(message)
         except (OSError, smtplib.SMTPException) as error:
-            raise DeliveryError(
-                f"SMTP {s.smtp_host}:{s.smtp_port}: {type(error).__name__}: {error}"
-            ) from None
+            raise DeliveryError(f"SMTP {s.smtp_host}:{s.smtp_port}: {type(error).__name__}: {error}") from None

@@ -38,9 +38,7 @@ class WebhookSender:
         user = self._store.get_user(user_id)
         secret = (user.webhook_secret if user else None) or self._settings.webhook_secret
         if not secret:
-            raise DeliveryError(
-                "no signing secret: set the user's webhook_secret or WEBHOOK_SECRET"
-            )
+            raise DeliveryError("no signing secret: set the user's webhook_secret or WEBHOOK_SECRET")
         return secret
 
     async def send(self, notification: Notification) -> None:
@@ -52,9 +50,7 @@ class WebhookSender:
             DELIVERY_HEADER: notification.id,
         }
         try:
-            response = await self._client.post(
-                notification.destination, content=body, headers=headers
-            )
+            response = await self._client.post(notification.destination, content=body, headers=headers)
         except httpx.HTTPError as error:
             raise DeliveryError(f"webhook {type(error).__name__}: {error}") from None
         if not response.is_success:
