@@ -39,8 +39,6 @@ def fire_due_alerts(store: Store, prices: Sequence[PricePoint], at: int) -> int:
     return fired
 
 
-async def evaluate_alerts(
-    store: Store, settings: Settings, prices: list[PricePoint], now: int
-) -> None:
+async def evaluate_alerts(store: Store, settings: Settings, prices: list[PricePoint], now: int) -> None:
     """Cycle step: evaluate alerts on this cycle's prices (none when the cycle failed)."""
     fire_due_alerts(store, prices, now)
