@@ -8,6 +8,7 @@ frozen there, so ages read the same on every run ("2 min ago") and snapshots are
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ from shared.store.base import Store
 from tests.support.server import serve
 
 SIZE = (120, 36)
+SHOWN_URL = "http://127.0.0.1:8000"
 ADMIN_SECRET = "cw_companionTestsAdminKey00000000000"
 PRICES = {
     "BTC": (97123.4567, -1.2345), "ETH": (3456.789, 0.85), "SOL": (245.1234, 3.1),
@@ -121,15 +123,22 @@ def seed_people(store: Store, at: int) -> dict[str, User]:
     return users
 
 
+@contextlib.contextmanager
+def seeded_service(settings: Settings, store: Store) -> Iterator[Service]:
+    """The API over `store`, seeded with the fixed data, on a free loopback port."""
+    at = int(time.time())
+    seed_prices(store, at)
+    users = seed_people(store, at)
+    store.create_key(ApiKey("key_0admin", ADMIN_SECRET[:11], hash_key(ADMIN_SECRET), Scope.ADMIN,
+                            at - 7 * DAY, None, "companion", 100_000))
+    with serve(create_app(settings, store)) as server:
+        yield Service(server.url, ADMIN_SECRET, store, settings, at, users)
+
+
 @pytest.fixture
 def service(settings: Settings, sqlite_store: Store) -> Iterator[Service]:
-    at = int(time.time())
-    seed_prices(sqlite_store, at)
-    users = seed_people(sqlite_store, at)
-    sqlite_store.create_key(ApiKey("key_0admin", ADMIN_SECRET[:11], hash_key(ADMIN_SECRET), Scope.ADMIN,
-                                   at - 7 * DAY, None, "companion", 100_000))
-    with serve(create_app(settings, sqlite_store)) as server:
-        yield Service(server.url, ADMIN_SECRET, sqlite_store, settings, at, users)
+    with seeded_service(settings, sqlite_store) as running:
+        yield running
 
 
 def watch_key_for(service: Service, user: str) -> str:
@@ -165,6 +174,16 @@ async def settle(pilot: Pilot[Any], timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still busy after {timeout} s: {busy}")
         await asyncio.sleep(0.02)
+    await pilot.pause()
+
+
+async def settle_for_picture(pilot: Pilot[Any], *keys: str) -> None:
+    """Settle, press `keys`, settle again, and show the usual local URL instead of the test
+    server's random port, so pictures are the same on every run."""
+    await settle(pilot)
+    await pilot.press(*keys)
+    await settle(pilot)
+    pilot.app.sub_title = SHOWN_URL
     await pilot.pause()
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import Static
 
+from companion.app import CompanionApp
 from companion.bindings import bindings_of
 from companion.commands import palette_entries
 from companion.screens.help import HelpScreen
@@ -67,3 +70,11 @@ async def test_sections_respond_to_the_mouse(service: Service) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert "linus@example.com" in str(app.screen.query_one(".heading").render())
+
+
+def test_the_guide_lists_every_sections_keys() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "companion.md").read_text()
+    table = guide.split("## Keys", 1)[1].split("\n## ", 1)[0]
+    for _mode, screen in CompanionApp.SECTIONS:
+        for key in bindings_of(screen):
+            assert key.description in table, f"docs/companion.md does not list {screen.TITLE}: {key.description}"
