@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 
-from shared.errors import ConfigError
+from shared.errors import ConfigError, CryptowatchError
 
 Command = Callable[[Sequence[str]], int]
 
@@ -41,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"cryptowatch: configuration error: {error}", file=sys.stderr)
         return 2
+    except CryptowatchError as error:  # e.g. the store cannot be reached: a message, not a traceback
+        print(f"cryptowatch {name}: {error.message}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -1,0 +1,105 @@
+"""The `cryptowatch` command as a new user drives it: init, keys, and serve's first start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.support.server import free_port
+
+
+def cryptowatch(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "shared.cli", *args],
+        env={**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir), **env},
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_init_is_idempotent(tmp_path: Path) -> None:
+    for _ in range(2):
+        result = cryptowatch(tmp_path, "init")
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cryptowatch.db").is_file()
+
+
+def test_keys_create_list_revoke(tmp_path: Path) -> None:
+    created = cryptowatch(tmp_path, "keys", "create", "--scope", "watch", "--user", "ada@example.com",
+                          "--label", "wrist")
+    assert created.returncode == 0, created.stderr
+    secret = created.stdout.strip().splitlines()[-1]
+    assert secret.startswith("cw_") and " " not in secret
+    listing = cryptowatch(tmp_path, "keys", "list").stdout
+    assert secret[:11] in listing and "wrist" in listing
+    assert secret not in listing
+    revoked = cryptowatch(tmp_path, "keys", "revoke", secret[:11])
+    assert revoked.returncode == 0, revoked.stderr
+    assert "revoked" in revoked.stdout
+    missing = cryptowatch(tmp_path, "keys", "revoke", "cw_nothing")
+    assert missing.returncode == 1
+    assert "no key" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_bad_configuration_is_one_clear_line(tmp_path: Path) -> None:
+    result = cryptowatch(tmp_path, "init", RATE_LIMIT_PER_MINUTE="lots")
+    assert result.returncode == 2
+    assert "RATE_LIMIT_PER_MINUTE" in result.stderr and "Traceback" not in result.stderr
+
+
+def start_serve(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "serve", "--source", "demo", "--port", str(port)],
+            env={**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir)},
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
+def wait_for_prices(url: str, key: str, process: subprocess.Popen[bytes]) -> httpx.Response:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "serve exited early"
+        try:
+            response = httpx.get(url + "/v1/prices?symbols=BTC,ETH", headers={"X-API-Key": key}, timeout=2)
+            if response.status_code == 200 and response.json()["p"]:
+                return response
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("no prices within 60 s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_first_serve_prints_an_admin_key_once_and_serves_demo_prices(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    first_log = tmp_path / "first.log"
+    process = start_serve(tmp_path, port, first_log)
+    try:
+        deadline = time.monotonic() + 30
+        while "cw_" not in first_log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        admin_key = next(w for w in first_log.read_text().split() if w.startswith("cw_"))
+        assert (tmp_path / "admin.key").read_text().strip() == admin_key
+        assert oct((tmp_path / "admin.key").stat().st_mode & 0o777) == "0o600"
+        body = wait_for_prices(url, admin_key, process).json()
+        assert set(body["p"]) == {"BTC", "ETH"}
+    finally:
+        stop(process)
+    second_log = tmp_path / "second.log"
+    process = start_serve(tmp_path, free_port(), second_log)
+    try:
+        time.sleep(3)
+        assert process.poll() is None
+    finally:
+        stop(process)
+    assert "cw_" not in second_log.read_text()
