@@ -157,8 +157,8 @@ class CompanionClient:
     async def _page(self, path: str, **params: object) -> Page:
         data = await self._call("GET", path, params=_query(**params))
         items = data.get("items")
-        if not isinstance(items, list):
-            raise ServerFailed(f"The server answered GET {path} without a list of items.")
+        if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
+            raise ServerFailed(f"The server answered GET {path} without a list of records.")
         return Page(items, data.get("next_cursor"))
 
     # Watch side and monitoring
@@ -168,7 +168,14 @@ class CompanionClient:
         return await self._call("GET", "/health", accept=(503,))
 
     async def prices(self) -> JSON:
-        return await self._call("GET", "/v1/prices")
+        """The compact watch body: `p` maps each symbol to [price, 24h change]."""
+        data = await self._call("GET", "/v1/prices")
+        quotes = data.get("p")
+        if not isinstance(quotes, dict) or not all(
+            isinstance(q, list) and len(q) == 2 for q in quotes.values()
+        ):
+            raise ServerFailed("The server answered GET /v1/prices without prices.")
+        return data
 
     async def history(self, symbol: str, *, hours: int = 24, points: int = 48) -> JSON:
         return await self._call(

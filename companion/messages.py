@@ -15,10 +15,3 @@ class Failed(Message):
         super().__init__()
         self.error = error
 
-
-class Done(Message):
-    """An action finished; `text` says what changed, for the status line."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text

@@ -69,10 +69,12 @@ class Service:
     def http(self, key: str | None) -> httpx.Client:
         return httpx.Client(base_url=self.url, headers={"X-API-Key": key or ""}, timeout=10)
 
-    def app(self, *, key: str | None = None, url: str | None = None, start: str = "prices") -> CompanionApp:
+    def app(
+        self, *, key: str | None = None, url: str | None = None, start: str = "prices", refresh: float = 30.0
+    ) -> CompanionApp:
         """The companion as `cryptowatch companion` builds it, with the clock frozen at `at`."""
         connection = Connection(url or self.url, key or self.admin_key, "--url", "--key")
-        return make_app(connection, start=start, clock=lambda: float(self.at))
+        return make_app(connection, start=start, clock=lambda: float(self.at), refresh_seconds=refresh)
 
 
 def seed_prices(store: Store, at: int) -> None:

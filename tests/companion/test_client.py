@@ -49,9 +49,13 @@ async def test_statuses_become_typed_human_errors(
     assert str(raised.value).startswith(message)
 
 
-async def test_an_answer_that_is_not_json_is_a_server_failure() -> None:
-    client = answering(200, b"<html>a proxy login page</html>")
-    with pytest.raises(ServerFailed, match="not JSON"):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [(b"<html>a proxy login page</html>", "not JSON"), (b'{"items": [1, 2]}', "without a list of records")],
+)
+async def test_an_answer_it_cannot_read_is_a_server_failure(body: bytes, message: str) -> None:
+    client = answering(200, body)
+    with pytest.raises(ServerFailed, match=message):
         await client.keys()
     await client.aclose()
 

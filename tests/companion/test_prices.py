@@ -1,0 +1,57 @@
+"""Prices: the table, the selected symbol's sparkline, and the refresh that runs on its own."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.widgets import DataTable, Label, Sparkline
+
+from companion.widgets.health_bar import HealthBar
+from companion.widgets.history_panel import HistoryPanel
+from shared.models import UpdateStatus
+from tests.companion.conftest import BTC_SHAPE, PRICES, SIZE, Service, settle
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_table_and_the_selected_symbols_history(service: Service) -> None:
+    app = service.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#prices", DataTable)
+        symbol, price, change, updated = (str(cell) for cell in table.get_row_at(0))
+        assert (symbol, price, change, updated) == ("BTC", "97,123.50", "▼-1.23%", "2 min ago")
+        assert table.get_row_at(0)[2].style == "red" and table.get_row_at(1)[2].style == "green"
+        panel = app.screen.query_one(HistoryPanel)
+        assert str(panel.query_one("#history-title", Label).render()) == "BTC · last 24 h"
+        assert len(panel.query_one(Sparkline).data or []) == len(BTC_SHAPE)
+
+        await pilot.press("down")
+        await settle(pilot)
+        assert panel.symbol == "ETH"
+        assert "not enough history yet" in str(panel.query_one("#history-summary", Label).render())
+
+        await pilot.press("up", "t")
+        await settle(pilot)
+        assert str(panel.query_one("#history-title", Label).render()) == "BTC · last 7 d"
+        assert panel.hours == 24 * 7
+
+
+async def test_refreshes_on_its_own_while_shown(service: Service) -> None:
+    app = service.app(refresh=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        health = app.screen.query_one(HealthBar)
+        assert health.state == "ok"
+        service.store.record_update(
+            UpdateStatus(ok=False, source="coingecko", started_at=service.at, finished_at=service.at,
+                         symbols_updated=0, error="CoinGecko answered 429")
+        )
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if "last update failed: CoinGecko answered 429" in str(health.render()):
+                break
+        else:
+            raise AssertionError(f"the health bar did not refresh: {health.render()}")
+        assert app.screen.query_one("#prices", DataTable).row_count == len(PRICES)
