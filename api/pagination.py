@@ -35,9 +35,9 @@ def page_body(page: Page[T], view: Callable[[T], dict[str, Any]]) -> dict[str, A
 
 def enum_filter(request: Request, name: str, kind: type[E]) -> E | None:
     """An optional filter like `status=active`, with a 400 listing the accepted values."""
-    raw = request.query_params.get(name) or None
+    raw = request.query_params.get(name)
     try:
-        return kind(raw) if raw else None
+        return None if raw is None else kind(raw)
     except ValueError:
         raise InvalidInput(
             f"{name} must be one of {', '.join(kind)}", code=f"invalid_{name}"

@@ -74,9 +74,6 @@ class Body:
             )
         return self
 
-    def present(self, name: str) -> bool:
-        return self.data.get(name) is not None
-
     def raw(self, name: str, *, required: bool = False) -> Any:
         value = self.data.get(name)
         if value is None and required:
@@ -89,9 +86,22 @@ class Body:
             return None
         if not isinstance(value, str):
             raise _wrong_type(name, "a string")
-        value = value.strip()
-        if not value or len(value) > max_length:
+        # The length counts as sent (as the document's maxLength does), the blank check trimmed.
+        if len(value) > max_length or not value.strip():
             raise InvalidInput(f"{name} must be 1 to {max_length} characters", code="invalid_field")
+        return value.strip()
+
+    def exact_string(self, name: str, *, min_length: int, max_length: int) -> str | None:
+        """A string taken exactly as sent, for secrets: trimming one would sign with another."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise _wrong_type(name, "a string")
+        if not min_length <= len(value) <= max_length:
+            raise InvalidInput(
+                f"{name} must be {min_length} to {max_length} characters", code="invalid_field"
+            )
         return value
 
     def required_string(self, name: str, *, max_length: int = 200) -> str:
@@ -104,6 +114,8 @@ class Body:
         value = self.raw(name)
         if value is None:
             return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON Schema's integer: 938.0 is one, as JSON has a single number type
         if isinstance(value, bool) or not isinstance(value, int):
             raise _wrong_type(name, "a whole number")
         if not low <= value <= high:

@@ -82,9 +82,7 @@ async def listing(request: Request) -> Response:
     status = enum_filter(request, "status", AlertStatus)
     user_id = request.query_params.get("user_id") or None
     store = services.store
-    page = await call(
-        store, store.list_alerts, user_id=user_id, status=status, limit=limit, cursor=cursor
-    )
+    page = await call(store, store.list_alerts, user_id=user_id, status=status, limit=limit, cursor=cursor)
     return JSONBody(page_body(page, alert_view))
 
 
@@ -97,9 +95,7 @@ def alert_or_404(store: Store, alert_id: str) -> Alert:
 
 async def detail(request: Request) -> Response:
     services: Services = request.app.state.services
-    alert = await call(
-        services.store, alert_or_404, services.store, request.path_params["alert_id"]
-    )
+    alert = await call(services.store, alert_or_404, services.store, request.path_params["alert_id"])
     return JSONBody(alert_view(alert))
 
 

@@ -46,9 +46,7 @@ def export_view(record: ExportRecord, sink: ExportSink) -> dict[str, Any]:
 async def create(request: Request) -> Response:
     services: Services = request.app.state.services
     settings = services.settings
-    body = (await read_json(request, settings.max_body_bytes)).only(
-        ("format", "symbols", "start", "end")
-    )
+    body = (await read_json(request, settings.max_body_bytes)).only(("format", "symbols", "start", "end"))
     at = now()
     spec = export_spec(
         settings,
@@ -97,17 +95,13 @@ def export_or_404(store: Store, export_id: str) -> ExportRecord:
 
 async def detail(request: Request) -> Response:
     services: Services = request.app.state.services
-    record = await call(
-        services.store, export_or_404, services.store, request.path_params["export_id"]
-    )
+    record = await call(services.store, export_or_404, services.store, request.path_params["export_id"])
     return JSONBody(export_view(record, services.exports))
 
 
 async def download(request: Request) -> Response:
     services: Services = request.app.state.services
-    record = await call(
-        services.store, export_or_404, services.store, request.path_params["export_id"]
-    )
+    record = await call(services.store, export_or_404, services.store, request.path_params["export_id"])
     data = await call(services.store, services.exports.read, record.file_key)
     filename = record.file_key.rsplit("/", 1)[-1]
     return Response(

@@ -99,9 +99,7 @@ async def listing(request: Request) -> Response:
     limit, cursor = page_request(request)
     user_id = request.query_params.get("user_id") or None
     at = now()
-    page, usage = await call(
-        services.store, keys_with_usage, services.store, user_id, limit, cursor, utc_day(at)
-    )
+    page, usage = await call(services.store, keys_with_usage, services.store, user_id, limit, cursor, utc_day(at))
     items = [key_view(key, usage.get(key.id), at) for key in page.items]
     return JSONBody({"items": items, "next_cursor": page.next_cursor})
 
@@ -114,9 +112,7 @@ def key_with_usage(store: Store, key_id: str, day: str) -> tuple[ApiKey, KeyUsag
 async def detail(request: Request) -> Response:
     services: Services = request.app.state.services
     at = now()
-    key, usage = await call(
-        services.store, key_with_usage, services.store, request.path_params["key_id"], utc_day(at)
-    )
+    key, usage = await call(services.store, key_with_usage, services.store, request.path_params["key_id"], utc_day(at))
     return JSONBody(key_view(key, usage, at))
 
 
@@ -135,16 +131,12 @@ def revoke_now(store: Store, key_id: str, at: int) -> tuple[ApiKey, KeyUsage]:
 async def revoke(request: Request) -> Response:
     services: Services = request.app.state.services
     at = now()
-    key, usage = await call(
-        services.store, revoke_now, services.store, request.path_params["key_id"], at
-    )
+    key, usage = await call(services.store, revoke_now, services.store, request.path_params["key_id"], at)
     services.keys.forget(key.key_hash)
     return JSONBody(key_view(key, usage, at))
 
 
-def roll_key(
-    store: Store, key_id: str, overlap: int, at: int
-) -> tuple[IssuedKey, ApiKey, KeyUsage]:
+def roll_key(store: Store, key_id: str, overlap: int, at: int) -> tuple[IssuedKey, ApiKey, KeyUsage]:
     """A new key with the old one's owner, scope, label, limit and expiry; the old one stops
     at `at + overlap`."""
     old = key_or_404(store, key_id)
@@ -165,9 +157,7 @@ def roll_key(
 
 async def roll(request: Request) -> Response:
     services: Services = request.app.state.services
-    body = (await read_json(request, services.settings.max_body_bytes, optional=True)).only(
-        ("overlap_seconds",)
-    )
+    body = (await read_json(request, services.settings.max_body_bytes, optional=True)).only(("overlap_seconds",))
     overlap = body.integer("overlap_seconds", low=0, high=MAX_OVERLAP)
     at = now()
     issued, old, usage = await call(

@@ -60,9 +60,7 @@ def notification_or_404(store: Store, notification_id: str) -> Notification:
 
 async def detail(request: Request) -> Response:
     services: Services = request.app.state.services
-    found = await call(
-        services.store, notification_or_404, services.store, request.path_params["notification_id"]
-    )
+    found = await call(services.store, notification_or_404, services.store, request.path_params["notification_id"])
     return JSONBody(notification_view(found))
 
 

@@ -13,13 +13,14 @@ from api.requests import read_json
 from api.responses import JSONBody
 from api.services import Services
 from api.storecall import call
-from shared.errors import InvalidInput, NotFound
+from shared.errors import NotFound
 from shared.ids import now
 from shared.models import ApiKey, User
 from shared.store.base import Store
 from shared.users import create_user
 
 MIN_SECRET = 16
+MAX_SECRET = 200
 
 
 def user_view(user: User) -> dict[str, Any]:
@@ -36,15 +37,9 @@ def user_or_404(store: Store, user_id: str) -> User:
 
 async def create(request: Request) -> Response:
     services: Services = request.app.state.services
-    body = (await read_json(request, services.settings.max_body_bytes)).only(
-        ("email", "name", "webhook_secret")
-    )
+    body = (await read_json(request, services.settings.max_body_bytes)).only(("email", "name", "webhook_secret"))
     email, name = body.raw("email", required=True), body.raw("name", required=True)
-    secret = body.string("webhook_secret", max_length=200)
-    if secret is not None and len(secret) < MIN_SECRET:
-        raise InvalidInput(
-            f"webhook_secret must be at least {MIN_SECRET} characters", code="invalid_field"
-        )
+    secret = body.exact_string("webhook_secret", min_length=MIN_SECRET, max_length=MAX_SECRET)
     store = services.store
     user = await call(store, create_user, store, email=email, name=name, webhook_secret=secret)
     return JSONBody(user_view(user), status_code=201)
@@ -53,11 +48,11 @@ async def create(request: Request) -> Response:
 async def listing(request: Request) -> Response:
     services: Services = request.app.state.services
     store = services.store
+    limit, cursor = page_request(request)  # checked with or without email: the document says so
     email = request.query_params.get("email")
     if email is not None:
         found = await call(store, store.get_user_by_email, email.strip())
         return JSONBody({"items": [user_view(found)] if found else [], "next_cursor": None})
-    limit, cursor = page_request(request)
     page = await call(store, store.list_users, limit, cursor)
     return JSONBody(page_body(page, user_view))
 
@@ -89,9 +84,7 @@ def delete_user(store: Store, user_id: str, at: int) -> list[ApiKey]:
 
 async def delete(request: Request) -> Response:
     services: Services = request.app.state.services
-    keys = await call(
-        services.store, delete_user, services.store, request.path_params["user_id"], now()
-    )
+    keys = await call(services.store, delete_user, services.store, request.path_params["user_id"], now())
     for key in keys:
         services.keys.forget(key.key_hash)
     return Response(status_code=204)

@@ -61,9 +61,7 @@ async def create(request: Request) -> Response:
     user_id = owner(request)
     body = (await read_json(request, services.settings.max_body_bytes)).only(WATCH_FIELDS)
     spec = alert_spec(body)
-    alert = await call(
-        services.store, create_for, services.store, services.settings, user_id, spec, now()
-    )
+    alert = await call(services.store, create_for, services.store, services.settings, user_id, spec, now())
     return JSONBody(compact(alert), status_code=201)
 
 
@@ -77,9 +75,7 @@ def cancel_own(store: Store, user_id: str, alert_id: str) -> None:
 
 async def cancel(request: Request) -> Response:
     services: Services = request.app.state.services
-    await call(
-        services.store, cancel_own, services.store, owner(request), request.path_params["alert_id"]
-    )
+    await call(services.store, cancel_own, services.store, owner(request), request.path_params["alert_id"])
     return Response(status_code=204)
 
 
