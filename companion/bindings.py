@@ -4,6 +4,7 @@ bases', so the help screen and the command palette list exactly what the keys do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -18,7 +19,7 @@ class KeyAction:
     description: str
     action: str
 
-    def keys(self, app: App[object]) -> str:
+    def keys(self, app: App[Any]) -> str:
         return " ".join(app.get_key_display(binding) for binding in self.bindings)
 
 

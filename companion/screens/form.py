@@ -55,6 +55,7 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     def __init__(self, client: CompanionClient) -> None:
         super().__init__()
         self.client = client
+        self.sending = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form"):
@@ -86,7 +87,8 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         self.dismiss(None)
 
     def action_submit(self) -> None:
-        self.submit()
+        if not self.sending:  # a second Enter must not create a second record
+            self.submit()
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
@@ -95,10 +97,11 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     @on(Button.Pressed, "#submit")
     @on(Input.Submitted)
     def submit_requested(self) -> None:
-        self.submit()
+        self.action_submit()
 
-    @work(exclusive=True, group="form")
+    @work(group="form")
     async def submit(self) -> None:
+        self.sending = True
         fields = self.fields
         for field in fields.values():
             field.clear_error()
@@ -116,6 +119,8 @@ class FormModal(ModalScreen[T | None], Generic[T]):
                 self._mark(fields[name], error.message, status)
         else:
             self.dismiss(result)
+        finally:
+            self.sending = False
 
     @staticmethod
     def _mark(field: Field, message: str, status: StatusLine) -> None:

@@ -4,6 +4,7 @@ reveal of the secret."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual.app import App
 from textual.widgets import Input, Select
@@ -56,7 +57,7 @@ class KeyForm(FormModal[JSON]):
         return {**created, "owner": email}
 
 
-async def issue_and_reveal(app: App[object], client: CompanionClient, email: str = "") -> bool:
+async def issue_and_reveal(app: App[Any], client: CompanionClient, email: str = "") -> bool:
     """The whole flow from a worker: the form, then the one-time reveal. True if a key was made."""
     created = await app.push_screen_wait(KeyForm(client, email))
     if created is None:

@@ -110,7 +110,7 @@ class PricesScreen(CompanionScreen):
                 updated,
                 key=symbol,
             )
-        if kept in prices.get("p", {}):
+        if kept is not None and kept in prices.get("p", {}):
             table.move_cursor(row=table.get_row_index(kept))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
