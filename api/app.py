@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
 
 from api.middleware.auth import AuthMiddleware
 from api.middleware.rate_limit import RateLimitMiddleware
@@ -40,10 +40,23 @@ async def on_cryptowatch_error(request: Request, exc: Exception) -> Response:
     return response_for(exc)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method the path supports. Starlette's 405 names only the first route that matched
+    the path, and a path served by several routes (GET and DELETE) would under-report."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return error_response(exc.status_code, code, str(exc.detail), exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
+    return error_response(exc.status_code, code, str(exc.detail), headers)
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:
@@ -59,7 +72,7 @@ def create_app(
     settings = settings or Settings.from_env()
     store = store or open_store(settings)
     services = Services.build(settings, store)
-    document = build_document(health.VERSION, ADMIN_PATHS, ADMIN_SCHEMAS)
+    document = build_document(health.VERSION, settings, ADMIN_PATHS, ADMIN_SCHEMAS)
 
     async def openapi(request: Request) -> Response:
         return JSONBody(document)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.openapi_parts import KEY_AUTH, Schema, error_responses, json_content
+from api.openapi_parts import KEY_AUTH, Schema, error_responses, json_content, ref
 
 INT = {"type": "integer"}
 STR = {"type": "string"}
@@ -17,14 +17,29 @@ def nullable(schema: Schema) -> Schema:
     return {**schema, "type": [schema["type"], "null"]}
 
 
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
+def optional(schema: Schema) -> Schema:
+    """An optional request field: null means absent (`api.requests.Body`), so null is valid."""
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    widened = nullable(schema)
+    if "enum" in schema:
+        widened["enum"] = [*schema["enum"], None]
+    return widened
+
+
+def text(max_length: int) -> Schema:
+    """A string field the API trims: at most `max_length` as sent, not blank."""
+    return {"type": "string", "maxLength": max_length, "pattern": "\\S"}
 
 
 def obj(
     props: dict[str, Schema], required: list[str] | None = None, *, closed: bool = False
 ) -> Schema:
-    schema: Schema = {"type": "object", "properties": props, "required": required or list(props)}
+    schema: Schema = {
+        "type": "object",
+        "properties": props,
+        "required": list(props) if required is None else required,
+    }
     if closed:
         schema["additionalProperties"] = False
     return schema
@@ -81,7 +96,7 @@ def path(name: str) -> Schema:
 
 PAGING = [
     query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}),
-    query("cursor", STR, "next_cursor of the previous page"),
+    query("cursor", {"type": "string", "maxLength": 512}, "next_cursor of the previous page"),
 ]
 BODY_ERRORS = (400, 413, 415)
 
@@ -104,15 +119,49 @@ _KEY_FIELDS: dict[str, Schema] = {
     "rejected_today": INT,
     "status": enum("active", "expired", "revoked"),
 }
-_ALERT_INPUT: dict[str, Schema] = {
-    "symbol": STR,
-    "condition": CONDITION,
-    "target": {"type": "number", "description": "a price, or a percentage for pct_move"},
-    "currency": STR,
-    "channel": CHANNEL,
-    "destination": {"type": "string", "description": "email address or http(s) URL"},
-    "repeat": BOOL,
+EMAIL = {"type": "string", "format": "email", "maxLength": 254}
+WEBHOOK_URL = {
+    "type": "string",
+    "maxLength": 2000,
+    "pattern": "^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$",
 }
+EXPIRY = {"type": "integer", "minimum": 0, "maximum": 2**40, "description": "epoch seconds, in the future"}
+EXPORT_TIME = {"type": "integer", "minimum": 0, "maximum": 2**40, "description": "epoch seconds"}
+_ALERT_INPUT: dict[str, Schema] = {
+    "symbol": ref("Symbol"),
+    "condition": CONDITION,
+    "target": {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "description": "a price, or a percentage (at most 1000) for pct_move",
+    },
+    "currency": optional(ref("Currency")),
+    "channel": optional(CHANNEL),
+    "destination": {
+        "type": ["string", "null"],
+        "description": "email address (default: the user's) or, for webhook, an http(s) URL",
+    },
+    "repeat": optional(BOOL),
+}
+#: What the properties alone cannot say: pct_move targets are percentages up to 1000, and the
+#: destination of a webhook alert is a required URL while an email alert's is an address.
+_ALERT_RULES: list[Schema] = [
+    {
+        "if": {"properties": {"condition": {"const": "pct_move"}}, "required": ["condition"]},
+        "then": {"properties": {"target": {"maximum": 1000}}},
+    },
+    {
+        "if": {"properties": {"channel": {"const": "webhook"}}, "required": ["channel"]},
+        "then": {"properties": {"destination": WEBHOOK_URL}, "required": ["destination"]},
+        "else": {"properties": {"destination": optional(EMAIL)}},
+    },
+]
+
+
+def alert_input(props: dict[str, Schema], required: list[str]) -> Schema:
+    return {**obj(props, required, closed=True), "allOf": _ALERT_RULES}
+
+
 _EXPORT_FIELDS: dict[str, Schema] = {
     "id": STR,
     "file_key": STR,
@@ -130,9 +179,11 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
     "User": obj({"id": STR, "email": STR, "name": STR, "created_at": EPOCH}),
     "UserCreate": obj(
         {
-            "email": {"type": "string", "format": "email"},
-            "name": STR,
-            "webhook_secret": {"type": "string", "minLength": 16, "maxLength": 200},
+            "email": EMAIL,
+            "name": text(100),
+            "webhook_secret": optional(
+                {"type": "string", "minLength": 16, "maxLength": 200, "description": "kept exactly as sent"}
+            ),
         },
         ["email", "name"],
         closed=True,
@@ -143,23 +194,20 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
     ),
     "KeyCreate": obj(
         {
-            "user_id": STR,
+            "user_id": text(200),
             "scope": enum("watch", "admin"),
-            "label": STR,
-            "rate_limit": {"type": "integer", "minimum": 1},
-            "expires_at": EPOCH,
+            "label": optional(text(100)),
+            "rate_limit": optional({"type": "integer", "minimum": 1, "maximum": 1_000_000}),
+            "expires_at": optional(EXPIRY),
         },
         ["user_id", "scope"],
         closed=True,
     ),
     "KeyRoll": obj(
         {
-            "overlap_seconds": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 2_592_000,
-                "default": 86_400,
-            }
+            "overlap_seconds": optional(
+                {"type": "integer", "minimum": 0, "maximum": 2_592_000, "default": 86_400}
+            )
         },
         [],
         closed=True,
@@ -183,19 +231,15 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
             "trigger_count": INT,
         }
     ),
-    "AlertCreate": obj(
+    "AlertCreate": alert_input(
         {
-            "user_id": STR,
+            "user_id": text(200),
             **_ALERT_INPUT,
-            "cooldown_seconds": {
-                "type": "integer",
-                "minimum": 60,
-                "maximum": 2_592_000,
-                "default": 3600,
-            },
+            "cooldown_seconds": optional(
+                {"type": "integer", "minimum": 60, "maximum": 2_592_000, "default": 3600}
+            ),
         },
         ["user_id", "symbol", "condition", "target"],
-        closed=True,
     ),
     "Notification": obj(
         {
@@ -216,10 +260,10 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
     "Export": obj(_EXPORT_FIELDS),
     "ExportCreate": obj(
         {
-            "format": enum("json", "csv"),
-            "symbols": {"type": "array", "items": STR},
-            "start": EPOCH,
-            "end": EPOCH,
+            "format": optional(enum("json", "csv")),
+            "symbols": optional({"type": "array", "items": ref("Symbol"), "minItems": 1, "maxItems": 250}),
+            "start": optional({**EXPORT_TIME, "description": "epoch seconds, at most `end`"}),
+            "end": optional({**EXPORT_TIME, "description": "epoch seconds (default: now)"}),
         },
         [],
         closed=True,
@@ -248,7 +292,7 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
     ),
     "WatchAlert": obj({"id": STR, "s": STR, "k": CONDITION, "v": NUM, "st": ALERT_STATUS}),
     "WatchAlerts": obj({"a": {"type": "array", "items": ref("WatchAlert")}}),
-    "WatchAlertCreate": obj(_ALERT_INPUT, ["symbol", "condition", "target"], closed=True),
+    "WatchAlertCreate": alert_input(_ALERT_INPUT, ["symbol", "condition", "target"]),
     **{
         f"{name}Page": page_of(name)
         for name in ("User", "KeyView", "Alert", "Notification", "Export")

@@ -6,6 +6,9 @@ from typing import Any
 
 Schema = dict[str, Any]
 
+#: One symbol as a client writes it (api/params.py checks the same).
+SYMBOL_PATTERN = "^[A-Za-z0-9]{1,12}$"
+
 ERROR_SCHEMA: Schema = {
     "type": "object",
     "required": ["error", "message"],
@@ -17,7 +20,8 @@ ERROR_SCHEMA: Schema = {
 
 _ERROR_TEXT = {
     "400": "Invalid input",
-    "401": "Missing, unknown, expired or revoked key (error: missing_key, unknown_key, expired_key, revoked_key)",
+    "401": "Missing, unknown, expired or revoked key, or two different keys (error: missing_key, unknown_key, "
+    "expired_key, revoked_key, ambiguous_key)",
     "403": "The key's scope does not allow this route",
     "404": "Not found",
     "409": "Conflict with an existing resource",
@@ -44,3 +48,7 @@ def json_content(schema: Schema) -> Schema:
 
 
 KEY_AUTH = [{"ApiKeyHeader": []}, {"BearerKey": []}]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}

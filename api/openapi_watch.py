@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.openapi_parts import KEY_AUTH, Schema, error_responses, json_content
+from api.openapi_parts import KEY_AUTH, SYMBOL_PATTERN, Schema, error_responses, json_content, ref
 
 _RATE_HEADERS = {
     name: {"schema": {"type": "string"}}
@@ -26,9 +26,15 @@ _VS = {
     "in": "query",
     "required": False,
     "description": "Quote currency, one of VS_CURRENCIES (default: the first)",
-    "schema": {"type": "string", "maxLength": 16},
+    "schema": ref("Currency"),
 }
-_SYMBOL_PATH = {"name": "symbol", "in": "path", "required": True, "schema": {"type": "string"}}
+_SYMBOL_PATH = {
+    "name": "symbol",
+    "in": "path",
+    "required": True,
+    "description": "Any case; a symbol that is not supported is a 404",
+    "schema": {"type": "string", "pattern": SYMBOL_PATTERN},
+}
 _IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
 
 WATCH_SCHEMAS: dict[str, Schema] = {
@@ -41,9 +47,11 @@ WATCH_SCHEMAS: dict[str, Schema] = {
             "p": {
                 "type": "object",
                 "description": "symbol -> [price, 24h change % or null]",
+                # A pair, not `prefixItems`: schemathesis 4 turns a nested prefixItems into a
+                # draft-4 `items` list and then rejects the document (schemathesis#4099).
                 "additionalProperties": {
                     "type": "array",
-                    "prefixItems": [{"type": "number"}, {"type": ["number", "null"]}],
+                    "items": {"type": ["number", "null"]},
                     "minItems": 2,
                     "maxItems": 2,
                 },
@@ -98,7 +106,9 @@ WATCH_PATHS: dict[str, Schema] = {
                     "in": "query",
                     "required": False,
                     "description": "Comma-separated symbols (default: all supported)",
-                    "schema": {"type": "string"},
+                    "style": "form",
+                    "explode": False,
+                    "schema": ref("SymbolList"),
                 },
                 _VS,
                 _IF_NONE_MATCH,

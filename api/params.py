@@ -9,11 +9,13 @@ from starlette.requests import Request
 from shared.config import Settings
 from shared.errors import InvalidInput
 
-SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
+SYMBOL = re.compile(r"[A-Za-z0-9]{1,12}")
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,15}")
 
 
 def currency(request: Request, settings: Settings) -> str:
-    value = request.query_params.get("vs", settings.vs_currencies[0]).strip().lower()
+    """One of VS_CURRENCIES, any case."""
+    value = request.query_params.get("vs", settings.vs_currencies[0]).lower()
     if value not in settings.vs_currencies:
         raise InvalidInput(
             f"vs={value[:16]!r} is not offered; choose one of {', '.join(settings.vs_currencies)}",
@@ -23,39 +25,40 @@ def currency(request: Request, settings: Settings) -> str:
 
 
 def symbol(raw: str) -> str:
-    value = raw.strip().upper()
-    if not SYMBOL.match(value):
+    """ASCII letters and digits, any case: checked before upper-casing, which would turn 'ß'
+    into 'SS', and in full, so neither whitespace nor a trailing newline slips through."""
+    if not SYMBOL.fullmatch(raw):
         raise InvalidInput(
             f"{raw[:16]!r} is not a symbol: use 1-12 letters or digits, like BTC", code="invalid_symbol"
         )
-    return value
+    return raw.upper()
 
 
 def symbols(request: Request, settings: Settings) -> tuple[str, ...]:
-    """`symbols=BTC,ETH` (case-insensitive, duplicates dropped); all supported when absent."""
+    """`symbols=BTC,ETH` (case-insensitive, duplicates dropped); all supported when absent.
+    Exactly what /openapi.json describes: a comma-separated list of symbols, no empty items,
+    at most `max_symbols_per_request` of them."""
     raw = request.query_params.get("symbols")
     if raw is None:
-        chosen = settings.supported_symbols
-    else:
-        chosen = tuple(dict.fromkeys(symbol(part) for part in raw.split(",") if part.strip()))
-        if not chosen:
-            raise InvalidInput("symbols is empty: list symbols like symbols=BTC,ETH", code="invalid_symbol")
-    if len(chosen) > settings.max_symbols_per_request:
+        return settings.supported_symbols
+    parts = raw.split(",")
+    if len(parts) > settings.max_symbols_per_request:
         raise InvalidInput(
-            f"{len(chosen)} symbols asked; at most {settings.max_symbols_per_request} per request",
+            f"{len(parts)} symbols asked; at most {settings.max_symbols_per_request} per request",
             code="too_many_symbols",
         )
-    return chosen
+    if not raw:
+        raise InvalidInput("symbols is empty: list symbols like symbols=BTC,ETH", code="invalid_symbol")
+    return tuple(dict.fromkeys(symbol(part) for part in parts))
 
 
 def integer(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a whole number from {low} to {high}") from None
+    if not WHOLE_NUMBER.fullmatch(raw):  # int() would also take " 7", "+7" and "1_0"
+        raise InvalidInput(f"{name} must be a whole number from {low} to {high}")
+    value = int(raw)
     if not low <= value <= high:
         raise InvalidInput(f"{name} must be from {low} to {high}, not {value}")
     return value

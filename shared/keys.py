@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
 KEY_PREFIX = "cw_"
 DISPLAY_PREFIX_LENGTH = 11  # "cw_" + 8 characters
 MAX_KEY_LENGTH = 128
+_SHAPE = re.compile(rf"{KEY_PREFIX}[A-Za-z0-9_-]{{13,{MAX_KEY_LENGTH - len(KEY_PREFIX)}}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,5 +40,6 @@ def verify_key(secret: str, key_hash: str) -> bool:
 
 
 def looks_like_key(secret: str) -> bool:
-    """Cheap shape check that spares the store a lookup for obvious garbage."""
-    return secret.startswith(KEY_PREFIX) and 16 <= len(secret) <= MAX_KEY_LENGTH and secret.isascii()
+    """Cheap shape check that spares the store a lookup (and the key cache an entry) for
+    garbage: the prefix, then only characters `token_urlsafe` produces."""
+    return _SHAPE.fullmatch(secret) is not None

@@ -10,7 +10,7 @@ from shared.models import User
 from shared.store.base import Store
 
 # Pragmatic, not RFC 5322: one @, no spaces, a dot in the domain, sane lengths.
-EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z0-9-]{2,63}$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.)+[A-Za-z0-9-]{2,63}$")
 MAX_EMAIL = 254
 MAX_NAME = 100
 

@@ -1,8 +1,9 @@
 """API key authentication as pure ASGI middleware (no BaseHTTPMiddleware on the hot path).
 
 The key comes from `X-API-Key` or `Authorization: Bearer`. A refusal is a 401 whose code says
-why (missing_key, unknown_key, expired_key, revoked_key); a watch key on /admin/ is a 403. The
-resolved key is left in `scope["state"]["api_key"]` for the rate limiter and the handlers.
+why (missing_key, unknown_key, expired_key, revoked_key, ambiguous_key); a watch key on /admin/
+is a 403. The resolved key is left in `scope["state"]["api_key"]` for the rate limiter and the
+handlers.
 """
 
 from __future__ import annotations
@@ -26,16 +27,27 @@ ADMIN_PREFIX = "/admin"
 
 
 def presented_key(scope: Scope) -> str | None:
-    """The key a request carries, from X-API-Key first, then Authorization: Bearer."""
-    bearer = None
+    """The key a request carries, in X-API-Key or Authorization: Bearer (other schemes are not
+    ours and are ignored). Two different keys, in two headers of either kind, are refused:
+    which one counts would be a guess, and a proxy checking one while we use the other is how
+    credentials are smuggled."""
+    found: set[str] = set()
     for name, value in scope["headers"]:
         if name == b"x-api-key":
-            return value.decode("latin-1").strip() or None
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                bearer = token.strip()
-    return bearer
+            token = value.decode("latin-1").strip()
+        elif name == b"authorization":
+            scheme, _, rest = value.decode("latin-1").partition(" ")
+            token = rest.strip() if scheme.lower() == "bearer" else ""
+        else:
+            continue
+        if token:
+            found.add(token)
+    if len(found) > 1:
+        raise Unauthorized(
+            "send one API key, in X-API-Key or Authorization: Bearer, not two different ones",
+            code="ambiguous_key",
+        )
+    return next(iter(found), None)
 
 
 async def authenticate(services: Services, secret: str | None, at: int) -> ApiKey:
