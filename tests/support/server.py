@@ -28,11 +28,19 @@ class RunningServer:
 
 
 @contextlib.contextmanager
-def serve(app: ASGIApp, *, lifespan: str = "on", startup_timeout: float = 10.0) -> Iterator[RunningServer]:
-    """Run `app` until the block ends; the server is up when the block starts."""
+def serve(
+    app: ASGIApp,
+    *,
+    lifespan: str = "on",
+    startup_timeout: float = 10.0,
+    log_level: str = "warning",
+    access_log: bool = False,
+) -> Iterator[RunningServer]:
+    """Run `app` until the block ends; the server is up when the block starts. Quiet by
+    default; `log_level="info", access_log=True` logs as `cryptowatch serve` does."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan=lifespan, log_level="warning",
-                            access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan=lifespan, log_level=log_level,
+                            access_log=access_log)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
