@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from shared.errors import CryptowatchError
 from shared.ids import now
 from shared.keyring import find_key, issue_key
 from shared.models import ApiKey, Scope, User
+from shared.paging import PAGE_SIZE, every_item
 from shared.store import open_store
 from shared.store.base import Store
 
@@ -81,6 +83,9 @@ def serve_command(argv: Sequence[str]) -> int:
 
     import uvicorn
 
+    # uvicorn re-raises SIGTERM once it has shut down gracefully; as SystemExit it unwinds
+    # through the `finally` below, which stops the updater instead of orphaning it.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     updater = None
     if not args.no_updater:
         updater = subprocess.Popen([sys.executable, "-m", "updater", "--loop"], env=os.environ.copy())
@@ -162,14 +167,7 @@ def keys_command(argv: Sequence[str]) -> int:
                   "it is shown only now:")
             print(issued.secret)
         elif args.action == "list":
-            keys: list[ApiKey] = []
-            cursor = None
-            while True:
-                page = store.list_keys(limit=500, cursor=cursor)
-                keys.extend(page.items)
-                if (cursor := page.next_cursor) is None:
-                    break
-            _print_keys(keys)
+            _print_keys(list(every_item(lambda cursor: store.list_keys(limit=PAGE_SIZE, cursor=cursor))))
         else:
             key = find_key(store, args.key)
             revoked = store.revoke_key(key.id, now())

@@ -8,6 +8,7 @@ from shared.errors import InvalidInput, NotFound
 from shared.ids import new_id
 from shared.keys import generate_key
 from shared.models import ApiKey, Scope
+from shared.paging import PAGE_SIZE, every_item
 from shared.store.base import Store
 
 
@@ -49,14 +50,8 @@ def find_key(store: Store, id_or_prefix: str) -> ApiKey:
     by_id = store.get_key(id_or_prefix)
     if by_id is not None:
         return by_id
-    matches: list[ApiKey] = []
-    cursor: str | None = None
-    while True:
-        page = store.list_keys(limit=500, cursor=cursor)
-        matches.extend(k for k in page.items if k.prefix.startswith(id_or_prefix))
-        cursor = page.next_cursor
-        if cursor is None:
-            break
+    every_key = every_item(lambda cursor: store.list_keys(limit=PAGE_SIZE, cursor=cursor))
+    matches = [k for k in every_key if k.prefix.startswith(id_or_prefix)]
     if not matches:
         raise NotFound(f"no key with id or prefix {id_or_prefix!r}")
     if len(matches) > 1:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -10,51 +9,19 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.responses import JSONBody
+from api.routes.health import update_view
 from api.services import Services
 from api.storecall import call
 from shared.ids import now, utc_day
-from shared.models import ApiKey, NotificationStatus, Page, UpdateStatus
+from shared.models import NotificationStatus
+from shared.paging import PAGE_SIZE, every_item
 from shared.store.base import Store
-
-PAGE = 500
-
-
-def count_all(fetch: Callable[[str | None], Page[Any]]) -> int:
-    total, cursor = 0, None
-    while True:
-        page = fetch(cursor)
-        total += len(page.items)
-        if (cursor := page.next_cursor) is None:
-            return total
-
-
-def key_prefixes(store: Store) -> dict[str, str]:
-    prefixes: dict[str, str] = {}
-    cursor: str | None = None
-    while True:
-        page: Page[ApiKey] = store.list_keys(limit=PAGE, cursor=cursor)
-        prefixes.update((k.id, k.prefix) for k in page.items)
-        if (cursor := page.next_cursor) is None:
-            return prefixes
-
-
-def update_view(status: UpdateStatus | None) -> dict[str, Any] | None:
-    """The same shape as /health's last_update."""
-    if status is None:
-        return None
-    return {
-        "ok": status.ok,
-        "source": status.source,
-        "finished_at": status.finished_at,
-        "symbols_updated": status.symbols_updated,
-        "error": status.error,
-        "last_success_at": status.last_success_at,
-    }
 
 
 def gather(store: Store, day: str) -> dict[str, Any]:
     usage = store.usage_for_day(day)
-    prefixes = key_prefixes(store) if usage else {}
+    every_key = every_item(lambda c: store.list_keys(limit=PAGE_SIZE, cursor=c))
+    prefixes = {k.id: k.prefix for k in every_key} if usage else {}
     keys = [
         {
             "key_id": u.key_id,
@@ -67,7 +34,7 @@ def gather(store: Store, day: str) -> dict[str, Any]:
     ]
 
     def outbox(status: NotificationStatus) -> int:
-        return count_all(lambda c: store.list_notifications(status=status, limit=PAGE, cursor=c))
+        return sum(1 for _ in every_item(lambda c: store.list_notifications(status=status, limit=PAGE_SIZE, cursor=c)))
 
     return {
         "day": day,

@@ -16,6 +16,7 @@ from api.storecall import call
 from shared.errors import NotFound
 from shared.ids import now
 from shared.models import ApiKey, User
+from shared.paging import PAGE_SIZE, every_item
 from shared.store.base import Store
 from shared.users import create_user
 
@@ -64,13 +65,7 @@ async def detail(request: Request) -> Response:
 
 
 def all_keys(store: Store, user_id: str) -> list[ApiKey]:
-    keys: list[ApiKey] = []
-    cursor: str | None = None
-    while True:
-        page = store.list_keys(user_id=user_id, limit=200, cursor=cursor)
-        keys.extend(page.items)
-        if (cursor := page.next_cursor) is None:
-            return keys
+    return list(every_item(lambda cursor: store.list_keys(user_id=user_id, limit=PAGE_SIZE, cursor=cursor)))
 
 
 def delete_user(store: Store, user_id: str, at: int) -> list[ApiKey]:

@@ -6,6 +6,7 @@ otherwise, with the same body saying which part is wrong."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,6 +23,20 @@ log = logging.getLogger(__name__)
 
 
 VERSION = __version__
+
+
+def update_view(status: UpdateStatus | None) -> dict[str, Any] | None:
+    """The last cycle's outcome as /health and /admin/stats show it."""
+    if status is None:
+        return None
+    return {
+        "ok": status.ok,
+        "source": status.source,
+        "finished_at": status.finished_at,
+        "symbols_updated": status.symbols_updated,
+        "error": status.error,
+        "last_success_at": status.last_success_at,
+    }
 
 
 async def read_status(services: Services) -> tuple[bool, UpdateStatus | None]:
@@ -51,16 +66,7 @@ async def health(request: Request) -> Response:
         "store": "ok" if reachable else "unreachable",
         "prices_age_seconds": age,
         "stale_after_seconds": stale_after,
-        "last_update": None
-        if status is None
-        else {
-            "ok": status.ok,
-            "source": status.source,
-            "finished_at": status.finished_at,
-            "symbols_updated": status.symbols_updated,
-            "error": status.error,
-            "last_success_at": status.last_success_at,
-        },
+        "last_update": update_view(status),
     }
     return JSONBody(body, status_code=200 if state == "ok" else 503, headers={"Cache-Control": "no-store"})
 

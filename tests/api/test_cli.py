@@ -74,9 +74,34 @@ def wait_for_prices(url: str, key: str, process: subprocess.Popen[bytes]) -> htt
     raise AssertionError("no prices within 60 s")
 
 
+def updater_children(pid: int) -> list[int]:
+    """PIDs of `python -m updater` processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"updater" in command:
+                found.append(int(entry.name))
+    return found
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, as a service manager sends it: serve must stop its updater child too."""
+    children = updater_children(process.pid)
+    assert children, "serve did not start an updater"
     process.terminate()
     process.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{child}").exists() for child in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [child for child in children if Path(f"/proc/{child}").exists()]
+    for child in alive:  # never leave our own processes behind, even when the test fails
+        os.kill(child, 9)
+    assert not alive, "the updater outlived serve"
 
 
 def test_first_serve_prints_an_admin_key_once_and_serves_demo_prices(tmp_path: Path) -> None:
