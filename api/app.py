@@ -1,8 +1,9 @@
 """The Starlette application factory, shared by `cryptowatch serve`, the tests and Lambda.
 
-Middleware order (outermost first): Starlette's error guard, auth, rate limit, then Starlette's
-exception handlers and the router. Every error leaves as {"error", "message"} JSON; an
-unexpected exception is logged here and the client sees a plain 500 without a traceback.
+Middleware order (outermost first): Starlette's error guard, the query-size limit, auth, rate
+limit, then Starlette's exception handlers and the router. Every error leaves as {"error",
+"message"} JSON; an unexpected exception is logged here and the client sees a plain 500 without
+a traceback.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
 from api.middleware.auth import AuthMiddleware
+from api.middleware.query_limit import QueryLimitMiddleware
 from api.middleware.rate_limit import RateLimitMiddleware
 from api.openapi import build_document
 from api.openapi_admin import ADMIN_PATHS, ADMIN_SCHEMAS
@@ -96,6 +98,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(QueryLimitMiddleware),
             Middleware(AuthMiddleware, services=services),
             Middleware(RateLimitMiddleware, services=services),
         ],

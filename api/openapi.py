@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from api.openapi_parts import ERROR_SCHEMA, SYMBOL_PATTERN, Schema
+from api.openapi_parts import ERROR_SCHEMA, SYMBOL_PATTERN, Schema, error_responses
 from api.openapi_watch import WATCH_PATHS, WATCH_SCHEMAS
 from shared.config import Settings
 
@@ -45,7 +45,11 @@ def configured_schemas(settings: Settings) -> dict[str, Schema]:
 
 def build_document(version: str, settings: Settings, extra_paths: dict[str, Schema] | None = None,
                    extra_schemas: dict[str, Schema] | None = None) -> Schema:
-    paths = {**WATCH_PATHS, **(extra_paths or {})}
+    too_long = error_responses(414)  # every route refuses an oversize query (query_limit.py)
+    paths = {
+        path: {method: {**op, "responses": {**op["responses"], **too_long}} for method, op in operations.items()}
+        for path, operations in {**WATCH_PATHS, **(extra_paths or {})}.items()
+    }
     return {
         "openapi": "3.1.0",
         "info": {

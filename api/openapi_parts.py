@@ -26,6 +26,7 @@ _ERROR_TEXT = {
     "404": "Not found",
     "409": "Conflict with an existing resource",
     "413": "Request body too large",
+    "414": "Query string too long (error: query_too_long)",
     "415": "Request body is not JSON",
     "429": "Rate limit reached; see Retry-After",
     "503": "The store is unavailable; see Retry-After",
