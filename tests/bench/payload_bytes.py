@@ -1,0 +1,146 @@
+"""Bytes on the wire for a watch's price request: ours beside CoinGecko's /simple/price for the
+same data, for 1, 3 and 10 symbols, and what a 304 costs.
+
+    python -m tests.bench.payload_bytes
+
+Ours: the real app under uvicorn on 127.0.0.1, `GET /v1/prices?symbols=...` over a keep-alive
+connection, status line and headers counted as sent, body as sent. Theirs: the body CoinGecko
+returns for `ids=...&vs_currencies=usd&include_24hr_change=true&include_last_updated_at=true`,
+built in its documented shape (docs.coingecko.com/v3.0.1/reference/simple-price: per coin id,
+`usd`, `usd_24h_change`, `last_updated_at`), numbers at the 15 significant digits of that
+page's example, without whitespace. Body only: CoinGecko's response headers come from its CDN
+and vary, and no public document lists them, so they are not counted (which favours them).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.app import create_app
+from shared.ids import now
+from shared.keyring import issue_key
+from shared.models import PricePoint, Scope, UpdateStatus
+from shared.store.sqlite import SQLiteStore
+from shared.symbols import COINS
+from tests.conftest import settings_for
+from tests.support.server import serve
+
+#: symbol -> (USD price, 24h change %), at CoinGecko's precision.
+QUOTES = {
+    "BTC": (67187.3358936566, 3.63727894677354),
+    "ETH": (3456.78912345671, -1.20394857612093),
+    "SOL": (172.503928475612, 5.01928374650192),
+    "XRP": (0.617283940192837, -0.384756102938475),
+    "ADA": (0.452918374650192, 2.10293847561029),
+    "DOGE": (0.163412983746501, 7.82736450192837),
+    "DOT": (7.10293847561029, -2.93847561029384),
+    "LTC": (84.1029384756102, 0.192837465019283),
+    "LINK": (17.8293847561029, 4.38475610293847),
+    "AVAX": (45.2938475610293, -3.01928374650192),
+}
+COUNTS = (1, 3, 10)
+TARGET_RATIO = 0.40
+
+
+@dataclass(frozen=True)
+class Exchange:
+    status: int
+    head: bytes  # status line and headers, with the blank line that ends them
+    body: bytes
+
+    def header(self, name: str) -> str:
+        for line in self.head.decode("latin-1").split("\r\n")[1:]:
+            key, _, value = line.partition(":")
+            if key.lower() == name.lower():
+                return value.strip()
+        raise KeyError(name)
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, reading each response exactly as sent."""
+
+    def __init__(self, port: int, key: str) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.key = key
+        self.buffer = b""
+
+    def get(self, path: str, *extra: str) -> Exchange:
+        lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", f"X-API-Key: {self.key}", *extra]
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        while b"\r\n\r\n" not in self.buffer:
+            self.buffer += self.sock.recv(65_536)
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        exchange = Exchange(int(head.split(b" ", 2)[1]), head + b"\r\n\r\n", b"")
+        length = int(exchange.header("content-length")) if exchange.status != 304 else 0
+        while len(self.buffer) < length:
+            self.buffer += self.sock.recv(65_536)
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return Exchange(exchange.status, exchange.head, body)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def coingecko_body(symbols: list[str], at: int) -> bytes:
+    body = {
+        COINS[symbol].coingecko: {"usd": price, "usd_24h_change": change, "last_updated_at": at}
+        for symbol, (price, change) in ((s, QUOTES[s]) for s in symbols)
+    }
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def prepared_store(folder: Path, at: int) -> tuple[SQLiteStore, str]:
+    store = SQLiteStore(folder / "cryptowatch.db")
+    store.init()
+    store.put_prices([PricePoint(s, "usd", p, c, at, "coingecko") for s, (p, c) in QUOTES.items()])
+    store.record_update(UpdateStatus(True, "coingecko", at, at, len(QUOTES), last_success_at=at))
+    return store, issue_key(store, Scope.WATCH, at, rate_limit=10**6).secret
+
+
+def main() -> None:
+    at = now()
+    with tempfile.TemporaryDirectory() as folder:
+        store, key = prepared_store(Path(folder), at)
+        with serve(create_app(settings_for(Path(folder)), store)) as server:
+            connection = Connection(server.port, key)
+            try:
+                rows = []
+                for count in COUNTS:
+                    symbols = list(QUOTES)[:count]
+                    path = f"/v1/prices?symbols={','.join(symbols)}"
+                    ours = connection.get(path)
+                    again = connection.get(path, f"If-None-Match: {ours.header('etag')}")
+                    assert (ours.status, again.status, again.body) == (200, 304, b"")
+                    rows.append((count, ours, again, coingecko_body(symbols, at)))
+            finally:
+                connection.close()
+    print(report(rows))
+
+
+def report(rows: list[tuple[int, Exchange, Exchange, bytes]]) -> str:
+    lines = [
+        f"{'symbols':>7} {'our body':>9} {'our headers':>12} {'our total':>10} {'CG body':>8}"
+        f" {'body ratio':>11} {'304 total':>10} {'304 body':>9}",
+    ]
+    for count, ours, again, theirs in rows:
+        ratio = len(ours.body) / len(theirs)
+        lines.append(
+            f"{count:>7} {len(ours.body):>9} {len(ours.head):>12} {len(ours.head) + len(ours.body):>10}"
+            f" {len(theirs):>8} {ratio:>10.0%}{'' if ratio <= TARGET_RATIO else '*'} {len(again.head):>10}"
+            f" {len(again.body):>9}"
+        )
+    lines.append(f"target: our body <= {TARGET_RATIO:.0%} of CoinGecko's (* = missed); a 304 carries no body")
+    lines.append("our headers: " + ", ".join(
+        line.split(":")[0] for line in rows[0][1].head.decode("latin-1").split("\r\n")[1:] if line
+    ))
+    lines.append(f"our 3-symbol body: {rows[1][1].body.decode()}")
+    lines.append(f"CoinGecko 1-symbol body: {rows[0][3].decode()}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
