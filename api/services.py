@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from cachetools import TTLCache
+from cachetools import LRUCache, TTLCache
 
 from shared.cache import KeyCache, PriceBook
 from shared.config import Settings
@@ -28,6 +28,7 @@ class Services:
     prices: PriceBook[Any]
     limiter: RateLimiter
     history: TTLCache[Any, tuple[bytes, str]]
+    price_queries: LRUCache[bytes, tuple[tuple[str, ...], str]]
     exports: ExportSink
 
     @classmethod
@@ -42,5 +43,6 @@ class Services:
             prices=PriceBook(load_prices, ttl=settings.cache_ttl_seconds, clock=time.monotonic),
             limiter=RateLimiter(store, settings.rate_limit_per_minute),
             history=TTLCache(maxsize=1024, ttl=max(1, settings.cache_ttl_seconds)),
+            price_queries=LRUCache(maxsize=1024),
             exports=open_sink(settings),
         )

@@ -34,6 +34,10 @@ class RateDecision:
             "RateLimit-Reset": str(self.reset_seconds),
         }
 
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The same fields, encoded for ASGI (lower-case names), for the hot path."""
+        return [(name.lower().encode(), value.encode()) for name, value in self.headers().items()]
+
 
 class RateLimiter:
     def __init__(self, store: Store, default_limit: int, window_seconds: int = 60) -> None:

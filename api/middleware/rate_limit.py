@@ -3,7 +3,6 @@ request, the rate-limit headers on every response, 429 with Retry-After past the
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.responses import error_response, response_for
@@ -29,8 +28,8 @@ class RateLimitMiddleware:
         except CryptowatchError as error:
             await response_for(error)(scope, receive, send)
             return
-        headers = decision.headers()
         if not decision.allowed:
+            headers = decision.headers()
             headers["Retry-After"] = str(max(1, decision.reset_seconds))
             response = error_response(
                 429,
@@ -42,9 +41,11 @@ class RateLimitMiddleware:
             await response(scope, receive, send)
             return
 
+        raw_headers = decision.raw_headers()
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(headers)
+                message["headers"] = [*message.get("headers", ()), *raw_headers]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

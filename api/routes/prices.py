@@ -73,8 +73,15 @@ async def respond(request: Request, symbols: tuple[str, ...], currency: str) -> 
 
 
 async def list_prices(request: Request) -> Response:
-    settings = request.app.state.services.settings
-    return await respond(request, params.symbols(request, settings), params.currency(request, settings))
+    """Watches repeat the same query on every poll, so its parsed form is remembered by the raw
+    query string (valid ones only: a bad query is parsed, and refused, every time)."""
+    services: Services = request.app.state.services
+    query_string: bytes = request.scope["query_string"]
+    parsed = services.price_queries.get(query_string)
+    if parsed is None:
+        parsed = params.symbols(request, services.settings), params.currency(request, services.settings)
+        services.price_queries[query_string] = parsed
+    return await respond(request, *parsed)
 
 
 async def one_price(request: Request) -> Response:
