@@ -1,0 +1,145 @@
+"""Updater cycle time at scale: 250 symbols, 10,000 active alerts, 1,000 users, on SQLite.
+
+    python -m tests.bench.updater_scale [--cycles 5] [--history-days 2]
+
+Upstream latency is left out: the price source lives in the process and answers at once, so
+what is timed is the cycle's own work (validate, write latest and history, record the status,
+evaluate every active alert, run the outbox) on a store that already holds `--history-days` of
+five-minute history for every symbol. Steady cycles fire no alert (the usual case); the busy
+cycle moves 100 symbols so 100 alerts fire and their emails go through the outbox, to a sender
+that accepts at once (delivery latency is SMTP's, not ours). Target: every cycle under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from shared.alerts import AlertSpec, new_alert
+from shared.config import Settings
+from shared.ids import now
+from shared.models import Channel, Condition, Notification, PricePoint, UpdateStatus
+from shared.store.sqlite import SQLiteStore
+from shared.users import create_user
+from tests.conftest import settings_for
+from updater.alerts import evaluate_alerts
+from updater.cycle import Step, refresh
+from updater.notify.outbox import OutboxDelivery
+
+SYMBOLS = tuple(f"C{i:03d}" for i in range(250))
+USERS = 1_000
+ALERTS_PER_USER = 10
+NEAR = 100  # alerts 1% above their symbol's price: the busy cycle fires exactly these
+BASE = {symbol: 10.0 + 7.5 * i for i, symbol in enumerate(SYMBOLS)}
+TARGET_SECONDS = 2.0
+
+
+class InstantSource:
+    """Quotes every symbol at once from `prices` (a name the cycle records as the source)."""
+
+    name = "bench"
+
+    def __init__(self) -> None:
+        self.prices = dict(BASE)
+
+    async def fetch(self, symbols: Sequence[str], currencies: Sequence[str]) -> list[PricePoint]:
+        at = now()
+        return [PricePoint(s, c, self.prices[s], 1.5, at, self.name) for s in symbols for c in currencies]
+
+
+class AcceptingSender:
+    """Takes every email at once, so the outbox's own store work is what is timed."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def send(self, notification: Notification) -> None:
+        self.sent += 1
+
+
+class Timed:
+    """A cycle step whose last run time is kept."""
+
+    def __init__(self, step: Step) -> None:
+        self.step = step
+        self.seconds = 0.0
+
+    async def __call__(self, store: SQLiteStore, settings: Settings, prices: list[PricePoint], at: int) -> None:
+        started = time.perf_counter()
+        await self.step(store, settings, prices, at)  # type: ignore[arg-type]
+        self.seconds = time.perf_counter() - started
+
+
+def populate(store: SQLiteStore, settings: Settings, history_days: int) -> None:
+    at = now()
+    ticks = history_days * 288
+    for tick in range(ticks, 0, -1):
+        when = at - tick * 300
+        store.put_prices([PricePoint(s, "usd", p, 1.0, when, "bench") for s, p in BASE.items()])
+    store.record_update(UpdateStatus(True, "bench", at - 300, at - 300, len(SYMBOLS), last_success_at=at - 300))
+    for u in range(USERS):
+        user = create_user(store, email=f"user{u}@example.com", name=f"User {u}")
+        for a in range(ALERTS_PER_USER):
+            n = u * ALERTS_PER_USER + a
+            symbol = SYMBOLS[n % len(SYMBOLS)]
+            if n < NEAR:
+                spec = AlertSpec(symbol, Condition.ABOVE, BASE[symbol] * 1.01)
+            elif n % 3 == 0:
+                spec = AlertSpec(symbol, Condition.BELOW, BASE[symbol] * 0.5)
+            elif n % 3 == 1:
+                spec = AlertSpec(symbol, Condition.ABOVE, BASE[symbol] * 2)
+            else:
+                spec = AlertSpec(symbol, Condition.PCT_MOVE, 25.0, channel=Channel.EMAIL)
+            store.create_alert(new_alert(spec, user, settings, at))
+
+
+def run(cycles: int, history_days: int) -> list[tuple[str, float, float, float, int]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        settings = replace(settings_for(Path(folder)), supported_symbols=SYMBOLS)
+        store = SQLiteStore(settings.sqlite_path)
+        store.init()
+        started = time.perf_counter()
+        populate(store, settings, history_days)
+        print(f"setup: {len(SYMBOLS)} symbols, {USERS} users, {len(store.active_alerts())} active alerts, "
+              f"{history_days} days of history, in {time.perf_counter() - started:.1f} s")
+        source, sender = InstantSource(), AcceptingSender()
+        evaluate = Timed(evaluate_alerts)
+        deliver = Timed(OutboxDelivery(senders={Channel.EMAIL: sender, Channel.WEBHOOK: sender}))
+        for number in range(cycles + 1):
+            busy = number == cycles
+            if busy:
+                source.prices.update({s: BASE[s] * 1.02 for s in SYMBOLS[:NEAR]})
+            sent_before = sender.sent
+            started = time.perf_counter()
+            status = asyncio.run(refresh(store, settings, [source], steps=[evaluate, deliver]))
+            total = time.perf_counter() - started
+            assert status.ok and status.symbols_updated == len(SYMBOLS), status
+            label = "busy (100 fire)" if busy else ("first" if number == 0 else f"steady {number}")
+            rows.append((label, total, evaluate.seconds, deliver.seconds, sender.sent - sent_before))
+        store.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cycles", type=int, default=5, help="steady cycles before the busy one")
+    parser.add_argument("--history-days", type=int, default=2, help="history already in the store")
+    args = parser.parse_args()
+    rows = run(args.cycles, args.history_days)
+    print(f"{'cycle':<16} {'total s':>8} {'prices s':>9} {'alerts s':>9} {'outbox s':>9} {'emails':>7}")
+    for label, total, evaluate, deliver, sent in rows:
+        prices = total - evaluate - deliver
+        print(f"{label:<16} {total:>8.3f} {prices:>9.3f} {evaluate:>9.3f} {deliver:>9.3f} {sent:>7}")
+    worst = max(total for _, total, *_ in rows)
+    verdict = "met" if worst < TARGET_SECONDS else "MISSED"
+    print(f"slowest cycle {worst:.3f} s; target under {TARGET_SECONDS:.0f} s: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
