@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 #: pyproject dependencies the functions never load: the companion's UI and the local server.
-NOT_ON_LAMBDA = {"textual", "segno", "uvicorn"}
+NOT_ON_LAMBDA = {"textual", "segno", "uvicorn", "httptools", "uvloop"}
 
 COLD_START = """
 import importlib, importlib.abc, socket, sys
