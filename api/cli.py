@@ -81,7 +81,7 @@ def serve_command(argv: Sequence[str]) -> int:
     if secret:
         _announce_admin_key(secret, settings)
 
-    import uvicorn
+    from api import server
 
     # uvicorn re-raises SIGTERM once it has shut down gracefully; as SystemExit it unwinds
     # through the `finally` below, which stops the updater instead of orphaning it.
@@ -90,7 +90,7 @@ def serve_command(argv: Sequence[str]) -> int:
     if not args.no_updater:
         updater = subprocess.Popen([sys.executable, "-m", "updater", "--loop"], env=os.environ.copy())
     try:
-        uvicorn.run(
+        server.run(
             "api.app:create_app",
             factory=True,
             host=args.host,

@@ -66,8 +66,7 @@ def prepare(data_dir: Path) -> str:
 
 def start(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", *TARGETS[target], "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        [sys.executable, "-m", "api.server", *TARGETS[target], "--port", str(port), "--workers", str(workers)],
         env=env,
     )
     deadline = time.monotonic() + 30
