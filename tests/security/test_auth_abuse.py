@@ -1,8 +1,10 @@
 """Auth abuse over real HTTP: no forged, damaged, stale, doubled or wrongly scoped credential
 gets through, none is counted against a real key's rate limit, and no secret reaches the logs.
 
-Expectations are (status, error code); a code of None is the HTTP parser's own plain-text 400,
-given before the app runs, for a header byte h11 never passes on (NUL)."""
+Expectations are sets of acceptable (status, error code); a code of None is the HTTP parser's own
+plain-text 400, given before the app runs. Which bytes the parser refuses depends on the one
+uvicorn picks: httptools (what `cryptowatch serve` installs) refuses control characters and DEL,
+h11 passes them on to the app, which refuses the key; both are refusals."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from tests.security.conftest import VICTIM_LIMIT, AbuseTarget, key_header, runni
 
 WATCH_ROUTE = "/v1/prices?symbols=BTC"
 ADMIN_ROUTE = "/admin/users"
-Expected = tuple[int, str | None]
+Expected = frozenset[tuple[int, str | None]]
 
 
 @dataclass(frozen=True)
@@ -33,14 +35,16 @@ class Abuse:
     admin: Expected
 
 
-def both(name: str, expected: Expected, *headers: bytes) -> Abuse:
-    return Abuse(name, headers, expected, expected)
+def both(name: str, expected: tuple[int, str | None] | Expected, *headers: bytes) -> Abuse:
+    accepted = expected if isinstance(expected, frozenset) else frozenset({expected})
+    return Abuse(name, headers, accepted, accepted)
 
 
 def abuses(target: AbuseTarget) -> list[Abuse]:
     victim = target.victim
     unknown, missing, ambiguous = (401, "unknown_key"), (401, "missing_key"), (401, "ambiguous_key")
     refused_by_parser = (400, None)
+    parser_or_app = frozenset({refused_by_parser, unknown})
     bearer = b"Authorization: Bearer "
     return [
         both("no key at all", missing),
@@ -59,8 +63,8 @@ def abuses(target: AbuseTarget) -> list[Abuse]:
         both("emoji", unknown, b"X-API-Key: " + ("cw_" + "🔑" * 10).encode()),
         both("tab inside the key", unknown, key_header(victim[:10] + "\t" + victim[10:])),
         both("NUL byte", refused_by_parser, key_header(victim) + b"\x00"),
-        both("control character", unknown, key_header(victim[:8]) + b"\x01" + victim[8:].encode()),
-        both("DEL character", unknown, key_header(victim) + b"\x7f"),
+        both("control character", parser_or_app, key_header(victim[:8]) + b"\x01" + victim[8:].encode()),
+        both("DEL character", parser_or_app, key_header(victim) + b"\x7f"),
         both("revoked key", (401, "revoked_key"), key_header(target.revoked)),
         both("expired key", (401, "expired_key"), key_header(target.expired)),
         both("Basic scheme", missing, b"Authorization: Basic " + victim.encode()),
@@ -76,7 +80,7 @@ def abuses(target: AbuseTarget) -> list[Abuse]:
         both("two Bearer headers", ambiguous, bearer + victim.encode(), bearer + target.admin.encode()),
         both("a header smuggled after CR LF", ambiguous, key_header("cw_garbage-garbage-garbage") + b"\r\n"
              + key_header(target.admin)),
-        Abuse("watch key on an admin route", (key_header(victim),), None, (403, "insufficient_scope")),
+        Abuse("watch key on an admin route", (key_header(victim),), None, frozenset({(403, "insufficient_scope")})),
     ]
 
 
@@ -93,7 +97,7 @@ def run_every_abuse(target: AbuseTarget) -> list[str]:
     wrong = []
     for abuse, route, expected in attempts(target):
         answer = target.get(route, *abuse.headers)
-        if (answer.status, answer.code) != expected:
+        if (answer.status, answer.code) not in expected:
             wrong.append(f"{abuse.name} on {route}: {answer.status} {answer.body[:120]!r}, expected {expected}")
         if any(secret.encode() in answer.body for secret in secrets):
             wrong.append(f"{abuse.name} on {route}: a key was echoed back")
