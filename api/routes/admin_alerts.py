@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.lookup import found
 from api.pagination import enum_filter, page_body, page_request
 from api.requests import Body, read_json
 from api.responses import JSONBody
@@ -86,16 +87,10 @@ async def listing(request: Request) -> Response:
     return JSONBody(page_body(page, alert_view))
 
 
-def alert_or_404(store: Store, alert_id: str) -> Alert:
-    alert = store.get_alert(alert_id)
-    if alert is None:
-        raise NotFound(f"no alert {alert_id!r}", code="alert_not_found")
-    return alert
-
-
 async def detail(request: Request) -> Response:
     services: Services = request.app.state.services
-    alert = await call(services.store, alert_or_404, services.store, request.path_params["alert_id"])
+    store = services.store
+    alert = await call(store, found, store.get_alert, "alert", request.path_params["alert_id"])
     return JSONBody(alert_view(alert))
 
 

@@ -12,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.lookup import found
 from api.pagination import page_request
 from api.requests import read_json
 from api.responses import JSONBody
 from api.services import Services
 from api.storecall import call
-from shared.errors import NotFound
 from shared.exports.builder import CONTENT_TYPES, ExportFormat, export_spec, run_export
 from shared.exports.sink import ExportSink
 from shared.ids import now
@@ -87,10 +87,7 @@ async def listing(request: Request) -> Response:
 
 
 def export_or_404(store: Store, export_id: str) -> ExportRecord:
-    record = store.get_export(export_id)
-    if record is None:
-        raise NotFound(f"no export {export_id!r}", code="export_not_found")
-    return record
+    return found(store.get_export, "export", export_id)
 
 
 async def detail(request: Request) -> Response:

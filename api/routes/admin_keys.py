@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.lookup import found
 from api.pagination import page_request
 from api.requests import read_json
 from api.responses import JSONBody
@@ -47,10 +48,7 @@ def key_view(key: ApiKey, usage: KeyUsage | None, at: int) -> dict[str, Any]:
 
 
 def key_or_404(store: Store, key_id: str) -> ApiKey:
-    key = store.get_key(key_id)
-    if key is None:
-        raise NotFound(f"no key {key_id!r}", code="key_not_found")
-    return key
+    return found(store.get_key, "key", key_id)
 
 
 def issue_for_user(store: Store, user_id: str, scope: Scope, at: int, **options: Any) -> IssuedKey:

@@ -8,13 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.lookup import found
 from api.pagination import enum_filter, page_body, page_request
 from api.responses import JSONBody
 from api.services import Services
 from api.storecall import call
-from shared.errors import NotFound
 from shared.models import Notification, NotificationStatus
-from shared.store.base import Store
 
 
 def notification_view(n: Notification) -> dict[str, Any]:
@@ -51,17 +50,11 @@ async def listing(request: Request) -> Response:
     return JSONBody(page_body(page, notification_view))
 
 
-def notification_or_404(store: Store, notification_id: str) -> Notification:
-    found = store.get_notification(notification_id)
-    if found is None:
-        raise NotFound(f"no notification {notification_id!r}", code="notification_not_found")
-    return found
-
-
 async def detail(request: Request) -> Response:
     services: Services = request.app.state.services
-    found = await call(services.store, notification_or_404, services.store, request.path_params["notification_id"])
-    return JSONBody(notification_view(found))
+    store = services.store
+    record = await call(store, found, store.get_notification, "notification", request.path_params["notification_id"])
+    return JSONBody(notification_view(record))
 
 
 routes = [

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from api.lookup import found
 from api.pagination import page_body, page_request
 from api.requests import read_json
 from api.responses import JSONBody
@@ -30,10 +31,7 @@ def user_view(user: User) -> dict[str, Any]:
 
 
 def user_or_404(store: Store, user_id: str) -> User:
-    user = store.get_user(user_id)
-    if user is None:
-        raise NotFound(f"no user {user_id!r}", code="user_not_found")
-    return user
+    return found(store.get_user, "user", user_id)
 
 
 async def create(request: Request) -> Response:
