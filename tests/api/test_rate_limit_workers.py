@@ -23,12 +23,12 @@ REQUESTS = 160
 LIMIT = 100
 
 
-def start_workers(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir), "RATE_LIMIT_PER_MINUTE": str(LIMIT)}
+def start_workers(port: int, **env: str) -> subprocess.Popen[bytes]:
+    """Two API worker processes on one socket, as `cryptowatch serve --workers 2` runs them."""
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--workers", "2",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env,
+        [sys.executable, "-m", "api.server", "api.app:create_app", "--factory", "--workers", "2",
+         "--port", str(port)],
+        env={**os.environ, "RATE_LIMIT_PER_MINUTE": str(LIMIT), **env},
     )
 
 
@@ -58,7 +58,7 @@ def test_exactly_the_limit_is_admitted_across_two_workers(tmp_path: Path) -> Non
     key = issue_key(store, Scope.WATCH, now())
     store.close()
     port = free_port()
-    process = start_workers(tmp_path, port)
+    process = start_workers(port, CRYPTOWATCH_DATA_DIR=str(tmp_path))
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, process)

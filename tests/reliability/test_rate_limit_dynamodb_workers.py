@@ -7,9 +7,6 @@ exactly; this proves the API built on it admits exactly the limit, end to end.""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
 from tests.api.conftest import seed_prices, wait_for_fresh_minute
-from tests.api.test_rate_limit_workers import LIMIT, REQUESTS, burst, wait_until_up
+from tests.api.test_rate_limit_workers import LIMIT, REQUESTS, burst, start_workers, wait_until_up
 from tests.support.dynamodb_local import fresh_store
 from tests.support.server import free_port
 
@@ -31,17 +28,11 @@ def test_exactly_the_limit_is_admitted_across_two_workers_on_dynamodb(tmp_path: 
         seed_prices(store, now())
         key = issue_key(store, Scope.WATCH, now())
         port = free_port()
-        env = {
-            **os.environ,
-            "CRYPTOWATCH_DATA_DIR": str(tmp_path),
-            "DYNAMODB_TABLE_NAME": store.table_name,
-            "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local,
-            "RATE_LIMIT_PER_MINUTE": str(LIMIT),
-        }
-        workers = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--workers", "2",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            env=env,
+        workers = start_workers(
+            port,
+            CRYPTOWATCH_DATA_DIR=str(tmp_path),
+            DYNAMODB_TABLE_NAME=store.table_name,
+            AWS_ENDPOINT_URL_DYNAMODB=dynamodb_local,
         )
         try:
             url = f"http://127.0.0.1:{port}"
