@@ -32,3 +32,20 @@ def sqlite_store(settings: Settings) -> Iterator[SQLiteStore]:
     store.init()
     yield store
     store.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per store backend for the contract suite, so a CI log shows it ran on each."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if getattr(report, "when", "call") != "call" and outcome == "passed":
+                continue
+            if nodeid.startswith("tests/contract/") and nodeid.endswith(("[sqlite]", "[dynamodb]")):
+                backend = nodeid.rsplit("[", 1)[1].rstrip("]")
+                counts.setdefault(backend, {}).setdefault(outcome, 0)
+                counts[backend][outcome] += 1
+    for backend, outcomes in sorted(counts.items()):
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        terminalreporter.write_line(f"store contract suite on {backend}: {summary}")
