@@ -19,7 +19,7 @@ import pytest
 from shared.config import Settings
 from shared.store.sqlite import SQLiteStore
 from tests.reliability.conftest import Live, live_api
-from tests.support.dynamodb_local import DUMMY_AWS_ENV, DynamoDBLocal, missing_reason, new_store
+from tests.support.dynamodb_local import DUMMY_AWS_ENV, DynamoDBLocal, new_store, require_dynamodb_local
 
 #: One request of each kind that needs the store: (client, method, path, JSON body).
 NEEDS_STORE = [
@@ -114,9 +114,7 @@ def test_the_sqlite_write_lock_held_elsewhere_is_503_until_released(sqlite_live:
 @pytest.fixture
 def own_dynamodb_local(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBLocal]:
     """A DynamoDB Local of this test's own, since the test stops it."""
-    reason = missing_reason()
-    if reason:
-        pytest.skip(reason)
+    require_dynamodb_local()
     for name, value in DUMMY_AWS_ENV.items():
         monkeypatch.setenv(name, value)
     with DynamoDBLocal.start() as local:
