@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -24,7 +25,7 @@ from api.middleware.query_limit import QueryLimitMiddleware
 from api.middleware.rate_limit import RateLimitMiddleware
 from api.openapi import build_document
 from api.openapi_admin import ADMIN_PATHS, ADMIN_SCHEMAS
-from api.responses import JSONBody, error_response, response_for
+from api.responses import JSON, error_response, response_for
 from api.routes import admin_routes, health, history, prices
 from api.services import Services
 from shared.config import Settings
@@ -74,10 +75,10 @@ def create_app(
     settings = settings or Settings.from_env()
     store = store or open_store(settings)
     services = Services.build(settings, store)
-    document = build_document(health.VERSION, settings, ADMIN_PATHS, ADMIN_SCHEMAS)
+    document = orjson.dumps(build_document(health.VERSION, settings, ADMIN_PATHS, ADMIN_SCHEMAS))
 
     async def openapi(request: Request) -> Response:
-        return JSONBody(document)
+        return Response(document, media_type=JSON)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
