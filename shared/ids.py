@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from datetime import UTC, datetime
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower-case
+_RANDOM_BITS = 60
 
 
 def _base32(value: int, width: int) -> str:
@@ -17,10 +19,37 @@ def _base32(value: int, width: int) -> str:
     return "".join(reversed(chars))
 
 
+class _MonotonicClock:
+    """Millisecond time plus a random tail that counts up within one millisecond (as monotonic
+    ULIDs do), so two ids made in the same millisecond by one process still sort in the order
+    they were made."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_millis = -1
+        self._last_tail = 0
+
+    def next(self) -> tuple[int, int]:
+        with self._lock:
+            millis = time.time_ns() // 1_000_000
+            if millis <= self._last_millis:
+                millis, tail = self._last_millis, self._last_tail + 1
+                if tail >> _RANDOM_BITS:  # the tail ran out within one millisecond: borrow the next
+                    millis, tail = millis + 1, secrets.randbits(_RANDOM_BITS - 1)
+            else:
+                tail = secrets.randbits(_RANDOM_BITS - 1)  # headroom to count up from
+            self._last_millis, self._last_tail = millis, tail
+            return millis, tail
+
+
+_clock = _MonotonicClock()
+
+
 def new_id(kind: str) -> str:
-    """`kind_` + 10 chars of millisecond time + 12 random chars (60 bits): sortable, unique."""
-    millis = time.time_ns() // 1_000_000
-    return f"{kind}_{_base32(millis, 10)}{_base32(secrets.randbits(60), 12)}"
+    """`kind_` + 10 chars of millisecond time + 12 chars of a random tail (60 bits): unique, and
+    in creation order within a process."""
+    millis, tail = _clock.next()
+    return f"{kind}_{_base32(millis, 10)}{_base32(tail, 12)}"
 
 
 def now() -> int:
