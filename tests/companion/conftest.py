@@ -186,7 +186,20 @@ async def settle_for_picture(pilot: Pilot[Any], *keys: str) -> None:
     await pilot.press(*keys)
     await settle(pilot)
     pilot.app.sub_title = SHOWN_URL
-    await pilot.pause()
+    await steady_screen(pilot)
+
+
+async def steady_screen(pilot: Pilot[Any], timeout: float = 10.0) -> None:
+    """Wait until the screen stops changing. Some layout work happens on idle (a DataTable
+    sizes its columns then), and a busy machine may not have been idle yet."""
+    deadline = time.monotonic() + timeout
+    picture = None
+    while time.monotonic() < deadline:
+        await pilot.pause(0.1)
+        previous, picture = picture, pilot.app.export_screenshot()
+        if picture == previous:
+            return
+    raise AssertionError(f"the screen kept changing for {timeout} s")
 
 
 async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
