@@ -30,6 +30,7 @@ from companion.errors import (
 JSON = dict[str, Any]
 DEFAULT_TIMEOUT = 10.0
 USER_AGENT = "cryptowatch-companion"
+HEALTH_STATES = ("ok", "stale", "unavailable")
 
 _KEY_HINTS = {
     "missing_key": "No admin key was sent. Give one with --key or CRYPTOWATCH_ADMIN_KEY.",
@@ -48,6 +49,22 @@ class Page:
 
     items: list[JSON]
     next_cursor: str | None
+
+
+def _number_or_none(value: object) -> bool:
+    """A price or a time as the API's bodies carry it: a JSON number (not a bool), or null."""
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _is_health(data: JSON) -> bool:
+    """Whether a body is cryptowatch's health report, with the numbers the health bar reads."""
+    update = data.get("last_update") or {}
+    return (
+        data.get("status") in HEALTH_STATES
+        and isinstance(update, dict)
+        and _number_or_none(data.get("stale_after_seconds"))
+        and _number_or_none(update.get("last_success_at"))
+    )
 
 
 def _query(**params: object) -> dict[str, str]:
@@ -164,23 +181,37 @@ class CompanionClient:
     # Watch side and monitoring
 
     async def health(self) -> JSON:
-        """/health answers 503 with the same body when stale or the store is down."""
-        return await self._call("GET", "/health", accept=(503,))
+        """/health answers 503 with the same body when stale or the store is down; a 503 of a
+        proxy in front, or any answer without that body, is a failure."""
+        try:
+            data = await self._call("GET", "/health", accept=(503,))
+        except Missing as error:
+            raise Missing(
+                f"{self.base_url} has no /health: is it a cryptowatch server? Check --url.",
+                code=error.code, status=error.status,
+            ) from None
+        if not _is_health(data):
+            raise ServerFailed("The server answered GET /health without a cryptowatch health report.")
+        return data
 
     async def prices(self) -> JSON:
         """The compact watch body: `p` maps each symbol to [price, 24h change]."""
         data = await self._call("GET", "/v1/prices")
         quotes = data.get("p")
         if not isinstance(quotes, dict) or not all(
-            isinstance(q, list) and len(q) == 2 for q in quotes.values()
+            isinstance(q, list) and len(q) == 2 and all(map(_number_or_none, q)) for q in quotes.values()
         ):
             raise ServerFailed("The server answered GET /v1/prices without prices.")
         return data
 
     async def history(self, symbol: str, *, hours: int = 24, points: int = 48) -> JSON:
-        return await self._call(
-            "GET", f"/v1/history/{symbol}", params=_query(hours=hours, points=points)
-        )
+        """The compact history body: `p` lists evenly spaced prices, null before the first one."""
+        path = f"/v1/history/{symbol}"
+        data = await self._call("GET", path, params=_query(hours=hours, points=points))
+        series = data.get("p")
+        if not isinstance(series, list) or not all(map(_number_or_none, series)):
+            raise ServerFailed(f"The server answered GET {path} without a list of prices.")
+        return data
 
     # Users
 

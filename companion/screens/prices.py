@@ -15,7 +15,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable
 
 from companion import format
-from companion.errors import Unreachable
+from companion.errors import CompanionError
 from companion.screens.base import CompanionScreen
 from companion.widgets.health_bar import HealthBar
 from companion.widgets.history_panel import HistoryPanel
@@ -78,8 +78,8 @@ class PricesScreen(CompanionScreen):
         health_bar = self.query_one(HealthBar)
         try:
             health = await self.client.health()
-        except Unreachable as error:
-            health_bar.show_unreachable(error.message)
+        except CompanionError as error:  # say why once, not again for the prices
+            health_bar.show_failure(error)
             self.report(error)
             return
         health_bar.show(health, self.now())

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from companion import format
+from companion.errors import CompanionError, Unreachable
 
 
 def describe(health: dict[str, Any], now: float) -> tuple[str, str]:
@@ -38,7 +39,7 @@ class HealthBar(Static):
     HealthBar { height: 1; padding: 0 1; background: $boost; }
     HealthBar.-ok { color: $text-success; }
     HealthBar.-stale { color: $text-warning; }
-    HealthBar.-unavailable, HealthBar.-unreachable { color: $text-error; }
+    HealthBar.-unavailable, HealthBar.-unreachable, HealthBar.-failed { color: $text-error; }
     """
 
     state = "checking"
@@ -54,5 +55,7 @@ class HealthBar(Static):
     def show(self, health: dict[str, Any], now: float) -> None:
         self._set(*describe(health, now))
 
-    def show_unreachable(self, message: str) -> None:
-        self._set("unreachable", message)
+    def show_failure(self, error: CompanionError) -> None:
+        """No health report: nothing answers (unreachable), or what answers is not a working
+        cryptowatch (failed: an error status, a proxy's page, another web service)."""
+        self._set("unreachable" if isinstance(error, Unreachable) else "failed", error.message)

@@ -17,6 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
@@ -141,6 +145,37 @@ def seeded_service(settings: Settings, store: Store) -> Iterator[Service]:
 def service(settings: Settings, sqlite_store: Store) -> Iterator[Service]:
     with seeded_service(settings, sqlite_store) as running:
         yield running
+
+
+@dataclass
+class Misbehaving:
+    """A loopback web server that answers each path with whatever a test sets in `answers`
+    (status, body, content type), for failures the real API never produces: a proxy's HTML,
+    another web service, a body of the wrong shape. Paths not set answer 404 in HTML."""
+
+    url: str
+    answers: dict[str, tuple[int, bytes, str]] = field(default_factory=dict)
+
+    def set(self, path: str, status: int, body: bytes | str, content_type: str = "application/json") -> None:
+        self.answers[path] = (status, body.encode() if isinstance(body, str) else body, content_type)
+
+    def app(self, start: str = "prices") -> CompanionApp:
+        connection = Connection(self.url, ADMIN_SECRET, "--url", "--key")
+        return make_app(connection, start=start, clock=time.time)
+
+    async def answer(self, request: Request) -> Response:
+        default = (404, b"<html><body>Not Found</body></html>", "text/html")
+        status, body, content_type = self.answers.get(request.url.path, default)
+        return Response(body, status_code=status, media_type=content_type)
+
+
+@pytest.fixture
+def misbehaving() -> Iterator[Misbehaving]:
+    server = Misbehaving("")
+    app = Starlette(routes=[Route("/{path:path}", server.answer)])
+    with serve(app) as running:
+        server.url = running.url
+        yield server
 
 
 def watch_key_for(service: Service, user: str) -> str:

@@ -60,6 +60,24 @@ async def test_an_answer_it_cannot_read_is_a_server_failure(body: bytes, message
     await client.aclose()
 
 
+@pytest.mark.parametrize(
+    ("call", "body", "message"),
+    [
+        ("health", b'{"status": "fine"}', "without a cryptowatch health report"),
+        ("health", b'{"status": "ok", "last_update": {"last_success_at": "noon"}}', "without a cryptowatch health"),
+        ("prices", b'{"p": {"BTC": ["97000", 1.5]}}', "without prices"),
+        ("history", b'{"p": [1.0, "lots"]}', "GET /v1/history/BTC without a list of prices"),
+        ("history", b'{"s": "BTC"}', "without a list of prices"),
+    ],
+)
+async def test_a_watch_body_of_the_wrong_shape_is_a_server_failure(call: str, body: bytes, message: str) -> None:
+    client = answering(200, body)
+    method = getattr(client, call)
+    with pytest.raises(ServerFailed, match=message):
+        await (method("BTC") if call == "history" else method())
+    await client.aclose()
+
+
 async def test_nothing_listening_is_unreachable() -> None:
     client = CompanionClient(f"http://127.0.0.1:{free_port()}", "cw_anything0000000000")
     with pytest.raises(Unreachable, match="Is `cryptowatch serve` running"):

@@ -3,16 +3,19 @@ or revoked admin key, a watch key, an unreachable server, the rate limit."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Label
 
 from companion.screens.prices import PricesScreen
 from companion.widgets.health_bar import HealthBar
+from companion.widgets.history_panel import HistoryPanel
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
 from tests.api.conftest import wait_for_fresh_minute
-from tests.companion.conftest import SIZE, Service, settle, watch_key_for
+from tests.companion.conftest import SIZE, Misbehaving, Service, settle, watch_key_for
 from tests.support.server import free_port
 
 pytestmark = pytest.mark.anyio
@@ -82,3 +85,64 @@ async def test_rate_limited(service: Service) -> None:
             await settle(pilot)
         assert app.screen.status.text.startswith("Rate limited: Too many requests with this key; try again in ")
         assert app.screen.query_one("#table", DataTable).row_count == 3  # the last good page stays
+
+
+HEALTHY = json.dumps({
+    "status": "ok", "version": "0.1.0", "store": "ok", "stale_after_seconds": 600,
+    "last_update": {"ok": True, "source": "coingecko", "symbols_updated": 1, "last_success_at": now()},
+})
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type", "message"),
+    [
+        (500, '{"error": "internal", "message": "database is locked"}', "application/json",
+         "Server error: The server failed (500): database is locked"),
+        (200, "<html>Sign in to the hotel wifi</html>", "text/html", "Server error: The server answered GET /health"),
+        (404, "<html>Not Found</html>", "text/html", "Not found: "),
+        (429, "<html>Slow down</html>", "text/html", "Rate limited: "),
+        (503, "<html>Service Unavailable</html>", "text/html", "Server error: The server answered GET /health"),
+        (503, '{"error": "maintenance", "message": "back soon"}', "application/json",
+         "Server error: The server answered GET /health"),
+    ],
+)
+async def test_a_failing_health_check_is_shown_and_the_app_keeps_running(
+    misbehaving: Misbehaving, status: int, body: str, content_type: str, message: str
+) -> None:
+    misbehaving.set("/health", status, body, content_type)
+    app = misbehaving.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        health = app.screen.query_one(HealthBar)
+        assert health.state == "failed"
+        assert app.screen.status.text.startswith(message)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.is_running
+        assert isinstance(app.screen, PricesScreen)
+
+
+async def test_a_url_that_is_not_a_cryptowatch_server_says_so(misbehaving: Misbehaving) -> None:
+    app = misbehaving.app()  # nothing set: every path is the other web service's HTML 404
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "is it a cryptowatch server? Check --url" in app.screen.status.text
+
+
+async def test_a_malformed_history_is_a_server_error_not_a_crash(misbehaving: Misbehaving) -> None:
+    misbehaving.set("/health", 200, HEALTHY)
+    misbehaving.set("/v1/prices", 200, '{"c": "usd", "t": 1, "p": {"BTC": [97000.5, -1.2]}}')
+    misbehaving.set("/v1/history/BTC", 200, '{"s": "BTC", "p": ["97000", "lots", null]}')
+    app = misbehaving.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(HealthBar).state == "ok"
+        assert app.screen.query_one("#prices", DataTable).row_count == 1
+        assert app.screen.status.text == (
+            "Server error: The server answered GET /v1/history/BTC without a list of prices."
+        )
+        panel = app.screen.query_one(HistoryPanel)
+        assert str(panel.query_one("#history-title", Label).render()) == "BTC · last 24 h"
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.is_running
