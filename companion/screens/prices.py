@@ -113,8 +113,9 @@ class PricesScreen(CompanionScreen):
         if kept is not None and kept in prices.get("p", {}):
             table.move_cursor(row=table.get_row_index(kept))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
-            panel = self.query_one(HistoryPanel)
-            if panel.symbol != event.row_key.value:
-                panel.load(str(event.row_key.value))
+    def on_data_table_row_highlighted(self) -> None:
+        """Follow the cursor, not the event's row: a refresh refills the table, which highlights
+        row 0 on the way before the cursor goes back to the selected symbol."""
+        panel = self.query_one(HistoryPanel)
+        if panel.symbol != self.selected_symbol:
+            panel.load(self.selected_symbol)

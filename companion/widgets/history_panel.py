@@ -55,14 +55,19 @@ class HistoryPanel(Vertical):
         self.range_index = (self.range_index + 1) % len(RANGES)
         self.load(self.symbol)
 
-    @work(exclusive=True, group="history")
-    async def load(self, symbol: str | None) -> None:
+    def load(self, symbol: str | None) -> None:
+        """Show `symbol`'s history. The symbol is taken at once, so a screen can tell which one
+        is on its way and not ask for it twice."""
         self.symbol = symbol
         if symbol is None:
             return
         self.query_one("#history-title", Label).update(
             Content(f"{symbol} · last {RANGES[self.range_index][1]}")
         )
+        self._fetch(symbol)
+
+    @work(exclusive=True, group="history")
+    async def _fetch(self, symbol: str) -> None:
         try:
             history = await self.client.history(symbol, hours=self.hours, points=POINTS)
         except CompanionError as error:

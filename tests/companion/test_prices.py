@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Label, Sparkline
 
+from companion.screens.prices import PricesScreen
 from companion.widgets.health_bar import HealthBar
 from companion.widgets.history_panel import HistoryPanel
 from shared.models import UpdateStatus
@@ -55,3 +57,29 @@ async def test_refreshes_on_its_own_while_shown(service: Service) -> None:
         else:
             raise AssertionError(f"the health bar did not refresh: {health.render()}")
         assert app.screen.query_one("#prices", DataTable).row_count == len(PRICES)
+
+
+async def test_a_refresh_keeps_the_history_of_the_selected_symbol(service: Service) -> None:
+    app = service.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        asked: list[str] = []
+        history = app.client.history
+
+        async def counting(symbol: str, **query: int) -> dict[str, Any]:
+            asked.append(symbol)
+            return await history(symbol, **query)
+
+        app.client.history = counting  # type: ignore[method-assign]
+        await pilot.press("down", "down")  # SOL
+        await settle(pilot)
+        asked.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PricesScreen)
+        panel = screen.query_one(HistoryPanel)
+        assert screen.selected_symbol == "SOL"
+        assert panel.symbol == "SOL"
+        assert str(panel.query_one("#history-title", Label).render()) == "SOL · last 24 h"
+        assert asked == ["SOL"]  # one history request per refresh
