@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shared.config import Settings
+from shared.config import PRICE_SOURCES, Settings
 from shared.errors import CryptowatchError
 from shared.ids import now
 from shared.keyring import find_key, issue_key
@@ -69,7 +69,7 @@ def serve_command(argv: Sequence[str]) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--source", choices=["coingecko", "demo"], help="price source (default PRICE_SOURCE)")
+    parser.add_argument("--source", choices=PRICE_SOURCES, help="price source (default PRICE_SOURCE)")
     parser.add_argument("--no-updater", action="store_true", help="serve the API only")
     args = parser.parse_args(argv)
     if args.source:

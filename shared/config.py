@@ -14,12 +14,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from shared.errors import ConfigError
+from shared.symbols import parse_overrides
 
 T = TypeVar("T")
 
 DEFAULT_SYMBOLS = ("BTC", "ETH", "SOL", "XRP", "ADA", "DOGE", "DOT", "LTC", "LINK", "AVAX")
 COINGECKO_DEMO_ROOT = "https://api.coingecko.com/api/v3"
 COINGECKO_PRO_ROOT = "https://pro-api.coingecko.com/api/v3"
+#: What PRICE_SOURCE and `--source` accept: CoinGecko with Binance as fallback, Binance alone, or
+#: the offline simulation.
+PRICE_SOURCES = ("coingecko", "binance", "demo")
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
 _CURRENCY = re.compile(r"^[a-z]{3,5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -37,10 +41,12 @@ class Settings:
     cache_ttl_seconds: int = 30
     key_cache_ttl_seconds: int = 30
     supported_symbols: tuple[str, ...] = DEFAULT_SYMBOLS
+    #: SYMBOL_IDS as (symbol, CoinGecko id) pairs: a tuple, so the settings stay immutable.
+    symbol_ids: tuple[tuple[str, str], ...] = ()
     vs_currencies: tuple[str, ...] = ("usd",)
     price_source: str = "coingecko"
     external_api_url: str = COINGECKO_DEMO_ROOT
-    external_api_key: str | None = None
+    external_api_key: str | None = field(default=None, repr=False)
     coingecko_plan: str = "demo"
     binance_api_url: str = "https://api.binance.com"
     upstream_timeout_seconds: float = 10.0
@@ -98,8 +104,9 @@ class Settings:
             cache_ttl_seconds=read.integer("CACHE_TTL_SECONDS", 30, low=0, high=3600),
             key_cache_ttl_seconds=key_cache_ttl,
             supported_symbols=read.items("SUPPORTED_SYMBOLS", DEFAULT_SYMBOLS, str.upper, _SYMBOL),
+            symbol_ids=tuple(parse_overrides(read.optional("SYMBOL_IDS")).items()),
             vs_currencies=read.items("VS_CURRENCIES", ("usd",), str.lower, _CURRENCY),
-            price_source=read.choice("PRICE_SOURCE", "coingecko", ("coingecko", "demo")),
+            price_source=read.choice("PRICE_SOURCE", "coingecko", PRICE_SOURCES),
             external_api_url=read.text("EXTERNAL_API_URL", default_root).rstrip("/"),
             external_api_key=read.optional("EXTERNAL_API_KEY"),
             coingecko_plan=plan,

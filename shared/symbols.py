@@ -2,14 +2,14 @@
 
 Tickers are ambiguous (dozens of coins call themselves "ETH" something), so the ids of the
 major coins ship here. `SYMBOL_IDS="FOO=foo-coin,BAR=bar"` adds or overrides CoinGecko ids for
-anything else in SUPPORTED_SYMBOLS; a symbol known nowhere falls back to its lower-cased name,
-which is right for many small coins and is logged once so a wrong guess is easy to spot.
+anything else in SUPPORTED_SYMBOLS (read and checked at start-up with the other settings, in
+`shared.config`); a symbol known nowhere falls back to its lower-cased name, which is right for
+many small coins and is logged once so a wrong guess is easy to spot.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -103,9 +103,10 @@ def parse_overrides(raw: str | None) -> dict[str, str]:
     return overrides
 
 
-def coingecko_ids(symbols: Iterable[str], env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """symbol -> CoinGecko id for each symbol: SYMBOL_IDS first, then the table, then a guess."""
-    overrides = parse_overrides((os.environ if env is None else env).get("SYMBOL_IDS"))
+def coingecko_ids(symbols: Iterable[str], overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """symbol -> CoinGecko id for each symbol: `overrides` (SYMBOL_IDS) first, then the table,
+    then a guess."""
+    overrides = overrides or {}
     ids: dict[str, str] = {}
     for symbol in symbols:
         if symbol in overrides:

@@ -13,7 +13,6 @@ from shared.config import Settings
 from shared.errors import ConfigError, CryptowatchError
 from shared.models import UpdateStatus
 from shared.store import open_store
-from shared.symbols import coingecko_ids
 from updater.cycle import run_cycle
 from updater.loop import serve_loop
 from updater.sources import SOURCE_NAMES
@@ -46,7 +45,6 @@ def update_command(argv: Sequence[str]) -> int:
     try:
         settings = Settings.from_env()
         _configure_logging(settings.log_level)
-        coingecko_ids(settings.supported_symbols)  # a bad SYMBOL_IDS stops us here, not mid-cycle
     except ConfigError as error:
         print(f"cryptowatch update: configuration error: {error}", file=sys.stderr)
         return 2

@@ -51,6 +51,16 @@ def test_bad_configuration_is_one_clear_line(tmp_path: Path) -> None:
     assert "RATE_LIMIT_PER_MINUTE" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_bad_symbol_ids_value_stops_serve_before_it_starts(tmp_path: Path) -> None:
+    result = cryptowatch(tmp_path, "serve", "--source", "demo", "--port", str(free_port()), SYMBOL_IDS="BTC")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "cryptowatch: configuration error: SYMBOL_IDS='BTC' is not valid: expected SYMBOL=coingecko-id pairs "
+        "separated by commas, like FOO=foo-coin,BAR=bar (bad: 'BTC')"
+    ]
+    assert not (tmp_path / "admin.key").exists()
+
+
 def start_serve(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(

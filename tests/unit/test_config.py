@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.config import COINGECKO_PRO_ROOT, Settings
+from shared.config import COINGECKO_PRO_ROOT, PRICE_SOURCES, Settings
 from shared.errors import ConfigError
 
 
@@ -55,11 +55,24 @@ def test_values_are_parsed_and_normalised() -> None:
         ("SMTP_STARTTLS", "maybe"),
         ("MAX_PRICE_JUMP", "nan"),
         ("SMTP_FROM", "not-an-address"),
+        ("SYMBOL_IDS", "BTC"),
+        ("SYMBOL_IDS", "FOO=Foo Coin"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({name: value})
+
+
+def test_every_source_the_cli_offers_is_a_valid_price_source() -> None:
+    assert PRICE_SOURCES == ("coingecko", "binance", "demo")
+    assert [Settings.from_env({"PRICE_SOURCE": name}).price_source for name in PRICE_SOURCES] == list(PRICE_SOURCES)
+
+
+def test_secrets_stay_out_of_the_repr() -> None:
+    secrets = {"EXTERNAL_API_KEY": "cg-secret-1", "SMTP_PASSWORD": "smtp-secret-2", "WEBHOOK_SECRET": "hook-secret-3"}
+    shown = repr(Settings.from_env(secrets))
+    assert [value for value in secrets.values() if value in shown] == []
 
 
 @given(st.integers())

@@ -81,6 +81,18 @@ def test_a_bad_symbol_ids_value_stops_before_any_work(data_dir: Path, monkeypatc
     assert not (data_dir / "cryptowatch.db").exists()
 
 
+def test_price_source_binance_is_accepted_as_update_source_binance_is(
+    data_dir: Path, upstream_env: FakeUpstream
+) -> None:
+    upstream_env.fail("coingecko", Fault.error(500))  # asked at all, this would show in the summary
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "update", "--once"],
+        env={**os.environ, "PRICE_SOURCE": "binance"}, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"updated 2 symbols from binance in \d+\.\d s\n", result.stdout)
+
+
 def test_once_or_loop_is_required(data_dir: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         update_command([])

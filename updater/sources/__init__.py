@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from shared.config import Settings
+from shared.config import PRICE_SOURCES, Settings
 from updater.sources.base import PriceSource, SourceError
 from updater.sources.binance import BinanceSource
 from updater.sources.coingecko import CoinGeckoSource
@@ -13,7 +13,7 @@ from updater.sources.http import DEFAULT_RETRY, RetryPolicy
 
 __all__ = ["SOURCE_NAMES", "PriceSource", "SourceError", "build_client", "source_chain"]
 
-SOURCE_NAMES = ("coingecko", "binance", "demo")
+SOURCE_NAMES = PRICE_SOURCES
 
 
 def build_client(settings: Settings) -> httpx.AsyncClient:
@@ -40,6 +40,7 @@ def source_chain(
             settings.external_api_url,
             api_key=settings.external_api_key,
             plan=settings.coingecko_plan,
+            symbol_ids=dict(settings.symbol_ids),
             retry=retry,
         )
         return [coingecko, binance]

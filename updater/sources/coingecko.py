@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import httpx
 
@@ -54,15 +54,17 @@ class CoinGeckoSource:
         *,
         api_key: str | None = None,
         plan: str = "demo",
+        symbol_ids: Mapping[str, str] | None = None,
         retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         self._client = client
+        self._symbol_ids = dict(symbol_ids or {})
         self._url = base_url.rstrip("/") + "/simple/price"
         self._headers = {KEY_HEADERS[plan]: api_key} if api_key else {}
         self._retry = retry
 
     async def fetch(self, symbols: Sequence[str], currencies: Sequence[str]) -> list[PricePoint]:
-        ids = coingecko_ids(symbols)
+        ids = coingecko_ids(symbols, self._symbol_ids)
         symbols_of: dict[str, list[str]] = {}
         for symbol, coin_id in ids.items():
             symbols_of.setdefault(coin_id, []).append(symbol)
