@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +27,8 @@ from shared.store import open_store
 from shared.store.base import Store
 
 BOOTSTRAP_ADMIN_RATE_LIMIT = 600
+MAX_RATE_LIMIT = 1_000_000  # as RATE_LIMIT_PER_MINUTE
+MAX_EXPIRY_DAYS = 36_500
 
 
 def _open(settings: Settings) -> Store:
@@ -137,6 +139,22 @@ def _print_keys(keys: Sequence[ApiKey]) -> None:
         )
 
 
+def _whole(high: int) -> Callable[[str], int]:
+    """An argparse type for a count from 1 to `high`. Zero is refused rather than guessed at: as
+    an expiry it once meant "never", as a rate limit it would admit nothing."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {high}, not {raw!r}")
+        return value
+
+    return parse
+
+
 def keys_command(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="cryptowatch keys", description="Manage API keys directly in the store.")
     sub = parser.add_subparsers(dest="action", required=True)
@@ -144,8 +162,13 @@ def keys_command(argv: Sequence[str]) -> int:
     create.add_argument("--scope", choices=[s.value for s in Scope], default=Scope.WATCH.value)
     create.add_argument("--user", metavar="EMAIL", help="owner (made when new)")
     create.add_argument("--label")
-    create.add_argument("--rate-limit", type=int, help="requests per minute (default RATE_LIMIT_PER_MINUTE)")
-    create.add_argument("--expires-in-days", type=float)
+    create.add_argument(
+        "--rate-limit", type=_whole(MAX_RATE_LIMIT), help="requests per minute (default RATE_LIMIT_PER_MINUTE)"
+    )
+    create.add_argument(
+        "--expires-in-days", type=_whole(MAX_EXPIRY_DAYS), metavar="DAYS",
+        help="whole days until the key stops working (left out: it never expires)",
+    )
     sub.add_parser("list", help="list keys (never the secrets)")
     revoke = sub.add_parser("revoke", help="revoke a key now")
     revoke.add_argument("key", metavar="PREFIX", help="the key's display prefix or id")
@@ -155,10 +178,8 @@ def keys_command(argv: Sequence[str]) -> int:
     try:
         if args.action == "create":
             at = now()
-            if args.rate_limit is not None and args.rate_limit < 1:
-                parser.error("--rate-limit must be at least 1")
             user_id = _user_for(store, args.user).id if args.user else None
-            expires_at = at + int(args.expires_in_days * 86_400) if args.expires_in_days else None
+            expires_at = None if args.expires_in_days is None else at + args.expires_in_days * 86_400
             issued = issue_key(
                 store, Scope(args.scope), at, user_id=user_id, label=args.label,
                 rate_limit=args.rate_limit, expires_at=expires_at,

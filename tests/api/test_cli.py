@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -43,6 +44,20 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
     missing = cryptowatch(tmp_path, "keys", "revoke", "cw_nothing")
     assert missing.returncode == 1
     assert "no key" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_keys_expire_after_whole_days_and_zero_is_refused(tmp_path: Path) -> None:
+    for bad in ("0", "-3", "1.5", "never"):
+        refused = cryptowatch(tmp_path, "keys", "create", "--expires-in-days", bad)
+        assert refused.returncode == 2
+        assert f"argument --expires-in-days: expected a whole number from 1 to 36500, not '{bad}'" in refused.stderr
+    assert cryptowatch(tmp_path, "keys", "list").stdout.splitlines()[1:] == []  # no key was made
+
+    made = cryptowatch(tmp_path, "keys", "create", "--expires-in-days", "2", "--label", "two days")
+    assert made.returncode == 0, made.stderr
+    row = next(line for line in cryptowatch(tmp_path, "keys", "list").stdout.splitlines() if "two days" in line)
+    created, expires = (datetime.strptime(" ".join(row.split()[i:i + 2]), "%Y-%m-%d %H:%M") for i in (3, 5))
+    assert expires - created == timedelta(days=2)
 
 
 def test_bad_configuration_is_one_clear_line(tmp_path: Path) -> None:
