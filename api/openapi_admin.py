@@ -136,20 +136,24 @@ _ALERT_INPUT: dict[str, Schema] = {
         "description": "a price, or a percentage (at most 1000) for pct_move",
     },
     "currency": optional(ref("Currency")),
+    "repeat": optional(BOOL),
+}
+#: Only an admin chooses where an alert is sent; a watch's alerts mail the key owner.
+_ALERT_ROUTING: dict[str, Schema] = {
     "channel": optional(CHANNEL),
     "destination": {
         "type": ["string", "null"],
-        "description": "email address (default: the user's) or, for webhook, an http(s) URL",
+        "description": "email address (default: the user's) or, for webhook, an http(s) URL to a public host",
     },
-    "repeat": optional(BOOL),
 }
-#: What the properties alone cannot say: pct_move targets are percentages up to 1000, and the
-#: destination of a webhook alert is a required URL while an email alert's is an address.
+#: What the properties alone cannot say: pct_move targets are percentages up to 1000...
+_PCT_RULE: Schema = {
+    "if": {"properties": {"condition": {"const": "pct_move"}}, "required": ["condition"]},
+    "then": {"properties": {"target": {"maximum": 1000}}},
+}
+#: ...and the destination of a webhook alert is a required URL, an email alert's an address.
 _ALERT_RULES: list[Schema] = [
-    {
-        "if": {"properties": {"condition": {"const": "pct_move"}}, "required": ["condition"]},
-        "then": {"properties": {"target": {"maximum": 1000}}},
-    },
+    _PCT_RULE,
     {
         "if": {"properties": {"channel": {"const": "webhook"}}, "required": ["channel"]},
         "then": {"properties": {"destination": WEBHOOK_URL}, "required": ["destination"]},
@@ -158,8 +162,8 @@ _ALERT_RULES: list[Schema] = [
 ]
 
 
-def alert_input(props: dict[str, Schema], required: list[str]) -> Schema:
-    return {**obj(props, required, closed=True), "allOf": _ALERT_RULES}
+def alert_input(props: dict[str, Schema], required: list[str], rules: list[Schema]) -> Schema:
+    return {**obj(props, required, closed=True), "allOf": rules}
 
 
 _EXPORT_FIELDS: dict[str, Schema] = {
@@ -235,11 +239,13 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
         {
             "user_id": text(200),
             **_ALERT_INPUT,
+            **_ALERT_ROUTING,
             "cooldown_seconds": optional(
                 {"type": "integer", "minimum": 60, "maximum": 2_592_000, "default": 3600}
             ),
         },
         ["user_id", "symbol", "condition", "target"],
+        _ALERT_RULES,
     ),
     "Notification": obj(
         {
@@ -292,7 +298,7 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
     ),
     "WatchAlert": obj({"id": STR, "s": STR, "k": CONDITION, "v": NUM, "st": ALERT_STATUS}),
     "WatchAlerts": obj({"a": {"type": "array", "items": ref("WatchAlert")}}),
-    "WatchAlertCreate": alert_input(_ALERT_INPUT, ["symbol", "condition", "target"]),
+    "WatchAlertCreate": alert_input(_ALERT_INPUT, ["symbol", "condition", "target"], [_PCT_RULE]),
     **{
         f"{name}Page": page_of(name)
         for name in ("User", "KeyView", "Alert", "Notification", "Export")
@@ -432,7 +438,7 @@ ADMIN_PATHS: dict[str, Any] = {
             "The key owner's alerts, compact (any key with an owner)", 200, ref("WatchAlerts"), ()
         ),
         "post": op(
-            "Create an alert for the key's owner",
+            "Create an email alert to the key owner's own address",
             201,
             ref("WatchAlert"),
             BODY_ERRORS,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -15,6 +16,7 @@ from shared.errors import Conflict, InvalidInput
 from shared.ids import new_id
 from shared.models import Alert, AlertStatus, Channel, Condition, Notification, PricePoint, User
 from shared.users import valid_email
+from shared.webhook_hosts import refusal
 
 MIN_COOLDOWN = 60
 MAX_COOLDOWN = 30 * 86_400
@@ -91,9 +93,10 @@ def valid_target(condition: Condition, target: float) -> float:
 def valid_destination(
     channel: Channel, destination: str | None, user: User, settings: Settings
 ) -> str:
-    """Email: an address (the user's own by default). Webhook: an http(s) URL, and a secret to
-    sign with must exist, or every delivery would fail later where nobody is looking (409: the
-    request is fine, the user's setup is not)."""
+    """Email: an address (the user's own by default). Webhook: an http(s) URL to a public host
+    (unless WEBHOOK_ALLOW_PRIVATE), and a secret to sign with must exist, or every delivery
+    would fail later where nobody is looking (409: the request is fine, the user's setup is
+    not)."""
     if channel == Channel.EMAIL:
         return user.email if destination is None else valid_email(destination)
     if destination is None:
@@ -104,6 +107,12 @@ def valid_destination(
     if len(destination) > MAX_URL or not WEBHOOK_URL.match(destination):
         raise InvalidInput(
             "destination must be an http or https URL like https://example.com/hook",
+            code="invalid_destination",
+        )
+    reason = None if settings.webhook_allow_private else refusal(urlsplit(destination).hostname or "")
+    if reason is not None:
+        raise InvalidInput(
+            f"destination must be a public host, and {reason} (WEBHOOK_ALLOW_PRIVATE=true allows it)",
             code="invalid_destination",
         )
     if not (user.webhook_secret or settings.webhook_secret):

@@ -62,6 +62,7 @@ class Settings:
     smtp_from: str = "cryptowatch@localhost"
     smtp_starttls: bool = True
     webhook_secret: str | None = field(default=None, repr=False)
+    webhook_allow_private: bool = False
     notification_max_attempts: int = 8
     export_bucket: str | None = None
     log_level: str = "INFO"
@@ -124,6 +125,7 @@ class Settings:
             smtp_from=read.email("SMTP_FROM", "cryptowatch@localhost"),
             smtp_starttls=read.boolean("SMTP_STARTTLS", True),
             webhook_secret=read.optional("WEBHOOK_SECRET"),
+            webhook_allow_private=read.boolean("WEBHOOK_ALLOW_PRIVATE", False),
             notification_max_attempts=read.integer("NOTIFICATION_MAX_ATTEMPTS", 8, low=1, high=100),
             export_bucket=read.optional("EXPORT_BUCKET"),
             log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),

@@ -22,9 +22,11 @@ from shared.ids import now
 from shared.models import Alert, AlertStatus, Channel, Condition
 from shared.store.base import Store
 
-#: Fields a watch may set; an admin may also set the owner and the cooldown.
-WATCH_FIELDS = ("symbol", "condition", "target", "currency", "channel", "destination", "repeat")
-ADMIN_FIELDS = (*WATCH_FIELDS, "user_id", "cooldown_seconds")
+#: Fields a watch may set: its alerts are emails to the key owner's own address, so a watch key
+#: cannot make the server mail or POST anywhere else. An admin also chooses the channel, the
+#: destination, the owner and the cooldown.
+WATCH_FIELDS = ("symbol", "condition", "target", "currency", "repeat")
+ADMIN_FIELDS = (*WATCH_FIELDS, "channel", "destination", "user_id", "cooldown_seconds")
 
 
 def alert_spec(body: Body) -> AlertSpec:

@@ -1,5 +1,7 @@
 """The watch's own alerts, compact: `{"a": [{"id", "s": symbol, "k": condition, "v": target,
-"st": status}]}`. Any key with an owner may use them, and sees and touches only its owner's."""
+"st": status}]}`. Any key with an owner may use them, and sees and touches only its owner's.
+A watch creates email alerts to the owner's own address only; other channels and destinations
+are the admin's to choose."""
 
 from __future__ import annotations
 

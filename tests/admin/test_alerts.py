@@ -82,6 +82,42 @@ def test_webhook_alerts_need_a_url_and_a_secret(service: AdminService) -> None:
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://127.8.9.10/",
+        "http://2130706433/",  # 127.0.0.1 as one number
+        "http://0x7f.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/",
+        "http://172.16.0.1/",
+        "http://100.64.0.1/",
+        "http://0.0.0.0:9000/",
+        "https://localhost/hook",
+        "https://api.localhost./hook",
+    ],
+)
+def test_webhooks_to_this_machine_or_a_private_network_are_refused(service: AdminService, url: str) -> None:
+    user = service.user(webhook_secret="s" * 20)["id"]
+    refused = create(
+        service, user_id=user, symbol="BTC", condition="above", target=1, channel="webhook", destination=url
+    )
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_destination"
+    assert "WEBHOOK_ALLOW_PRIVATE" in refused.json()["message"]
+    assert service.admin.get("/admin/alerts").json()["items"] == []
+
+
+def test_webhooks_to_a_public_address_are_accepted(service: AdminService) -> None:
+    user = service.user(webhook_secret="s" * 20)["id"]
+    for url in ("https://hooks.example.com/in", "http://93.184.215.14:8080/hook"):
+        made = create(
+            service, user_id=user, symbol="BTC", condition="above", target=1, channel="webhook", destination=url
+        )
+        assert made.status_code == 201, made.text
+
+
+@pytest.mark.parametrize(
     ("fields", "status", "code"),
     [
         ({"symbol": "NOPE"}, 400, "invalid_symbol"),

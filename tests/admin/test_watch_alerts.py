@@ -36,6 +36,25 @@ def test_watch_manages_its_owners_alerts_only(service: AdminService) -> None:
         assert watch.post("/v1/alerts", json={"symbol": "BTC"}).status_code == 400
 
 
+def test_watch_alerts_mail_the_owner_and_nobody_else(service: AdminService) -> None:
+    """A watch key must not make the server send mail or POSTs anywhere it likes."""
+    ada = service.user(webhook_secret="s" * 20)
+    alert = {"symbol": "BTC", "condition": "above", "target": 1}
+    with service.client(service.key(ada["id"])["key"]) as watch:
+        for routing in (
+            {"channel": "webhook", "destination": "https://hooks.example.com/in"},
+            {"channel": "email"},
+            {"destination": "eve@example.net"},
+            {"destination": ada["email"]},
+        ):
+            refused = watch.post("/v1/alerts", json={**alert, **routing})
+            assert refused.status_code == 400 and refused.json()["error"] == "unknown_field", routing
+        assert watch.get("/v1/alerts").json() == {"a": []}
+        made = watch.post("/v1/alerts", json=alert).json()
+    full = service.admin.get(f"/admin/alerts/{made['id']}").json()
+    assert (full["channel"], full["destination"]) == ("email", ada["email"])
+
+
 def test_a_key_without_owner_gets_403(service: AdminService) -> None:
     with service.client(service.watch_key) as watch:
         listing = watch.get("/v1/alerts")

@@ -115,9 +115,10 @@ def test_no_success_yet_reports_no_age(
 
 
 def test_a_tick_fires_alerts_and_delivers_the_webhook(
-    upstream: FakeUpstream, dynamo_table: DynamoStore, lambda_env: dict[str, str]
+    upstream: FakeUpstream, dynamo_table: DynamoStore, lambda_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings.from_env(lambda_env)
+    monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE", "true")  # the receiver is on loopback
+    settings = Settings.from_env({**lambda_env, "WEBHOOK_ALLOW_PRIVATE": "true"})
     user = create_user(dynamo_table, email="ada@example.com", name="Ada", webhook_secret="s3cret-hook")
     with webhook_receiver() as receiver:
         spec = AlertSpec("BTC", Condition.ABOVE, 60_000.0, channel=Channel.WEBHOOK, destination=receiver.url)

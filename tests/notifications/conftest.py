@@ -43,7 +43,8 @@ def mailbox(smtp_port: int) -> Iterator[Mailbox]:
 
 @pytest.fixture
 def notify_settings(tmp_path: Path, upstream: FakeUpstream, smtp_port: int) -> Settings:
-    """Prices from the fake upstream, mail to the loopback SMTP port (no TLS on loopback)."""
+    """Prices from the fake upstream, mail to the loopback SMTP port (no TLS on loopback),
+    webhooks to a loopback receiver (private targets allowed)."""
     base = upstream.settings(tmp_path)
     return replace(
         base,
@@ -53,6 +54,7 @@ def notify_settings(tmp_path: Path, upstream: FakeUpstream, smtp_port: int) -> S
         smtp_starttls=False,
         smtp_from="alerts@cryptowatch.test",
         notification_max_attempts=3,
+        webhook_allow_private=True,
     )
 
 

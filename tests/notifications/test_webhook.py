@@ -107,3 +107,33 @@ def test_a_slow_receiver_spends_the_time_budget_and_the_rest_waits(
         receiver.delay = 0.0
         rest = asyncio.run(delivery.deliver(store, notify_settings, now()))
     assert first + rest == 5 and len(receiver.received()) == 5
+
+
+def test_a_private_target_is_refused_at_delivery_without_the_setting(
+    notify_settings: Settings, store: Store, user: User
+) -> None:
+    """An alert made while private targets were allowed (or a name that resolves to one) is not
+    delivered once they are not: the check runs on the resolved addresses, at delivery."""
+    strict = replace(notify_settings, webhook_allow_private=False)
+    with webhook_receiver() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        for url in (receiver.url, f"http://localhost:{port}/hook"):
+            make_alert(store, notify_settings, user, channel=Channel.WEBHOOK, destination=url)
+        assert fire(store, 100_001.0) == 2
+        assert asyncio.run(OutboxDelivery().deliver(store, strict, now())) == 0
+        assert receiver.received() == []
+    errors = sorted(str(n.last_error) for n in store.list_notifications().items)
+    assert "webhook host 127.0.0.1 resolves to 127.0.0.1, which is not a public address" in errors[0]
+    assert errors[1].startswith("webhook host localhost resolves to ") and "WEBHOOK_ALLOW_PRIVATE" in errors[1]
+
+
+def test_a_host_name_is_sent_in_the_host_header_to_the_address_checked(
+    notify_settings: Settings, store: Store, user: User
+) -> None:
+    with webhook_receiver() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        make_alert(store, notify_settings, user, channel=Channel.WEBHOOK, destination=f"http://localhost:{port}/hook")
+        fire(store, 100_001.0)
+        assert asyncio.run(OutboxDelivery().deliver(store, notify_settings, now())) == 1
+        [delivery] = receiver.received()
+    assert delivery.headers["host"] == f"localhost:{port}"

@@ -4,12 +4,20 @@ Headers: `X-Cryptowatch-Signature: sha256=<hex HMAC-SHA256 of the raw body>` key
 user's webhook_secret (or the global WEBHOOK_SECRET), `X-Cryptowatch-Timestamp` (epoch seconds
 of this attempt) and `X-Cryptowatch-Delivery` (the outbox id, the same on every retry, so a
 receiver can drop duplicates). Any answer but 2xx is a failed attempt; redirects are not
-followed."""
+followed.
+
+The URL's host is resolved here and every address it has must be public (`shared.webhook_hosts`)
+unless WEBHOOK_ALLOW_PRIVATE; the POST then goes to a checked address, with the name in `Host`
+and in TLS (SNI and certificate check), so a DNS answer that changes between the check and the
+connection cannot lead it to a private one."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import ipaddress
+import socket
 
 import httpx
 
@@ -17,6 +25,7 @@ from shared.config import Settings
 from shared.ids import now
 from shared.models import Notification
 from shared.store.base import Store
+from shared.webhook_hosts import Address, is_public
 from updater.notify.base import DeliveryError
 
 SIGNATURE_HEADER = "X-Cryptowatch-Signature"
@@ -43,15 +52,49 @@ class WebhookSender:
 
     async def send(self, notification: Notification) -> None:
         body = notification.body.encode()
+        url = httpx.URL(notification.destination)
         headers = {
+            "Host": url.netloc.decode("ascii"),
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(self._secret(notification.user_id), body),
             TIMESTAMP_HEADER: str(now()),
             DELIVERY_HEADER: notification.id,
         }
-        try:
-            response = await self._client.post(notification.destination, content=body, headers=headers)
-        except httpx.HTTPError as error:
-            raise DeliveryError(f"webhook {type(error).__name__}: {error}") from None
-        if not response.is_success:
-            raise DeliveryError(f"webhook answered {response.status_code}")
+        addresses = await allowed_addresses(url, self._settings.webhook_allow_private)
+        for address in addresses:
+            try:
+                response = await self._client.post(
+                    url.copy_with(host=str(address)),
+                    content=body,
+                    headers=headers,
+                    extensions={"sni_hostname": url.host},
+                )
+            except httpx.ConnectError as error:
+                if address == addresses[-1]:
+                    raise DeliveryError(f"webhook ConnectError: {error}") from None
+                continue  # the name has another address: try it, as a browser would
+            except httpx.HTTPError as error:
+                raise DeliveryError(f"webhook {type(error).__name__}: {error}") from None
+            if not response.is_success:
+                raise DeliveryError(f"webhook answered {response.status_code}")
+            return
+
+
+async def allowed_addresses(url: httpx.URL, allow_private: bool) -> list[Address]:
+    """Every address the URL's host resolves to, in resolver order; DeliveryError when it does
+    not resolve or when any of them is not public (a name with one private address is
+    refused whole: which one a connection would use is not ours to predict)."""
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(
+            url.host, url.port or (443 if url.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
+    except OSError as error:
+        raise DeliveryError(f"webhook host {url.host} does not resolve: {error}") from None
+    addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in found))
+    private = [a for a in addresses if not is_public(a)]
+    if private and not allow_private:
+        raise DeliveryError(
+            f"webhook host {url.host} resolves to {private[0]}, which is not a public address; "
+            "refused (WEBHOOK_ALLOW_PRIVATE=true allows it)"
+        )
+    return addresses
