@@ -1,5 +1,6 @@
 """A modal that shows one thing worth copying (a new key, an export URL): `c` or the Copy
-button puts it on the clipboard, Escape or Done closes it."""
+button puts it on the clipboard, Escape or Done closes it. The content scrolls and the buttons
+stay in view, so a small terminal still shows a way to copy and to close."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer
 
@@ -24,7 +25,7 @@ class CopyableModal(ModalScreen[None]):
         self._text = text
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes=self.KIND):
+        with VerticalScroll(id="dialog", classes=f"copyable {self.KIND}"):
             yield from self.compose_content()
             with Horizontal(classes="buttons"):
                 yield Button("Copy (c)", variant="primary", id="copy")

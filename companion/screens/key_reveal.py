@@ -1,5 +1,6 @@
-"""The one and only time a new key's secret is on screen: as text, as a QR code for a watch
-app to scan, and one key press from the clipboard. Closing the modal drops it for good."""
+"""The one and only time a new key's secret is on screen: as text first (it must be seen even
+on a small terminal), then as a QR code for a watch app to scan, and one key press from the
+clipboard. Closing the modal drops it for good."""
 
 from __future__ import annotations
 
@@ -26,11 +27,11 @@ class KeyReveal(CopyableModal):
 
     def compose_content(self) -> Iterable[Any]:
         yield Label(Content(self.heading), classes="heading")
-        with Center():
-            yield QRCode(self._text, id="qr")
         yield Label(Content(self._text), id="secret")
         yield Label(
             "This is the only time the key is shown: the server keeps only its hash. "
             "Copy it, or scan the code with the watch app, now.",
             classes="detail",
         )
+        with Center():
+            yield QRCode(self._text, id="qr")

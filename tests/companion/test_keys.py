@@ -3,8 +3,11 @@ watch API, and is refused after it is revoked."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from companion.screens.confirm import ConfirmModal
@@ -21,22 +24,27 @@ def labels(table: DataTable) -> list[str]:
     return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
 
 
+async def reveal_new_key(pilot: Pilot[Any], email: str, label: str) -> KeyReveal:
+    """From the Keys screen: make a key for `email` with the form, up to its one-time reveal."""
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, KeyForm)
+    await type_into(pilot, "#field-email Input", email)
+    await type_into(pilot, "#field-label Input", label)
+    await pilot.press("enter")
+    await settle(pilot)
+    reveal = pilot.app.screen
+    assert isinstance(reveal, KeyReveal)
+    return reveal
+
+
 async def test_new_watch_key_is_shown_once_works_and_is_refused_once_revoked(service: Service) -> None:
     app = service.app(start="keys")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#table", DataTable)
         assert table.row_count == 4
-        await pilot.press("n")
-        await settle(pilot)
-        assert isinstance(app.screen, KeyForm)
-        await type_into(pilot, "#field-email Input", "ada@example.com")
-        await type_into(pilot, "#field-label Input", "venu 3")
-        await pilot.press("enter")
-        await settle(pilot)
-
-        reveal = app.screen
-        assert isinstance(reveal, KeyReveal)
+        reveal = await reveal_new_key(pilot, "ada@example.com", "venu 3")
         secret = str(reveal.query_one("#secret").render())
         assert secret.startswith("cw_")
         assert str(reveal.query_one(QRCode).render()) == qr_text(secret)
@@ -105,3 +113,17 @@ async def test_key_from_the_users_screen_is_for_the_selected_user(service: Servi
         assert "for grace@example.com" in app.screen.heading
     keys = service.store.list_keys(limit=50, user_id=service.users["grace"].id).items
     assert len(keys) == 2
+
+
+async def test_the_key_and_its_buttons_fit_a_small_terminal(service: Service) -> None:
+    app = service.app(start="keys")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        reveal = await reveal_new_key(pilot, "ada@example.com", "venu 3")
+        secret = str(reveal.query_one("#secret").render())
+        assert secret in app.export_screenshot()
+        await pilot.click("#copy")
+        assert app.clipboard == secret
+        await pilot.click("#done")
+        await settle(pilot)
+        assert not isinstance(app.screen, KeyReveal)
