@@ -71,6 +71,7 @@ class ListScreen(CompanionScreen):
         page = await self.attempt(self.fetch(self.pager.cursor))
         if page is None:
             return
+        self.status.clear_stale()  # before prepare, whose own failure must stay on show
         await self.attempt(self.prepare(page.items))
         self.fill(page)
 

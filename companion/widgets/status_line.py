@@ -30,3 +30,9 @@ class StatusLine(Static):
 
     def show_info(self, text: str) -> None:
         self._show(text, "")
+
+    def clear_stale(self) -> None:
+        """Forget an error or hint that a successful load has made out of date; the result of
+        the person's last action stays until the next one."""
+        if not self.has_class("-done"):
+            self._show("", "")

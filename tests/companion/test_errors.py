@@ -146,3 +146,17 @@ async def test_a_malformed_history_is_a_server_error_not_a_crash(misbehaving: Mi
         await pilot.press("t")
         await settle(pilot)
         assert app.is_running
+
+
+async def test_an_error_goes_from_the_status_line_once_the_server_recovers(misbehaving: Misbehaving) -> None:
+    misbehaving.set("/admin/users", 500, '{"error": "internal", "message": "database is locked"}')
+    app = misbehaving.app(start="users")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.status.text == "Server error: The server failed (500): database is locked"
+        user = {"id": "usr_1", "email": "ada@example.com", "name": "Ada", "created_at": now()}
+        misbehaving.set("/admin/users", 200, json.dumps({"items": [user], "next_cursor": None}))
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.query_one("#table", DataTable).row_count == 1
+        assert app.screen.status.text == ""
