@@ -1,7 +1,8 @@
 """`cryptowatch serve`, `init` and `keys`: run the service and bootstrap it from a terminal.
 
 `serve` runs the API under uvicorn and the updater loop as one child process (`python -m
-updater --loop`), so several API workers never run several updaters. The first start with no
+updater --loop`), so several API workers never run several updaters; `api.updater_process`
+watches that child (restarted when it dies, the API stopped when it cannot start). The first start with no
 admin key makes one, prints it once and leaves it in the data folder (mode 0600) where the
 companion finds it.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -84,13 +84,19 @@ def serve_command(argv: Sequence[str]) -> int:
         _announce_admin_key(secret, settings)
 
     from api import server
+    from api.updater_process import UpdaterProcess
 
     # uvicorn re-raises SIGTERM once it has shut down gracefully; as SystemExit it unwinds
-    # through the `finally` below, which stops the updater instead of orphaning it.
+    # through the `finally` below, which stops the updater instead of orphaning it. The same
+    # SIGTERM, sent by the updater's watcher, is how an updater that failed to start stops the API.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     updater = None
     if not args.no_updater:
-        updater = subprocess.Popen([sys.executable, "-m", "updater", "--loop"], env=os.environ.copy())
+        updater = UpdaterProcess(
+            [sys.executable, "-m", "updater", "--loop"], os.environ,
+            on_failure=lambda: os.kill(os.getpid(), signal.SIGTERM),
+        )
+        updater.start()
     try:
         server.run(
             "api.app:create_app",
@@ -100,13 +106,15 @@ def serve_command(argv: Sequence[str]) -> int:
             workers=args.workers,
             log_level=settings.log_level.lower(),
         )
+    except SystemExit:
+        if updater is None or updater.failure is None:
+            raise
     finally:
         if updater is not None:
-            updater.terminate()
-            try:
-                updater.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                updater.kill()
+            updater.stop()
+    if updater is not None and updater.failure is not None:
+        print(f"cryptowatch serve: {updater.failure}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,8 +1,11 @@
-"""The `cryptowatch` command as a new user drives it: init, keys, and serve's first start."""
+"""The `cryptowatch` command as a new user drives it: init, keys, serve's first start, and serve
+watching its updater child."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 import time
@@ -10,7 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
+from api.updater_process import START_SECONDS
 from tests.support.server import free_port
 
 
@@ -153,3 +158,56 @@ def test_first_serve_prints_an_admin_key_once_and_serves_demo_prices(tmp_path: P
     finally:
         stop(process)
     assert "cw_" not in second_log.read_text()
+
+
+def wait_for_api_and_updater(url: str, process: subprocess.Popen[bytes]) -> int:
+    """The updater child's PID, once the API answers."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "serve exited early"
+        children = updater_children(process.pid)
+        try:
+            if children and httpx.get(url + "/openapi.json", timeout=2).status_code == 200:
+                return children[0]
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("serve did not come up within 30 s")
+
+
+def test_an_updater_dying_at_start_stops_serve_with_a_clear_message(tmp_path: Path) -> None:
+    port, log = free_port(), tmp_path / "serve.log"
+    process = start_serve(tmp_path, port, log)
+    try:
+        os.kill(wait_for_api_and_updater(f"http://127.0.0.1:{port}", process), signal.SIGKILL)
+        assert process.wait(timeout=30) == 1
+    finally:
+        if process.poll() is None:
+            stop(process)
+    assert re.fullmatch(
+        r"cryptowatch serve: the updater was killed by SIGKILL \d+\.\d s after it started "
+        r"\(its message, if any, is above\), so the API was stopped too",
+        log.read_text().splitlines()[-1],
+    )
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+
+
+def test_an_updater_dying_after_it_ran_is_restarted_while_the_api_keeps_serving(tmp_path: Path) -> None:
+    port, log = free_port(), tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}"
+    process = start_serve(tmp_path, port, log)
+    try:
+        first = wait_for_api_and_updater(url, process)
+        time.sleep(START_SECONDS + 0.5)  # it has run fine
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while updater_children(process.pid) in ([], [first]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert process.poll() is None
+        assert [child for child in updater_children(process.pid) if child != first], "no new updater"
+        assert not Path(f"/proc/{first}").exists()  # reaped, not left defunct
+        assert httpx.get(url + "/health", timeout=5).status_code == 200
+    finally:
+        stop(process)
+    assert re.search(r"the updater was killed by SIGKILL after \d+ s; restarting it in 1 s", log.read_text())
