@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 DEFAULT_URL_TTL_SECONDS = 3600
 MAX_URL_TTL_SECONDS = 7 * 86_400  # SigV4's limit for a pre-signed URL
+# One S3 call's bounds, inside the API function's time budget as DynamoDB's are (docs/aws.md,
+# "Time budget"); the read timeout is longer, as S3 answers a PUT once it has stored the body.
+CONNECT_TIMEOUT_SECONDS = 0.5
+READ_TIMEOUT_SECONDS = 1.5
+MAX_ATTEMPTS = 2
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 _EXISTS = {"PreconditionFailed", "412", "ConditionalRequestConflict"}
 
@@ -63,9 +68,9 @@ class S3Sink:
             region_name=self._region,
             config=Config(
                 signature_version="s3v4",
-                retries={"mode": "standard", "max_attempts": 3},
-                connect_timeout=3,
-                read_timeout=10,
+                retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                read_timeout=READ_TIMEOUT_SECONDS,
             ),
         )
 

@@ -29,7 +29,14 @@ UNAVAILABLE_CODES = frozenset(
     }
 )
 RETRY_AFTER_SECONDS = 2
-_MAX_ATTEMPTS = 3  # in all, first try included: botocore retries with backoff and jitter
+# Bounds of one API call, chosen for the API function's time budget (docs/aws.md, "Time
+# budget"): a watch request makes at most four calls (a cold instance), each at most
+# MAX_ATTEMPTS x (connect + read) plus botocore's one throttling backoff (under 1 s), so a slow
+# DynamoDB gives 503 + Retry-After well before Lambda's timeout would give the client a 500.
+# DynamoDB answers in milliseconds; these are tens of times its normal latency.
+CONNECT_TIMEOUT_SECONDS = 0.5
+READ_TIMEOUT_SECONDS = 1.0
+MAX_ATTEMPTS = 2  # in all, first try included: botocore's standard mode, backoff with jitter
 _CONFLICT_RETRIES = 5  # our retries of a transaction that raced another one on the same item
 _UNPROCESSED_RETRIES = 8
 _RETRYABLE_REASONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
@@ -71,9 +78,9 @@ class DynamoClient:
         from botocore.config import Config
 
         config = Config(
-            retries={"mode": "standard", "total_max_attempts": _MAX_ATTEMPTS},
-            connect_timeout=2,
-            read_timeout=5,
+            retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
             max_pool_connections=32,
         )
         global _session

@@ -25,6 +25,7 @@ from shared.ids import new_id, utc_day
 from shared.models import PricePoint
 from shared.ratelimit import RateLimiter
 from shared.store.dynamodb import DynamoStore
+from shared.store.dynamodb_client import MAX_ATTEMPTS
 from tests.contract import builders
 from tests.contract.builders import NOW
 from tests.support.dynamodb_local import fresh_store, fresh_table_name
@@ -169,7 +170,7 @@ def test_throttling_and_server_errors_are_retried_a_bounded_number_of_times_then
             store.hit("key_a", NOW, 100, 60)
 
         assert time.monotonic() - started < 10
-        assert server.requests == 3  # type: ignore[attr-defined]
+        assert server.requests == MAX_ATTEMPTS  # type: ignore[attr-defined]
         assert kind in raised.value.message
 
 
