@@ -23,6 +23,7 @@ class CopyableModal(ModalScreen[None]):
     def __init__(self, text: str) -> None:
         super().__init__()
         self._text = text
+        self.copied = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes=f"copyable {self.KIND}"):
@@ -36,8 +37,15 @@ class CopyableModal(ModalScreen[None]):
         raise NotImplementedError
 
     def action_copy(self) -> None:
+        """Textual copies with OSC 52, which some terminals ignore and none confirm: say what
+        was sent, not that it arrived."""
         self.app.copy_to_clipboard(self._text)
-        self.notify(f"The {self.WHAT} is on the clipboard.", title="Copied")
+        self.copied = True
+        self.notify(
+            "Sent to the terminal clipboard (OSC 52). If your terminal does not support that, "
+            f"select the {self.WHAT} text with the mouse (hold Shift in most terminals) and copy it.",
+            title="Copy sent",
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -48,4 +56,4 @@ class CopyableModal(ModalScreen[None]):
 
     @on(Button.Pressed, "#done")
     def done_pressed(self) -> None:
-        self.dismiss(None)
+        self.action_close()

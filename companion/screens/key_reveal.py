@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Label
 
 from companion.client import JSON
+from companion.screens.confirm import ConfirmModal
 from companion.screens.copyable import CopyableModal
 from companion.widgets.qr_code import QRCode
 
@@ -35,3 +36,22 @@ class KeyReveal(CopyableModal):
         )
         with Center():
             yield QRCode(self._text, id="qr")
+
+    def action_close(self) -> None:
+        """The key can never be shown again, so closing before copying it asks first."""
+        if self.copied:
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmModal(
+                "Close without copying the key?",
+                "It can never be shown again. Unless the watch app has scanned the code, "
+                "you will have to make a new key.",
+                yes="Close",
+            ),
+            self._close_if_confirmed,
+        )
+
+    def _close_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.dismiss(None)

@@ -127,3 +127,46 @@ async def test_the_key_and_its_buttons_fit_a_small_terminal(service: Service) ->
         await pilot.click("#done")
         await settle(pilot)
         assert not isinstance(app.screen, KeyReveal)
+
+
+async def test_copy_says_what_it_did_and_closing_uncopied_asks_first(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = service.app(start="keys")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reveal = await reveal_new_key(pilot, "grace@example.com", "pixel 3")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert "can never be shown again" in str(app.screen.query_one(".detail").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is reveal
+        await pilot.click("#done")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+
+        notes: list[str] = []
+        monkeypatch.setattr(app, "notify", lambda message, **_: notes.append(message))
+        await pilot.press("c")
+        assert notes == [
+            "Sent to the terminal clipboard (OSC 52). If your terminal does not support that, "
+            "select the key text with the mouse (hold Shift in most terminals) and copy it."
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, KeyReveal | ConfirmModal)
+
+
+async def test_closing_an_uncopied_key_after_confirming(service: Service) -> None:
+    app = service.app(start="keys")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await reveal_new_key(pilot, "grace@example.com", "pixel 3")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.query_one("#table", DataTable).row_count == 5
