@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from api.openapi_parts import KEY_AUTH, Schema, error_responses, json_content, ref
+from shared.users import EMAIL as EMAIL_SHAPE
+from shared.users import ENCODED_WORD
 
 INT = {"type": "integer"}
 STR = {"type": "string"}
@@ -119,7 +122,14 @@ _KEY_FIELDS: dict[str, Schema] = {
     "rejected_today": INT,
     "status": enum("active", "expired", "revoked"),
 }
-EMAIL = {"type": "string", "format": "email", "maxLength": 254}
+#: The API's own rule (`shared.users.valid_email`), narrower than the email format: a dot-atom
+#: local part that is not an encoded word, and a host name under a letter or punycode TLD.
+EMAIL = {
+    "type": "string",
+    "format": "email",
+    "maxLength": 254,
+    "pattern": f"^(?![^@]*{re.escape(ENCODED_WORD)}){EMAIL_SHAPE.pattern}$",
+}
 WEBHOOK_URL = {
     "type": "string",
     "maxLength": 2000,

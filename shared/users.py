@@ -9,16 +9,26 @@ from shared.ids import new_id, now
 from shared.models import User
 from shared.store.base import Store
 
-# Pragmatic, not RFC 5322: one @, no spaces, a dot in the domain, sane lengths.
-EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.)+[A-Za-z0-9-]{2,63}$")
+# An address is a mail header's recipient and an SMTP envelope's, so it must mean one mailbox to
+# every parser: the RFC 5322 dot-atom local part (ASCII letters, digits and !#$%&'*+/=?^_`{|}~-,
+# dots only between them; no quotes, commas, angle brackets or comments) and a host name of
+# letter-digit-hyphen labels under a letter TLD (or a punycode one).
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = re.compile(rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}}))")
+#: `=?` starts an RFC 2047 encoded word, which header parsers decode into other text.
+ENCODED_WORD = "=?"
 MAX_EMAIL = 254
+MAX_LOCAL = 64
 MAX_NAME = 100
 
 
 def valid_email(raw: object) -> str:
-    if not isinstance(raw, str) or len(raw) > MAX_EMAIL or not EMAIL.match(raw.strip()):
+    value = raw.strip() if isinstance(raw, str) else ""
+    match = EMAIL.fullmatch(value)
+    if match is None or len(value) > MAX_EMAIL or len(match[1]) > MAX_LOCAL or ENCODED_WORD in match[1]:
         raise InvalidInput("email must be an address like ada@example.com", code="invalid_email")
-    return raw.strip()
+    return value
 
 
 def valid_name(raw: object) -> str:

@@ -87,6 +87,37 @@ def test_invalid_user_bodies_are_400_with_a_code(service: AdminService, body: di
     assert response.json()["message"]
 
 
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ada,eve@example.com",  # a comma would make two recipients
+        "ada@example.com, eve@example.net",
+        "ada<eve@example.net>@example.com",
+        '"ada eve"@example.com',
+        "ada(comment)@example.com",
+        ".ada@example.com",
+        "ada.@example.com",
+        "ada..lovelace@example.com",
+        "adä@example.com",
+        "ada@exämple.com",
+        "ada@-example.com",
+        "ada@example-.com",
+        "ada@example.c0m",
+        "ada@example.com\nBcc: eve@example.net",
+        "=?utf-8?q?eve=40example.net?=@example.com",  # an encoded word a header parser decodes
+        "a" * 65 + "@example.com",
+    ],
+)
+def test_addresses_that_are_not_one_plain_mailbox_are_refused(service: AdminService, email: str) -> None:
+    response = service.admin.post("/admin/users", json={"email": email, "name": "Ada"})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_email"
+
+
+def test_plain_addresses_with_any_dot_atom_characters_are_accepted(service: AdminService) -> None:
+    for email in ("o'brien+alerts@mail.example.co.uk", "x_y-z!#$%&*/?=^`{|}~@xn--bcher-kva.example", "a@b.xn--p1ai"):
+        assert service.admin.post("/admin/users", json={"email": email, "name": "Ada"}).status_code == 201, email
+
+
 def test_bodies_that_are_not_json_objects(service: AdminService) -> None:
     post = service.admin.post
     json_type = {"Content-Type": "application/json"}

@@ -27,6 +27,8 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     #: Per message: whether the client had logged in (AUTH) before sending it.
     authenticated: list[bool] = field(default_factory=list)
+    #: Per message: the envelope recipients (RCPT TO), which is where it really goes.
+    recipients: list[list[str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def received(self) -> list[EmailMessage]:
@@ -44,6 +46,7 @@ class _Collector:
         with self.box.lock:
             self.box.messages.append(message)
             self.box.authenticated.append(bool(session.authenticated))
+            self.box.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
 

@@ -36,9 +36,12 @@ class EmailSender:
         self._timeout = timeout
 
     async def send(self, notification: Notification) -> None:
-        await asyncio.to_thread(self._send, message_for(notification, self._settings.smtp_from))
+        message = message_for(notification, self._settings.smtp_from)
+        await asyncio.to_thread(self._send, message, notification.destination)
 
-    def _send(self, message: EmailMessage) -> None:
+    def _send(self, message: EmailMessage, recipient: str) -> None:
+        """The envelope names `recipient` alone: smtplib would otherwise take the recipients
+        from the To header, which a header parser may read as several addresses."""
         s = self._settings
         if not s.smtp_host:
             raise DeliveryError("SMTP_HOST is not set; the email waits in the outbox")
@@ -57,6 +60,6 @@ class EmailSender:
                     client.starttls(context=ssl.create_default_context())
                 if s.smtp_user:
                     client.login(s.smtp_user, s.smtp_password or "")
-                client.send_message(message)
+                client.send_message(message, to_addrs=[recipient])
         except (OSError, smtplib.SMTPException) as error:
             raise DeliveryError(f"SMTP {s.smtp_host}:{s.smtp_port}: {type(error).__name__}: {error}") from None
