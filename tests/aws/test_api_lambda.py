@@ -159,3 +159,37 @@ def test_one_instance_serves_many_invocations(deployed: Deployed) -> None:
     assert statuses == [200] * 5
     usage = deployed.store.usage_for_day(utc_day(now()))
     assert [u.requests for u in usage] == [5]
+
+
+def test_a_warm_watch_request_costs_one_update_item(deployed: Deployed) -> None:
+    """The design's hot-path budget, counted on the function's own DynamoDB client: once an
+    instance's first requests have filled its key, price and history caches, a watch request
+    is the rate-limit hit alone, a 304 included."""
+    key = deployed.watch_key
+    paths = {"prices": ("/v1/prices", "symbols=BTC,ETH"), "one price": ("/v1/prices/BTC", ""),
+             "history": ("/v1/history/BTC", "")}  # fmt: skip
+    warm_up = {kind: deployed.request("GET", path, query, key=key) for kind, (path, query) in paths.items()}
+    assert {kind: r["statusCode"] for kind, r in warm_up.items()} == dict.fromkeys(paths, 200)
+    conditional = {"If-None-Match": warm_up["one price"]["headers"]["etag"]}
+    requests = {kind: (path, query, {}) for kind, (path, query) in paths.items()}
+    requests["304"] = (*paths["one price"], conditional)
+    client = deployed.function.services.store.client  # type: ignore[attr-defined]
+    calls: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    client.meta.events.register("before-call.dynamodb.*", record)
+    try:
+        seen: dict[str, tuple[int, list[str]]] = {}
+        for kind, (path, query, headers) in requests.items():
+            calls.clear()
+            status = deployed.request("GET", path, query, key=key, headers=headers)["statusCode"]
+            seen[kind] = (status, list(calls))
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.*", record)
+
+    assert seen == {
+        "prices": (200, ["UpdateItem"]), "one price": (200, ["UpdateItem"]),
+        "history": (200, ["UpdateItem"]), "304": (304, ["UpdateItem"]),
+    }  # fmt: skip
