@@ -224,9 +224,20 @@ class SQLiteStore:
 
     @_guarded
     def ping(self) -> None:
-        version = self._conn().execute("PRAGMA user_version").fetchone()[0]
+        """Read the schema version, then take the write lock for a moment: in WAL mode reads go
+        on while another process holds that lock, yet every write fails, so a read alone would
+        call such a store healthy. The probe waits at most 0.5 s (less with a shorter busy
+        timeout), longer than any write of ours holds the lock."""
+        conn = self._conn()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version < SCHEMA_VERSION:
             raise StoreUnavailable("the store's schema is not initialised; run `cryptowatch init`")
+        conn.execute(f"PRAGMA busy_timeout = {int(min(self._busy_timeout, 0.5) * 1000)}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
 
     def close(self) -> None:
         """Close every connection this process opened; a later call opens fresh ones."""

@@ -104,11 +104,13 @@ def test_the_sqlite_write_lock_held_elsewhere_is_503_until_released(sqlite_live:
         answers = [ask(live, who, method, path, body) for who, method, path, body in NEEDS_STORE]
         assert [unavailable(answer) for answer in answers[:-1]] == [True] * (len(NEEDS_STORE) - 1)
         assert answers[-1].json()["error"] == "unknown_key"
+        assert health(live) == (503, "unavailable", "unreachable")  # writes, the updater's too, fail
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
     assert live.watch.get("/v1/prices").status_code == 200
     assert live.admin.post("/admin/users", json={"email": "after@example.com", "name": "After"}).status_code == 201
+    assert health(live) == (200, "ok", "ok")
 
 
 @pytest.fixture
