@@ -406,6 +406,15 @@ ADMIN_PATHS: dict[str, Any] = {
     "/admin/notifications/{notification_id}": {
         "get": op("One outbox record", 200, ref("Notification"), (404,), params=[_NOTIFICATION_ID]),
     },
+    "/admin/notifications/{notification_id}/retry": {
+        "post": op(
+            "Send a failed notification again: pending, attempts reset, due now",
+            200,
+            ref("Notification"),
+            (404, 409),
+            params=[_NOTIFICATION_ID],
+        ),
+    },
     "/admin/exports": {
         "post": op(
             "Export price history as JSON or CSV",

@@ -1,4 +1,5 @@
-"""The notification outbox, read-only: what was sent, what waits for a retry, what gave up."""
+"""The notification outbox: what was sent, what waits for a retry, what gave up, and sending
+one that gave up again once its cause is fixed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from api.pagination import enum_filter, page_body, page_request
 from api.responses import JSONBody
 from api.services import Services
 from api.storecall import call
+from shared.errors import Conflict
+from shared.ids import now
 from shared.models import Notification, NotificationStatus
+from shared.store.base import Store
 
 
 def notification_view(n: Notification) -> dict[str, Any]:
@@ -57,7 +61,27 @@ async def detail(request: Request) -> Response:
     return JSONBody(notification_view(record))
 
 
+def retry_failed(store: Store, notification_id: str, at: int) -> Notification:
+    """Failed -> pending, attempts reset, due at `at`. Only a failed record (409 otherwise: a
+    pending one is retried anyway, a sent one was delivered)."""
+    record = found(store.get_notification, "notification", notification_id)
+    if not store.retry_notification(notification_id, at):
+        raise Conflict(
+            f"notification {notification_id} is {record.status.value}; only a failed one can be retried",
+            code="notification_not_failed",
+        )
+    return found(store.get_notification, "notification", notification_id)
+
+
+async def retry(request: Request) -> Response:
+    services: Services = request.app.state.services
+    store = services.store
+    record = await call(store, retry_failed, store, request.path_params["notification_id"], now())
+    return JSONBody(notification_view(record))
+
+
 routes = [
     Route("/admin/notifications", listing, methods=["GET"]),
     Route("/admin/notifications/{notification_id}", detail, methods=["GET"]),
+    Route("/admin/notifications/{notification_id}/retry", retry, methods=["POST"]),
 ]

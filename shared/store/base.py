@@ -149,6 +149,11 @@ class Store(Protocol):
         """Count a failed attempt and keep the error. With next_attempt_at it stays pending and
         is retried then; with None it is marked failed for good (kept, never dropped)."""
 
+    def retry_notification(self, notification_id: str, at: int) -> bool:
+        """Put a failed notification back in the outbox: pending, attempts 0, due at `at`, its
+        last_error kept until the next attempt. True when it was failed; False (and nothing
+        changes) when it is unknown, pending or sent, so of two retries only one wins."""
+
     def get_notification(self, notification_id: str) -> Notification | None: ...
 
     def list_notifications(

@@ -436,29 +436,34 @@ class DynamoStore:
     def complete_notification(self, notification_id: str, at: int) -> None:
         """Only a pending notification becomes sent; the attempt that delivered it counts."""
         e = Expr().set("status", NotificationStatus.SENT).set("sent_at", at).add("attempts", 1)
-        self._update_pending(notification_id, NotificationStatus.SENT, e)
+        self._move(notification_id, NotificationStatus.PENDING, NotificationStatus.SENT, e)
 
     def fail_notification(self, notification_id: str, error: str, next_attempt_at: int | None) -> None:
         """Only a pending one changes: a late failure never undoes another deliverer's success."""
         e = Expr().add("attempts", 1).set("last_error", error)
         if next_attempt_at is not None:
             e.set("next_attempt_at", next_attempt_at)
-            self._update_pending(notification_id, NotificationStatus.PENDING, e)
+            self._move(notification_id, NotificationStatus.PENDING, NotificationStatus.PENDING, e)
         else:
             e.set("status", NotificationStatus.FAILED)
-            self._update_pending(notification_id, NotificationStatus.FAILED, e)
+            self._move(notification_id, NotificationStatus.PENDING, NotificationStatus.FAILED, e)
 
-    def _update_pending(self, notification_id: str, status: NotificationStatus, e: Expr) -> None:
-        """Apply `e` to a pending notification, moving it to `status`'s listing; an unknown or
-        settled one changes nothing (and nothing is created)."""
+    def retry_notification(self, notification_id: str, at: int) -> bool:
+        e = Expr().set("status", NotificationStatus.PENDING).set("attempts", 0).set("next_attempt_at", at)
+        return self._move(notification_id, NotificationStatus.FAILED, NotificationStatus.PENDING, e)
+
+    def _move(self, notification_id: str, current: NotificationStatus, status: NotificationStatus, e: Expr) -> bool:
+        """Apply `e` to a notification whose status is `current`, moving it to `status`'s
+        listing; True if it was. Any other one changes nothing (and nothing is created)."""
         for name, value in notification_listing(status, notification_id).items():
             e.set(name, value)
-        condition = f"{e.n('status')} = {e.v(NotificationStatus.PENDING)}"
-        self._db.conditional(
+        condition = f"{e.n('status')} = {e.v(current)}"
+        changed = self._db.conditional(
             "update_item",
             Key=L.notification_key(notification_id),
             **e.params(ConditionExpression=condition),
         )
+        return changed is not None
 
     def get_notification(self, notification_id: str) -> Notification | None:
         return decoded(Notification, self._db.get(L.notification_key(notification_id)))

@@ -498,6 +498,15 @@ class SQLiteStore:
         )
 
     @_guarded
+    def retry_notification(self, notification_id: str, at: int) -> bool:
+        changed = self._conn().execute(
+            "UPDATE notifications SET status = ?, attempts = 0, next_attempt_at = ?"
+            " WHERE id = ? AND status = ?",
+            (NotificationStatus.PENDING, at, notification_id, NotificationStatus.FAILED),
+        ).rowcount
+        return changed == 1
+
+    @_guarded
     def get_notification(self, notification_id: str) -> Notification | None:
         return self._one(rows.NOTIFICATIONS, "id = ?", notification_id)
 

@@ -45,7 +45,7 @@ def test_every_admin_route_is_documented(document: dict[str, Any]) -> None:
             assert operation is not None, f"{method} {route.path}"
             assert operation["security"] and operation["responses"]
             assert {"401", "403"} <= set(operation["responses"])
-            if method == "POST" and not route.path.endswith("/revoke"):
+            if method == "POST" and not route.path.endswith(("/revoke", "/retry")):
                 assert "requestBody" in operation, route.path
 
 

@@ -148,3 +148,39 @@ def test_an_unknown_notification_cannot_be_completed_or_failed_into_existence(
 
     assert store.get_notification("ntf_nothing") is None
     assert store.list_notifications().items == []
+
+
+def test_a_failed_notification_can_be_put_back_in_the_outbox(store: Store) -> None:
+    gave_up = pending_notification(store)
+    store.fail_notification(gave_up.id, "550 mailbox unavailable", None)
+
+    assert store.retry_notification(gave_up.id, NOW + 3600) is True
+
+    again = stored(store, gave_up.id)
+    assert again == dataclasses.replace(gave_up, last_error="550 mailbox unavailable", next_attempt_at=NOW + 3600)
+    assert store.list_notifications(status=NotificationStatus.FAILED).items == []
+    assert store.list_notifications(status=NotificationStatus.PENDING).items == [again]
+    assert store.due_notifications(NOW + 3599) == []
+    assert store.due_notifications(NOW + 3600) == [again]
+    assert store.claim_notification(gave_up.id, NOW + 3600, NOW + 3600 + LEASE) is True
+
+
+def test_only_a_failed_notification_can_be_retried(store: Store) -> None:
+    waiting = pending_notification(store, next_attempt_at=NOW + 60)
+    sent = pending_notification(store)
+    store.complete_notification(sent.id, NOW)
+    before = [stored(store, waiting.id), stored(store, sent.id)]
+
+    assert store.retry_notification(waiting.id, NOW) is False
+    assert store.retry_notification(sent.id, NOW) is False
+    assert store.retry_notification("ntf_nothing", NOW) is False
+
+    assert [stored(store, waiting.id), stored(store, sent.id)] == before
+    assert store.get_notification("ntf_nothing") is None
+
+
+def test_two_retries_racing_never_both_win(store: Store) -> None:
+    gave_up = pending_notification(store)
+    store.fail_notification(gave_up.id, "timeout", None)
+
+    assert sorted(race(lambda: store.retry_notification(gave_up.id, NOW))) == [False, True]

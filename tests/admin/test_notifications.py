@@ -1,0 +1,46 @@
+"""The outbox over HTTP: a notification that gave up is sent again on request."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from shared.ids import now
+from shared.models import PricePoint
+from tests.admin.conftest import AdminService
+from tests.support.server import free_port
+from tests.support.smtp import smtp_server
+from updater.alerts import fire_due_alerts
+from updater.notify.outbox import OutboxDelivery
+
+
+def test_a_failed_notification_is_retried_and_then_delivered(service: AdminService) -> None:
+    port = free_port()
+    settings = replace(
+        service.settings, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False, notification_max_attempts=1
+    )
+    user = service.user()
+    alert = {"user_id": user["id"], "symbol": "BTC", "condition": "above", "target": 1}
+    assert service.admin.post("/admin/alerts", json=alert).status_code == 201
+    at = now()
+    assert fire_due_alerts(service.store, [PricePoint("BTC", "usd", 2.0, 0.0, at, "coingecko")], at) == 1
+    asyncio.run(OutboxDelivery().deliver(service.store, settings, at))  # nothing listens: it gives up
+    [failed] = service.admin.get("/admin/notifications", params={"status": "failed"}).json()["items"]
+    assert failed["attempts"] == 1 and "SMTP" in failed["last_error"]
+
+    retried = service.admin.post(f"/admin/notifications/{failed['id']}/retry")
+
+    assert retried.status_code == 200
+    again = retried.json()
+    assert (again["status"], again["attempts"], again["last_error"]) == ("pending", 0, failed["last_error"])
+    assert at <= again["next_attempt_at"] <= now()
+    twice = service.admin.post(f"/admin/notifications/{failed['id']}/retry")
+    assert twice.status_code == 409 and twice.json()["error"] == "notification_not_failed"
+    with smtp_server(port) as mailbox:
+        assert asyncio.run(OutboxDelivery().deliver(service.store, settings, now())) == 1
+    assert mailbox.recipients == [[user["email"]]]
+    sent = service.admin.get(f"/admin/notifications/{failed['id']}").json()
+    assert (sent["status"], sent["attempts"]) == ("sent", 1)
+    assert service.admin.post(f"/admin/notifications/{failed['id']}/retry").status_code == 409
+    missing = service.admin.post("/admin/notifications/ntf_nothing/retry")
+    assert missing.status_code == 404 and missing.json()["error"] == "notification_not_found"
