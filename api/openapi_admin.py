@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from api.openapi_parts import KEY_AUTH, Schema, error_responses, json_content, ref
+from api.routes.admin_stats import DAY_PATTERN, DAYS_KEPT
 from shared.users import EMAIL as EMAIL_SHAPE
 from shared.users import ENCODED_WORD
 
@@ -450,7 +451,19 @@ ADMIN_PATHS: dict[str, Any] = {
         },
     },
     "/admin/stats": {
-        "get": op("Usage today, last update, alert and outbox counts", 200, ref("Stats"), ())
+        "get": op(
+            "Usage on a day (today by default), last update, alert and outbox counts",
+            200,
+            ref("Stats"),
+            (400,),
+            params=[
+                query(
+                    "day",
+                    {"type": "string", "format": "date", "pattern": DAY_PATTERN},
+                    f"UTC day: today or one of the {DAYS_KEPT - 1} before (usage is kept {DAYS_KEPT} days)",
+                )
+            ],
+        )
     },
     "/v1/alerts": {
         "get": op(

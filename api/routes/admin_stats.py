@@ -1,7 +1,10 @@
-"""Admin stats: today's requests and 429s per key, the last update, alert and outbox counts."""
+"""Admin stats: a day's requests and 429s per key (today by default), the last update, alert
+and outbox counts."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -12,10 +15,42 @@ from api.responses import JSONBody
 from api.routes.health import update_view
 from api.services import Services
 from api.storecall import call
+from shared.errors import InvalidInput
 from shared.ids import now, utc_day
 from shared.models import NotificationStatus
 from shared.paging import PAGE_SIZE, every_item
+from shared.ratelimit import USAGE_RETENTION_SECONDS
 from shared.store.base import Store
+
+DAY_SECONDS = 86_400
+DAYS_KEPT = USAGE_RETENTION_SECONDS // DAY_SECONDS
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DAY = re.compile(DAY_PATTERN)
+
+
+def usage_day(raw: str | None, at: int) -> str:
+    """`day=YYYY-MM-DD` (UTC), today when absent. Only a day whose every rate-limit window is
+    still kept can be answered; an older one would be silently short, so it is a 400."""
+    if raw is None:
+        return utc_day(at)
+    first = -(-(at - USAGE_RETENTION_SECONDS) // DAY_SECONDS) * DAY_SECONDS  # the oldest whole day kept
+    start = _day_start(raw)
+    if start is None or not first <= start <= at:
+        raise InvalidInput(
+            f"day must be a UTC date YYYY-MM-DD from {utc_day(first)} to {utc_day(at)}: "
+            f"usage is kept {DAYS_KEPT} days",
+            code="invalid_day",
+        )
+    return raw
+
+
+def _day_start(raw: str) -> float | None:
+    if not _DAY.fullmatch(raw):  # strptime alone would also take 2025-1-5
+        return None
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC).timestamp()
+    except ValueError:  # 2025-02-30
+        return None
 
 
 def gather(store: Store, day: str) -> dict[str, Any]:
@@ -54,7 +89,8 @@ def gather(store: Store, day: str) -> dict[str, Any]:
 
 async def stats(request: Request) -> Response:
     services: Services = request.app.state.services
-    body = await call(services.store, gather, services.store, utc_day(now()))
+    day = usage_day(request.query_params.get("day"), now())
+    body = await call(services.store, gather, services.store, day)
     return JSONBody(body, headers={"Cache-Control": "no-store"})
 
 
