@@ -2,12 +2,17 @@
 
 Embedded, `url` is the authenticated download route; on AWS it is a pre-signed S3 URL that a
 client fetches directly (no redirect here: a client following one would carry its API key to
-another host)."""
+another host).
+
+Building an export reads and encodes a whole time range and writes a file or an S3 object, and a
+download reads one back: long enough to stall every other request if it ran on the event loop,
+whatever the store, so both always run in the thread pool."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -56,15 +61,7 @@ async def create(request: Request) -> Response:
         start=body.integer("start", low=0, high=MAX_EPOCH),
         end=body.integer("end", low=0, high=MAX_EPOCH),
     )
-    record = await call(
-        services.store,
-        run_export,
-        services.store,
-        services.exports,
-        spec,
-        settings.vs_currencies[0],
-        at,
-    )
+    record = await run_in_threadpool(run_export, services.store, services.exports, spec, settings.vs_currencies[0], at)
     return JSONBody(
         {
             "message": "Export successful",
@@ -99,7 +96,7 @@ async def detail(request: Request) -> Response:
 async def download(request: Request) -> Response:
     services: Services = request.app.state.services
     record = await call(services.store, export_or_404, services.store, request.path_params["export_id"])
-    data = await call(services.store, services.exports.read, record.file_key)
+    data = await run_in_threadpool(services.exports.read, record.file_key)
     filename = record.file_key.rsplit("/", 1)[-1]
     return Response(
         data,

@@ -5,10 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
+import pytest
+
+from api.app import create_app
+from shared.config import Settings
 from shared.exports.builder import ExportFormat, export_spec, file_key, run_export
 from shared.exports.local import LocalSink
-from tests.admin.conftest import HISTORY, AdminService
+from shared.exports.sink import ExportSink
+from shared.ids import now
+from shared.keyring import issue_key
+from shared.models import Scope
+from shared.store.base import Store
+from tests.admin.conftest import HISTORY, AdminService, seed_history
+from tests.support.server import serve
 
 FILE_KEY = re.compile(r"^exports/crypto_\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(_[0-9a-z]{6})?\.(json|csv)$")
 
@@ -102,3 +116,65 @@ def test_an_existing_file_is_never_overwritten(service: AdminService) -> None:
     record = run_export(service.store, sink, spec, "usd", at)
     assert record.file_key != file_key(at, ExportFormat.CSV)
     assert sink.read(file_key(at, ExportFormat.CSV)) == b"someone else's file"
+
+
+class GatedSink:
+    """An export sink whose saves and reads wait until the test opens the gate, as a slow disk
+    or a slow S3 would."""
+
+    def __init__(self, inner: ExportSink) -> None:
+        self.inner = inner
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def _hold(self) -> None:
+        self.entered.set()
+        assert self.gate.wait(10), "the test never opened the gate"
+
+    def save(self, file_key: str, data: bytes, content_type: str) -> None:
+        self._hold()
+        self.inner.save(file_key, data, content_type)
+
+    def url_for(self, file_key: str, export_id: str) -> str:
+        return self.inner.url_for(file_key, export_id)
+
+    def read(self, file_key: str) -> bytes:
+        self._hold()
+        return self.inner.read(file_key)
+
+
+@pytest.fixture
+def slow_exports(settings: Settings, sqlite_store: Store) -> Iterator[tuple[Callable[[], httpx.Client], GatedSink]]:
+    """A server whose export sink is slow, and a maker of admin clients for it."""
+    seed_history(sqlite_store)
+    admin = issue_key(sqlite_store, Scope.ADMIN, now(), label="admin")
+    app = create_app(settings, sqlite_store)
+    sink = GatedSink(app.state.services.exports)
+    app.state.services.exports = sink
+    with serve(app) as server:
+        yield lambda: httpx.Client(base_url=server.url, headers={"X-API-Key": admin.secret}, timeout=10), sink
+
+
+def test_a_slow_export_or_download_holds_up_no_other_request(
+    slow_exports: tuple[Callable[[], httpx.Client], GatedSink],
+) -> None:
+    client, sink = slow_exports
+
+    def meanwhile(slow: Callable[[httpx.Client], httpx.Response]) -> httpx.Response:
+        """Start the slow request; while the sink holds it, others are answered at once."""
+        sink.entered.clear()
+        sink.gate.clear()
+        with ThreadPoolExecutor(1) as pool, client() as other:
+            pending = pool.submit(lambda: slow(client()))
+            assert sink.entered.wait(10)
+            try:
+                assert other.get("/admin/users", timeout=2).status_code == 200
+                assert other.get("/health", timeout=2).status_code in (200, 503)
+            finally:
+                sink.gate.set()
+            return pending.result(timeout=10)
+
+    created = meanwhile(lambda c: c.post("/admin/exports", json={}))
+    assert created.status_code == 201
+    download = meanwhile(lambda c: c.get(created.json()["url"]))
+    assert download.status_code == 200 and len(download.json()) == created.json()["records"]
