@@ -20,8 +20,17 @@ from updater.alerts import fire_due_alerts
 from updater.notify.outbox import Backoff, OutboxDelivery
 
 
-def expected_signature(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+TOLERANCE_SECONDS = 300
+
+
+def genuine(secret: str, headers: dict[str, str], raw_body: bytes) -> bool:
+    """The receiver's check, as docs/admin-api.md gives it."""
+    timestamp = headers["x-cryptowatch-timestamp"]
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > TOLERANCE_SECONDS:
+        return False
+    signed = timestamp.encode() + b"." + raw_body
+    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers["x-cryptowatch-signature"])
 
 
 def fire(store: Store, price: float, change: float = 0.0) -> int:
@@ -44,7 +53,15 @@ def test_the_webhook_is_signed_with_the_users_secret(notify_settings: Settings, 
         assert asyncio.run(OutboxDelivery().deliver(store, notify_settings, now())) == 1
         [delivery] = receiver.received()
     assert user.webhook_secret
-    assert delivery.headers["x-cryptowatch-signature"] == expected_signature(user.webhook_secret, delivery.body)
+    assert genuine(user.webhook_secret, delivery.headers, delivery.body)
+    assert not genuine("another-secret-0123456789", delivery.headers, delivery.body)
+    assert not genuine(user.webhook_secret, delivery.headers, delivery.body + b" ")
+    body_only = "sha256=" + hmac.new(user.webhook_secret.encode(), delivery.body, hashlib.sha256).hexdigest()
+    assert delivery.headers["x-cryptowatch-signature"] != body_only  # the timestamp is signed too
+    replayed = {**delivery.headers, "x-cryptowatch-timestamp": str(int(time.time()) + 1)}
+    assert not genuine(user.webhook_secret, replayed, delivery.body)
+    stale = {**delivery.headers, "x-cryptowatch-timestamp": str(int(time.time()) - TOLERANCE_SECONDS - 5)}
+    assert not genuine(user.webhook_secret, stale, delivery.body)
     assert delivery.headers["content-type"] == "application/json"
     assert abs(int(delivery.headers["x-cryptowatch-timestamp"]) - time.time()) < 60
     payload = json.loads(delivery.body)
@@ -63,7 +80,7 @@ def test_the_global_secret_signs_for_users_without_one(notify_settings: Settings
         assert fire(store, 99_000.0, change=-7.5) == 1
         asyncio.run(OutboxDelivery().deliver(store, settings, now()))
         [delivery] = receiver.received()
-    assert delivery.headers["x-cryptowatch-signature"] == expected_signature("global-secret-abcdef", delivery.body)
+    assert genuine("global-secret-abcdef", delivery.headers, delivery.body)
     assert "-7.50%" in json.loads(delivery.body)["message"]
 
 

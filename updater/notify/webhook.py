@@ -1,9 +1,10 @@
 """Webhook delivery: an httpx POST of the JSON body fixed at trigger time, signed.
 
-Headers: `X-Cryptowatch-Signature: sha256=<hex HMAC-SHA256 of the raw body>` keyed with the
-user's webhook_secret (or the global WEBHOOK_SECRET), `X-Cryptowatch-Timestamp` (epoch seconds
-of this attempt) and `X-Cryptowatch-Delivery` (the outbox id, the same on every retry, so a
-receiver can drop duplicates). Any answer but 2xx is a failed attempt; redirects are not
+Headers: `X-Cryptowatch-Timestamp` (epoch seconds of this attempt), `X-Cryptowatch-Signature:
+sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` keyed with the user's webhook_secret (or
+the global WEBHOOK_SECRET), and `X-Cryptowatch-Delivery` (the outbox id, the same on every
+retry, so a receiver can drop duplicates). Signing the timestamp with the body (Stripe's scheme)
+lets a receiver refuse an old request replayed with a fresh timestamp. Any answer but 2xx is a failed attempt; redirects are not
 followed.
 
 The URL's host is resolved here and every address it has must be public (`shared.webhook_hosts`)
@@ -33,8 +34,9 @@ TIMESTAMP_HEADER = "X-Cryptowatch-Timestamp"
 DELIVERY_HEADER = "X-Cryptowatch-Delivery"
 
 
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    signed = timestamp.encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
 class WebhookSender:
@@ -53,11 +55,12 @@ class WebhookSender:
     async def send(self, notification: Notification) -> None:
         body = notification.body.encode()
         url = httpx.URL(notification.destination)
+        timestamp = str(now())
         headers = {
             "Host": url.netloc.decode("ascii"),
             "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(self._secret(notification.user_id), body),
-            TIMESTAMP_HEADER: str(now()),
+            SIGNATURE_HEADER: sign(self._secret(notification.user_id), timestamp, body),
+            TIMESTAMP_HEADER: timestamp,
             DELIVERY_HEADER: notification.id,
         }
         addresses = await allowed_addresses(url, self._settings.webhook_allow_private)
