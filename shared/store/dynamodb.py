@@ -32,10 +32,11 @@ from shared.models import (
 )
 from shared.store import dynamodb_layout as L
 from shared.store.dynamodb_client import DynamoClient, TransactionFailed
-from shared.store.dynamodb_codec import Item, decode, encode, epoch_key
+from shared.store.dynamodb_codec import Item, decode, encode, epoch_key, to_attr
 from shared.store.dynamodb_expr import Expr
 from shared.store.dynamodb_listing import Source, list_page
 from shared.store.dynamodb_requests import (
+    absent,
     alert_listing,
     alert_updates,
     decoded,
@@ -47,7 +48,7 @@ from shared.store.dynamodb_requests import (
     usage_of,
 )
 
-_REVOKE_ATTEMPTS = 5
+_RACE_ATTEMPTS = 5  # of a read, then a write conditional on what was read
 
 
 class DynamoStore:
@@ -120,37 +121,47 @@ class DynamoStore:
     def put_prices(self, points: Sequence[PricePoint]) -> None:
         if not points:
             return
-        # An older point (a late or replayed batch) goes to history but never replaces a newer
-        # latest: compare with what is stored, since BatchWriteItem has no conditions.
-        newest = {(p.symbol, p.currency): p.updated_at for p in self.latest_prices()}
-        latest: dict[tuple[str, str], PricePoint] = {}
-        history: dict[tuple[str, str, int], PricePoint] = {}
-        for point in points:
-            pair = (point.symbol, point.currency)
-            if point.updated_at >= newest.get(pair, point.updated_at):
-                newest[pair] = point.updated_at
-                latest[pair] = point
-            history[(*pair, point.updated_at)] = point
-        requests = [
-            put_request(encode(p, pk=L.LATEST_PK, sk=L.latest_sk(p.symbol, p.currency))) for p in latest.values()
-        ]
-        requests += [
-            put_request(
-                encode(
-                    p,
-                    pk=L.history_pk(p.symbol, p.currency),
-                    sk=epoch_key(p.updated_at),
-                    ttl=p.updated_at + self.history_retention_seconds,
+        history = {(p.symbol, p.currency, p.updated_at): p for p in points}
+        # History first, batched: a retry after a failure rewrites the same items. Then the
+        # latest prices, all in one item: a failure never leaves some symbols newer than others.
+        self._db.batch_write(
+            [
+                put_request(
+                    encode(
+                        p,
+                        pk=L.history_pk(p.symbol, p.currency),
+                        sk=epoch_key(p.updated_at),
+                        ttl=p.updated_at + self.history_retention_seconds,
+                    )
                 )
-            )
-            for p in history.values()
-        ]
-        self._db.batch_write(requests)
+                for p in history.values()
+            ]
+        )
+        for _ in range(_RACE_ATTEMPTS):
+            if self._put_latest(points):
+                return
+        raise StoreUnavailable("the latest prices kept changing while being written; try again")
+
+    def _put_latest(self, points: Sequence[PricePoint]) -> bool:
+        """Merge `points` into the latest-prices item; False when another writer changed it since
+        it was read. An older point (a late or replayed batch) never replaces a newer one."""
+        stored = self._db.get(L.LATEST_KEY)
+        prices: dict[str, Any] = {} if stored is None else dict(stored["prices"]["M"])
+        for point in points:
+            entry = L.latest_entry(point.symbol, point.currency)
+            kept = prices.get(entry)
+            if kept is None or point.updated_at >= int(kept["M"]["updated_at"]["N"]):
+                prices[entry] = {"M": encode(point)}
+        version = 0 if stored is None else int(stored["version"]["N"])
+        e = Expr()
+        condition = absent(e) if stored is None else f"{e.n('version')} = {e.v(version)}"
+        item = {**L.LATEST_KEY, "version": to_attr(version + 1), "prices": {"M": prices}}
+        return self._db.conditional("put_item", Item=item, **e.params(ConditionExpression=condition)) is not None
 
     def latest_prices(self) -> list[PricePoint]:
-        e = Expr()
-        query = e.params(KeyConditionExpression=f"{e.n('pk')} = {e.v(L.LATEST_PK)}")
-        return [decode(PricePoint, i) for i in self._db.query_all(ConsistentRead=True, **query)]
+        stored = self._db.get(L.LATEST_KEY)
+        prices = {} if stored is None else stored["prices"]["M"]
+        return [decode(PricePoint, prices[entry]["M"]) for entry in sorted(prices)]
 
     def price_history(
         self, symbol: str, currency: str, start: int, end: int, limit: int | None = None
@@ -274,7 +285,7 @@ class DynamoStore:
         return Page([decode(ApiKey, i) for i in page.items], page.next_cursor)
 
     def revoke_key(self, key_id: str, at: int) -> ApiKey | None:
-        for _ in range(_REVOKE_ATTEMPTS):
+        for _ in range(_RACE_ATTEMPTS):
             key = self.get_key(key_id)
             if key is None:
                 return None

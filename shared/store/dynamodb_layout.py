@@ -42,12 +42,13 @@ def key(pk: str, sk: str) -> Item:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
-# Prices: every latest point in one partition (one Query reads them all); one history partition
-# per (symbol, currency), sorted by time.
-LATEST_PK = "PRICE#LATEST"
+# Prices: the latest point of every (symbol, currency) in one item, so a cycle's prices change
+# in one write and one GetItem reads them all; one history partition per pair, sorted by time.
+LATEST_KEY = key("PRICES", "LATEST")
 
 
-def latest_sk(symbol: str, currency: str) -> str:
+def latest_entry(symbol: str, currency: str) -> str:
+    """The pair's name in the latest-prices item's `prices` map."""
     return f"{symbol}#{currency}"
 
 

@@ -232,6 +232,64 @@ def test_a_cursor_this_store_did_not_make_is_invalid_input(dynamo: DynamoStore) 
         dynamo.list_users(10, cursor="%%%not-a-cursor")
 
 
+# --- price writes --------------------------------------------------------------------------
+def prices_at(at: int, pairs: int = 30) -> list[PricePoint]:
+    """More pairs than one BatchWriteItem holds (25)."""
+    return [PricePoint(f"C{i:02d}", "usd", 100.0 + i, None, at, "coingecko") for i in range(pairs)]
+
+
+def test_latest_prices_are_one_item_written_after_the_history(dynamo: DynamoStore) -> None:
+    with api_calls(dynamo) as calls:
+        dynamo.put_prices(prices_at(NOW))
+
+    assert calls == ["BatchWriteItem", "BatchWriteItem", "GetItem", "PutItem"]
+    with api_calls(dynamo) as calls:
+        assert {p.updated_at for p in dynamo.latest_prices()} == {NOW}
+    assert calls == ["GetItem"]
+
+
+def test_a_price_write_that_fails_half_way_leaves_every_latest_price_as_it_was(dynamo: DynamoStore) -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    dynamo.put_prices(prices_at(NOW - 300))
+
+    def fail_the_latest(model: object, **_: object) -> None:
+        if model.name == "PutItem":  # type: ignore[attr-defined]
+            raise EndpointConnectionError(endpoint_url="http://dynamodb")
+
+    dynamo.client.meta.events.register("before-call.dynamodb.*", fail_the_latest)
+    try:
+        with pytest.raises(StoreUnavailable):
+            dynamo.put_prices(prices_at(NOW))
+    finally:
+        dynamo.client.meta.events.unregister("before-call.dynamodb.*", fail_the_latest)
+
+    assert {p.updated_at for p in dynamo.latest_prices()} == {NOW - 300}
+    assert [p.updated_at for p in dynamo.price_history("C00", "usd", 0, NOW)] == [NOW - 300, NOW]
+
+
+def test_a_writer_that_raced_another_merges_again_and_keeps_the_newest(
+    dynamo: DynamoStore, dynamodb_local: str
+) -> None:
+    other = DynamoStore(dynamo.table_name, endpoint_url=dynamodb_local)
+    late = PricePoint("BTC", "usd", 96_000.0, None, NOW + 60, "binance")
+    raced: list[bool] = []
+
+    def write_in_between(model: object, **_: object) -> None:
+        if model.name == "PutItem" and not raced:  # type: ignore[attr-defined]
+            raced.append(True)
+            other.put_prices([late])
+
+    dynamo.client.meta.events.register("before-call.dynamodb.*", write_in_between)
+    try:
+        dynamo.put_prices(prices_at(NOW, pairs=2) + [PricePoint("BTC", "usd", 97_000.0, None, NOW, "coingecko")])
+    finally:
+        dynamo.client.meta.events.unregister("before-call.dynamodb.*", write_in_between)
+        other.close()
+
+    assert [(p.symbol, p.updated_at) for p in dynamo.latest_prices()] == [("BTC", NOW + 60), ("C00", NOW), ("C01", NOW)]
+
+
 # --- numbers -------------------------------------------------------------------------------
 in_dynamodb_range = st.floats(min_value=-1e12, max_value=1e12).filter(lambda x: x == 0 or abs(x) >= 1e-130)
 
