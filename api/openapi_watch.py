@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.openapi_parts import KEY_AUTH, SYMBOL_PATTERN, Schema, error_responses, json_content, ref
+from shared.models import UpdateError
 
 _RATE_HEADERS = {
     name: {"schema": {"type": "string"}}
@@ -87,7 +88,11 @@ WATCH_SCHEMAS: dict[str, Schema] = {
                     "source": {"type": "string"},
                     "finished_at": {"type": "integer"},
                     "symbols_updated": {"type": "integer"},
-                    "error": {"type": ["string", "null"]},
+                    "error": {
+                        "type": ["string", "null"],
+                        "enum": [*(code.value for code in UpdateError), None],
+                        "description": "what kind of problem the last cycle met (its details are in /admin/stats)",
+                    },
                     "last_success_at": {"type": ["integer", "null"]},
                 },
             },

@@ -45,6 +45,22 @@ class NotificationStatus(StrEnum):
     FAILED = "failed"
 
 
+class UpdateError(StrEnum):
+    """What kind of problem stopped a refresh cycle, or made it pass a source over: short
+    enough for /health to show anyone, while the detailed text (upstream bodies, exception
+    messages) stays for admins."""
+
+    UPSTREAM_TIMEOUT = "upstream_timeout"
+    UPSTREAM_UNREACHABLE = "upstream_unreachable"  # connection refused, DNS, TLS
+    UPSTREAM_RATE_LIMITED = "upstream_rate_limited"  # 429
+    UPSTREAM_ERROR = "upstream_error"  # 5xx
+    UPSTREAM_REFUSED = "upstream_refused"  # another 4xx: a bad API key, a region block (451)
+    INVALID_DATA = "invalid_data"  # a malformed answer, or every price in it rejected
+    UNSUPPORTED = "unsupported"  # the source cannot price the configured symbols or currencies
+    STORE_ERROR = "store_error"  # the prices could not be written
+    INTERNAL_ERROR = "internal_error"  # a source failed in a way nobody foresaw
+
+
 @dataclass(frozen=True, slots=True)
 class PricePoint:
     """One observed price of `symbol` in quote currency `currency` (both lower/upper as stored:
@@ -69,6 +85,9 @@ class UpdateStatus:
     symbols_updated: int
     error: str | None = None
     last_success_at: int | None = None
+    #: The kind of the problem `error` ends with: the one that failed the cycle, or the last
+    #: source passed over on the way to the one that answered.
+    error_code: UpdateError | None = None
 
 
 @dataclass(frozen=True, slots=True)

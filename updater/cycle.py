@@ -16,7 +16,7 @@ import httpx
 
 from shared.config import Settings
 from shared.ids import now
-from shared.models import PricePoint, UpdateStatus
+from shared.models import PricePoint, UpdateError, UpdateStatus
 from shared.store.base import Store
 from updater.sources import PriceSource, SourceError, build_client, source_chain
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy
@@ -27,33 +27,36 @@ log = logging.getLogger(__name__)
 #: A further step of the cycle: (store, settings, the prices just written - empty when the
 #: cycle failed -, the cycle's start time in epoch seconds).
 Step = Callable[[Store, Settings, list[PricePoint], int], Awaitable[None]]
+#: What went wrong with one source (or the write): its kind, and the text for admins and logs.
+Problem = tuple[UpdateError, str]
 
 
 async def _fetch(
     sources: Sequence[PriceSource], settings: Settings, previous: dict[tuple[str, str], float]
-) -> tuple[PriceSource | None, list[PricePoint], list[str]]:
+) -> tuple[PriceSource | None, list[PricePoint], list[Problem]]:
     """(the source that answered, its believable prices, what went wrong on the way)."""
-    errors: list[str] = []
+    problems: list[Problem] = []
     for source in sources:
         try:
             fetched = await source.fetch(settings.supported_symbols, settings.vs_currencies)
         except SourceError as error:
-            errors.append(str(error))
+            problems.append((error.code, str(error)))
             log.warning("%s", error)
             continue
         except Exception as error:  # noqa: BLE001 - a broken source must not stop the fallback
-            errors.append(f"{source.name}: unexpected {type(error).__name__}: {error}")
+            problems.append((UpdateError.INTERNAL_ERROR, f"{source.name}: unexpected {type(error).__name__}: {error}"))
             log.exception("%s failed unexpectedly", source.name)
             continue
         checked = validate(fetched, previous, settings.max_price_jump)
         if checked.accepted:
-            return source, checked.accepted, errors
+            return source, checked.accepted, problems
         first = checked.rejected[0]
-        errors.append(
+        rejected = (
             f"{source.name}: all {len(checked.rejected)} prices rejected "
             f"(e.g. {first.point.symbol}/{first.point.currency}: {first.reason})"
         )
-    return None, [], errors
+        problems.append((UpdateError.INVALID_DATA, rejected))
+    return None, [], problems
 
 
 async def refresh(
@@ -65,15 +68,16 @@ async def refresh(
     clock: Callable[[], int] = now,
 ) -> UpdateStatus:
     """Run one cycle and return the status as stored. When a fallback source saved the cycle,
-    the status is ok and its `error` says why the sources before it were passed over."""
+    the status is ok and its `error` says why the sources before it were passed over;
+    `error_code` is the kind of the last problem in `error`."""
     started = clock()
-    answered, prices, errors = await _fetch(sources, settings, last_good(store.latest_prices(), started))
+    answered, prices, problems = await _fetch(sources, settings, last_good(store.latest_prices(), started))
     if prices:
         try:
             store.put_prices(prices)
         except Exception as error:  # noqa: BLE001 - recorded as the cycle's failure
             log.exception("writing prices failed")
-            errors.append(f"store: {type(error).__name__}: {error}")
+            problems.append((UpdateError.STORE_ERROR, f"store: {type(error).__name__}: {error}"))
             answered, prices = None, []
     finished = clock()
     ok = answered is not None
@@ -84,8 +88,9 @@ async def refresh(
             started_at=started,
             finished_at=finished,
             symbols_updated=len({point.symbol for point in prices}),
-            error="; ".join(errors) or None,
+            error="; ".join(text for _, text in problems) or None,
             last_success_at=finished if ok else None,
+            error_code=problems[-1][0] if problems else None,
         )
     )
     for step in steps:

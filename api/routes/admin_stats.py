@@ -78,7 +78,7 @@ def gather(store: Store, day: str) -> dict[str, Any]:
             "requests": sum(u.requests for u in usage),
             "rejected": sum(u.rejected for u in usage),
         },
-        "last_update": update_view(store.update_status()),
+        "last_update": update_view(store.update_status(), detailed=True),
         "alerts": {"active": len(store.active_alerts())},
         "outbox": {
             "pending": outbox(NotificationStatus.PENDING),

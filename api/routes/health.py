@@ -25,18 +25,23 @@ log = logging.getLogger(__name__)
 VERSION = __version__
 
 
-def update_view(status: UpdateStatus | None) -> dict[str, Any] | None:
-    """The last cycle's outcome as /health and /admin/stats show it."""
+def update_view(status: UpdateStatus | None, *, detailed: bool = False) -> dict[str, Any] | None:
+    """The last cycle's outcome: `error` is the short code (`UpdateError`) that anyone may see
+    on /health; `detailed` (for /admin/stats) adds `message`, the full text, which can hold
+    upstream bodies and exception messages."""
     if status is None:
         return None
-    return {
+    view = {
         "ok": status.ok,
         "source": status.source,
         "finished_at": status.finished_at,
         "symbols_updated": status.symbols_updated,
-        "error": status.error,
+        "error": status.error_code,
         "last_success_at": status.last_success_at,
     }
+    if detailed:
+        view["message"] = status.error
+    return view
 
 
 async def read_status(services: Services) -> tuple[bool, UpdateStatus | None]:

@@ -22,6 +22,7 @@ from shared.models import (
     NotificationStatus,
     PricePoint,
     Scope,
+    UpdateError,
     UpdateStatus,
     User,
 )
@@ -84,7 +85,9 @@ def _symbols_tuple(text: str) -> tuple[str, ...]:
 
 LATEST = Codec("latest_prices", PricePoint)
 HISTORY = Codec("price_history", PricePoint)
-STATUS = Codec("update_status", UpdateStatus, load={"ok": bool}, derived={"slot": lambda _: 1})
+STATUS = Codec(
+    "update_status", UpdateStatus, load={"ok": bool, "error_code": UpdateError}, derived={"slot": lambda _: 1}
+)
 USERS = Codec("users", User, derived={"email_key": lambda user: user.email.lower()})
 KEYS = Codec("api_keys", ApiKey, load={"scope": Scope})
 ALERTS = Codec(

@@ -71,6 +71,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             records INTEGER NOT NULL, size_bytes INTEGER NOT NULL, created_at INTEGER NOT NULL
         )""",
     ),
+    ("ALTER TABLE update_status ADD COLUMN error_code TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

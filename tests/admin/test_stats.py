@@ -51,6 +51,7 @@ def test_stats_report_usage_updates_alerts_and_outbox(service: AdminService) -> 
         "symbols_updated": 2,
         "error": None,
         "last_success_at": at,
+        "message": None,
     }
     assert stats["alerts"] == {"active": 1}
     assert stats["outbox"] == {"pending": 2, "failed": 0}

@@ -152,9 +152,39 @@ def test_only_the_api_may_touch_exports_and_only_under_exports() -> None:
     assert sorted(api_s3["Action"]) == ["s3:GetObject", "s3:PutObject"]
     assert api_s3["Resource"]["Fn::Sub"].endswith("${ExportBucket}/exports/*")
     assert s3_statements("UpdaterFunction") == []
-    for name in ("ApiFunction", "UpdaterFunction"):
-        dynamo = [s for s in role_statements(name) if str(s["Action"][0]).startswith("dynamodb:")]
-        assert all("*" not in str(action) for s in dynamo for action in s["Action"])
+
+
+TABLE = {"Fn::GetAtt": ["Table", "Arn"]}
+INDEXES = {"Fn::Sub": "${Table.Arn}/index/*"}
+
+
+def dynamodb_grants(function_name: str) -> list[tuple[Any, set[str]]]:
+    return [
+        (s["Resource"], set(s["Action"])) for s in role_statements(function_name)
+        if any(str(action).startswith("dynamodb:") for action in s["Action"])
+    ]  # fmt: skip
+
+
+def test_each_function_may_make_exactly_the_dynamodb_calls_its_code_makes() -> None:
+    """From shared/store/dynamodb*.py; a TransactWriteItems needs the actions inside it."""
+    assert dynamodb_grants("ApiFunction") == [
+        (TABLE, {
+            "dynamodb:GetItem", "dynamodb:Query",  # lookups, the latest prices, usage, history
+            "dynamodb:UpdateItem",  # the rate-limit hit; revoking, cancelling (transactions)
+            "dynamodb:PutItem",  # export records; new users, keys, alerts (transactions)
+            "dynamodb:DeleteItem",  # deleting a user (a transaction)
+            "dynamodb:DescribeTable",  # /health's ping
+        }),
+        (INDEXES, {"dynamodb:Query"}),  # the admin listings and usage_for_day
+    ]  # fmt: skip
+    assert dynamodb_grants("UpdaterFunction") == [
+        (TABLE, {
+            "dynamodb:BatchWriteItem",  # history points
+            "dynamodb:GetItem", "dynamodb:PutItem",  # the latest prices; a webhook owner, a notification
+            "dynamodb:UpdateItem",  # the status, a trigger's alert, the outbox
+        }),
+        (INDEXES, {"dynamodb:Query"}),  # active alerts, due notifications
+    ]  # fmt: skip
 
 
 def test_alarms_cover_errors_throttles_and_staleness_and_notify_the_topic() -> None:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Label, Sparkline
 from companion.screens.prices import PricesScreen
 from companion.widgets.health_bar import HealthBar
 from companion.widgets.history_panel import HistoryPanel
-from shared.models import UpdateStatus
+from shared.models import UpdateError, UpdateStatus
 from tests.companion.conftest import BTC_SHAPE, PRICES, SIZE, Service, settle
 
 pytestmark = pytest.mark.anyio
@@ -48,11 +48,12 @@ async def test_refreshes_on_its_own_while_shown(service: Service) -> None:
         assert health.state == "ok"
         service.store.record_update(
             UpdateStatus(ok=False, source="coingecko", started_at=service.at, finished_at=service.at,
-                         symbols_updated=0, error="CoinGecko answered 429")
+                         symbols_updated=0, error="coingecko: rate limited (HTTP 429) after 4 attempts",
+                         error_code=UpdateError.UPSTREAM_RATE_LIMITED)
         )
         for _ in range(50):
             await asyncio.sleep(0.1)
-            if "last update failed: CoinGecko answered 429" in str(health.render()):
+            if "last update failed: upstream_rate_limited" in str(health.render()):
                 break
         else:
             raise AssertionError(f"the health bar did not refresh: {health.render()}")

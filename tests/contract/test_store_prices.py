@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shared.models import PricePoint, UpdateStatus
+import dataclasses
+
+from shared.models import PricePoint, UpdateError, UpdateStatus
 from shared.store.base import Store
 from tests.contract.builders import NOW
 
@@ -99,6 +101,7 @@ def status(
     *,
     source: str = "coingecko",
     error: str | None = None,
+    error_code: UpdateError | None = None,
     last_success_at: int | None = None,
 ) -> UpdateStatus:
     return UpdateStatus(
@@ -109,6 +112,7 @@ def status(
         symbols_updated=10 if ok else 0,
         error=error,
         last_success_at=last_success_at,
+        error_code=error_code,
     )
 
 
@@ -131,11 +135,10 @@ def test_a_successful_update_without_last_success_counts_as_one_when_it_finished
 def test_a_failed_update_keeps_the_last_success_of_the_previous_record(store: Store) -> None:
     store.record_update(status(True, NOW - 300, last_success_at=NOW - 300))
 
-    failed = store.record_update(status(False, NOW, error="coingecko: 429", source="binance"))
+    sent = status(False, NOW, error="coingecko: 429", error_code=UpdateError.UPSTREAM_RATE_LIMITED, source="binance")
+    failed = store.record_update(sent)
 
-    assert failed == status(
-        False, NOW, error="coingecko: 429", source="binance", last_success_at=NOW - 300
-    )
+    assert failed == dataclasses.replace(sent, last_success_at=NOW - 300)
     assert store.update_status() == failed
     again = store.record_update(status(False, NOW + 300, error="timeout"))
     assert again.last_success_at == NOW - 300
@@ -151,10 +154,10 @@ def test_a_first_update_that_failed_has_no_last_success(store: Store) -> None:
 
 def test_a_success_after_failures_moves_last_success_forward(store: Store) -> None:
     store.record_update(status(True, NOW - 600, last_success_at=NOW - 600))
-    store.record_update(status(False, NOW - 300, error="timeout"))
+    store.record_update(status(False, NOW - 300, error="timeout", error_code=UpdateError.UPSTREAM_TIMEOUT))
 
     recovered = store.record_update(status(True, NOW, last_success_at=NOW))
 
     assert store.update_status() == recovered
     assert recovered.last_success_at == NOW
-    assert recovered.error is None
+    assert recovered.error is None and recovered.error_code is None

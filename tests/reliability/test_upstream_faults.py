@@ -38,6 +38,7 @@ FAST_RETRY = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05, max_retry_
 class UpstreamFault:
     name: str
     inject: Callable[[FakeUpstream], None]
+    code: str  # what /health shows anyone in last_update.error
 
 
 def everywhere(fault: Fault) -> Callable[[FakeUpstream], None]:
@@ -61,16 +62,17 @@ def quoted(scale: Callable[[float], float]) -> Callable[[FakeUpstream], None]:
 
 
 FAULTS = [
-    UpstreamFault("timeout", everywhere(Fault.timeout())),
-    UpstreamFault("429 with Retry-After", everywhere(Fault.error(429, retry_after="1"))),
-    UpstreamFault("500", everywhere(Fault.error(500))),
-    UpstreamFault("malformed body", everywhere(Fault.malformed())),
-    UpstreamFault("NaN prices", quoted(lambda price: math.nan)),
-    UpstreamFault("infinite prices", quoted(lambda price: math.inf)),
-    UpstreamFault("negative prices", quoted(lambda price: -price)),
-    UpstreamFault("zero prices", quoted(lambda price: 0.0)),
-    UpstreamFault("1000x jump", quoted(lambda price: price * 1000)),
-    UpstreamFault("1000x crash", quoted(lambda price: price / 1000)),
+    UpstreamFault("timeout", everywhere(Fault.timeout()), "upstream_timeout"),
+    UpstreamFault("429 with Retry-After", everywhere(Fault.error(429, retry_after="1")), "upstream_rate_limited"),
+    UpstreamFault("500", everywhere(Fault.error(500)), "upstream_error"),
+    UpstreamFault("403 with a body", everywhere(Fault.error(403)), "upstream_refused"),
+    UpstreamFault("malformed body", everywhere(Fault.malformed()), "invalid_data"),
+    UpstreamFault("NaN prices", quoted(lambda price: math.nan), "invalid_data"),
+    UpstreamFault("infinite prices", quoted(lambda price: math.inf), "invalid_data"),
+    UpstreamFault("negative prices", quoted(lambda price: -price), "invalid_data"),
+    UpstreamFault("zero prices", quoted(lambda price: 0.0), "invalid_data"),
+    UpstreamFault("1000x jump", quoted(lambda price: price * 1000), "invalid_data"),
+    UpstreamFault("1000x crash", quoted(lambda price: price / 1000), "invalid_data"),
 ]
 
 
@@ -124,7 +126,11 @@ def test_clients_keep_the_last_good_prices_and_health_tells_what_happened(rig: R
     assert {point for point in history if point is not None} <= {67_187.3}
     health = live.watch.get("/health")
     assert health.status_code == 200 and health.json()["status"] == "ok"  # still fresh: the last good ones
-    assert health.json()["last_update"]["ok"] is False and health.json()["last_update"]["error"]
+    assert health.json()["last_update"]["ok"] is False and health.json()["last_update"]["error"] == fault.code
+    detail = live.admin.get("/admin/stats").json()["last_update"]
+    assert detail["error"] == fault.code and detail["message"].startswith("coingecko: ")
+    shown = {"ok", "source", "finished_at", "symbols_updated", "error", "last_success_at"}
+    assert set(health.json()["last_update"]) == shown  # the message is for admins only
     assert live.admin.get("/admin/notifications").json()["items"] == []
     assert {a["status"] for a in live.admin.get("/admin/alerts").json()["items"]} == {"active"}
 

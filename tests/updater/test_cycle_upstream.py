@@ -13,7 +13,7 @@ import pytest
 
 from shared.config import Settings
 from shared.errors import StoreUnavailable
-from shared.models import PricePoint, UpdateStatus
+from shared.models import PricePoint, UpdateError, UpdateStatus
 from shared.store.sqlite import SQLiteStore
 from shared.symbols import COINS
 from tests.support.fake_upstream import FakeUpstream, Fault
@@ -103,14 +103,18 @@ def test_429_retry_after_is_honoured_then_the_retry_succeeds(
 
 
 @pytest.mark.parametrize(
-    ("fault", "attempts", "reason"),
+    ("fault", "attempts", "reason", "code"),
     [
-        (Fault.timeout(), 3, "coingecko: timed out (ReadTimeout) after 3 attempts"),
-        (Fault.error(500), 3, "coingecko: HTTP 500 after 3 attempts"),
-        (Fault.malformed(), 1, "coingecko: malformed JSON body"),
-        (Fault.malformed('{"bitcoin": []}'), 1, "coingecko: expected an object for 'bitcoin'"),
+        (Fault.timeout(), 3, "coingecko: timed out (ReadTimeout) after 3 attempts", UpdateError.UPSTREAM_TIMEOUT),
+        (Fault.error(500), 3, "coingecko: HTTP 500 after 3 attempts", UpdateError.UPSTREAM_ERROR),
+        (Fault.error(401), 1, "coingecko: HTTP 401: ", UpdateError.UPSTREAM_REFUSED),
+        (Fault.error(429, retry_after="60"), 1, "coingecko: rate limited (HTTP 429), Retry-After 60 s",
+         UpdateError.UPSTREAM_RATE_LIMITED),
+        (Fault.malformed(), 1, "coingecko: malformed JSON body", UpdateError.INVALID_DATA),
+        (Fault.malformed('{"bitcoin": []}'), 1, "coingecko: expected an object for 'bitcoin'",
+         UpdateError.INVALID_DATA),
     ],
-    ids=["timeout", "500", "bad-json", "wrong-shape"],
+    ids=["timeout", "500", "401", "429-too-long", "bad-json", "wrong-shape"],
 )
 def test_coingecko_trouble_falls_back_to_binance(
     fake: FakeUpstream,
@@ -120,12 +124,14 @@ def test_coingecko_trouble_falls_back_to_binance(
     fault: Fault,
     attempts: int,
     reason: str,
+    code: UpdateError,
 ) -> None:
     fake.fail("coingecko", fault)
     status = cycle(settings, sqlite_store, fast_retry)
 
     assert (status.ok, status.source, status.symbols_updated) == (True, "binance", 3)
     assert status.error is not None and status.error.startswith(reason)
+    assert status.error_code == code
     stored = prices(sqlite_store)
     assert {p.source for p in stored.values()} == {"binance"}
     assert stored["ETH", "usd"].price == 3_400.25 and stored["ETH", "eur"].price == 3_140.0
@@ -147,6 +153,7 @@ def test_both_sources_down_keeps_the_last_good_prices(
 
     assert (status.ok, status.source, status.symbols_updated) == (False, "coingecko,binance", 0)
     assert status.error == ("coingecko: HTTP 503 after 3 attempts; binance: timed out (ReadTimeout) after 3 attempts")
+    assert status.error_code == UpdateError.UPSTREAM_TIMEOUT  # the problem that ended the cycle
     assert status.last_success_at == good.last_success_at
     assert sqlite_store.update_status() == status
     assert sqlite_store.latest_prices() == before
@@ -186,6 +193,7 @@ def test_a_source_whose_every_price_is_rejected_is_passed_over(
     status = cycle(settings, sqlite_store, fast_retry)
     assert status.ok and status.source == "binance"
     assert status.error == "coingecko: all 2 prices rejected (e.g. BTC/usd: price is nan)"
+    assert status.error_code == UpdateError.INVALID_DATA
 
 
 def test_demo_source_fills_every_symbol_with_labelled_prices(
@@ -241,6 +249,7 @@ def test_a_failed_price_write_is_a_failed_cycle(
         status = cycle(settings, store, fast_retry)
         assert (status.ok, status.source, status.symbols_updated) == (False, "coingecko,binance", 0)
         assert status.error == "store: StoreUnavailable: database is locked"
+        assert status.error_code == UpdateError.STORE_ERROR
         assert store.latest_prices() == []
     finally:
         store.close()

@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from shared.models import PricePoint
+from shared.models import PricePoint, UpdateError
 
 
 class SourceError(Exception):
-    """The source gave no usable answer (unreachable, refused, or answered nonsense)."""
+    """The source gave no usable answer (unreachable, refused, or answered nonsense). `code`
+    says which kind, for those who may not see the message; most are a malformed answer."""
+
+    def __init__(self, message: str, code: UpdateError = UpdateError.INVALID_DATA) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class PriceSource(Protocol):

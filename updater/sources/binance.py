@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import httpx
 
-from shared.models import PricePoint
+from shared.models import PricePoint, UpdateError
 from shared.symbols import binance_base
 from updater.sources.base import SourceError
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy, get_json
@@ -86,7 +86,10 @@ class BinanceSource:
         other = {pair: quote for cur in currencies if cur != "usd" for pair, quote in self._pairs(symbols, cur).items()}
         groups = [group for group in (usd, other) if group]
         if not groups:
-            raise SourceError(f"{self.name}: no known pairs for {', '.join(symbols)} in {', '.join(currencies)}")
+            raise SourceError(
+                f"{self.name}: no known pairs for {', '.join(symbols)} in {', '.join(currencies)}",
+                UpdateError.UNSUPPORTED,
+            )
         required, *optional = groups
         points = await self._tickers(required)
         for group in optional:

@@ -13,7 +13,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 
-from shared.models import PricePoint
+from shared.models import PricePoint, UpdateError
 from updater.sources.base import SourceError
 
 LABEL = "demo (simulated)"
@@ -122,7 +122,7 @@ class DemoSource:
         at = self._clock()
         priced = [currency for currency in currencies if currency in FX_PER_USD]
         if not priced:
-            raise SourceError(f"{self.name}: cannot simulate {', '.join(currencies)}")
+            raise SourceError(f"{self.name}: cannot simulate {', '.join(currencies)}", UpdateError.UNSUPPORTED)
         points = []
         for symbol in symbols:
             price, day_ago = self.price_usd(symbol, at), self.price_usd(symbol, at - 86_400)

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from shared.models import UpdateError
 from updater.sources.base import SourceError
 
 log = logging.getLogger(__name__)
@@ -81,16 +82,16 @@ async def get_json(
     headers: Mapping[str, str] | None = None,
 ) -> Any:
     """The decoded JSON body of a 2xx answer to GET `url`; SourceError when there is none."""
-    problem = ""
+    problem, code = "", UpdateError.UPSTREAM_ERROR
     for attempt in range(policy.attempts):
         last = attempt == policy.attempts - 1
         try:
             response = await client.get(url, params=params, headers=headers)
         except httpx.TimeoutException as error:
-            problem = f"timed out ({type(error).__name__})"
+            problem, code = f"timed out ({type(error).__name__})", UpdateError.UPSTREAM_TIMEOUT
             delay = policy.backoff(attempt)
         except httpx.TransportError as error:
-            problem = f"unreachable ({type(error).__name__}: {error})"
+            problem, code = f"unreachable ({type(error).__name__}: {error})", UpdateError.UPSTREAM_UNREACHABLE
             delay = policy.backoff(attempt)
         else:
             status = response.status_code
@@ -104,16 +105,17 @@ async def get_json(
                 if wait is not None and wait > policy.max_retry_after:
                     raise SourceError(
                         f"{source}: rate limited (HTTP 429), Retry-After {wait:.0f} s is longer "
-                        f"than the {policy.max_retry_after:.0f} s we wait"
+                        f"than the {policy.max_retry_after:.0f} s we wait",
+                        UpdateError.UPSTREAM_RATE_LIMITED,
                     )
-                problem = "rate limited (HTTP 429)"
+                problem, code = "rate limited (HTTP 429)", UpdateError.UPSTREAM_RATE_LIMITED
                 delay = policy.backoff(attempt) if wait is None else wait
             elif status >= 500:
-                problem = f"HTTP {status}"
+                problem, code = f"HTTP {status}", UpdateError.UPSTREAM_ERROR
                 delay = policy.backoff(attempt)
             else:
-                raise SourceError(f"{source}: HTTP {status}: {_snippet(response)}")
+                raise SourceError(f"{source}: HTTP {status}: {_snippet(response)}", UpdateError.UPSTREAM_REFUSED)
         if not last:
             log.info("%s: %s; retrying in %.2f s", source, problem, delay)
             await policy.sleep(delay)
-    raise SourceError(f"{source}: {problem} after {policy.attempts} attempts")
+    raise SourceError(f"{source}: {problem} after {policy.attempts} attempts", code)
