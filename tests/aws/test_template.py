@@ -103,7 +103,9 @@ def test_the_updater_runs_every_five_minutes_one_at_a_time() -> None:
     assert updater["ReservedConcurrentExecutions"] == 1
     assert updater["Handler"] == "updater.lambda_handler.handler"
     assert updater["Timeout"] < 300  # a run ends before the next tick
-    assert invoke["MaximumRetryAttempts"] == 0
+    assert invoke["MaximumRetryAttempts"] == 0  # a failed cycle waits for the next tick
+    # A tick throttled by a run still going is retried until this old, then discarded.
+    assert invoke["MaximumEventAgeInSeconds"] == 60
 
 
 def test_both_functions_run_python_on_arm64_with_the_same_settings() -> None:
