@@ -203,6 +203,22 @@ def test_alarms_cover_errors_throttles_and_staleness_and_notify_the_topic() -> N
     assert stale["Threshold"] == 2 * 300  # as /health: older than two cycles
 
 
+def test_dynamodb_throttling_of_the_table_or_its_index_raises_an_alarm() -> None:
+    def throttled(alarm: dict[str, Any]) -> tuple[str, str]:
+        dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+        assert dimensions.pop("TableName") == {"Ref": "Table"}
+        return dimensions.pop("GlobalSecondaryIndexName", "table"), alarm["MetricName"]
+
+    alarms = [a for _, a in resources("AWS::CloudWatch::Alarm") if a["Namespace"] == "AWS/DynamoDB"]
+
+    assert {throttled(a) for a in alarms} == {
+        (where, metric)
+        for where in ("table", dynamodb_layout.INDEX)
+        for metric in ("ReadThrottleEvents", "WriteThrottleEvents")
+    }
+    assert all(a["Threshold"] == 1 and a["TreatMissingData"] == "notBreaching" for a in alarms)
+
+
 class _Recorder(dict[str, str]):
     """An environment that remembers which names were read."""
 
