@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from api.updater_process import START_SECONDS
+from shared.store.dynamodb import DynamoStore
+from tests.support.dynamodb_local import drop_table, fresh_table_name
 from tests.support.server import free_port
 
 
@@ -32,6 +34,30 @@ def test_init_is_idempotent(tmp_path: Path) -> None:
         result = cryptowatch(tmp_path, "init")
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "cryptowatch.db").is_file()
+
+
+@pytest.mark.dynamodb
+def test_init_on_dynamodb_makes_the_table_with_its_index_and_ttl_and_can_run_again(
+    tmp_path: Path, dynamodb_local: str
+) -> None:
+    table = fresh_table_name()
+    store = DynamoStore(table, endpoint_url=dynamodb_local)
+    try:
+        for _ in range(2):
+            result = cryptowatch(tmp_path, "init", DYNAMODB_TABLE_NAME=table, AWS_ENDPOINT_URL_DYNAMODB=dynamodb_local)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout.strip() == f"store ready: DynamoDB table {table}"
+
+        described = store.client.describe_table(TableName=table)["Table"]
+        ttl = store.client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+        assert [(k["AttributeName"], k["KeyType"]) for k in described["KeySchema"]] == [("pk", "HASH"), ("sk", "RANGE")]
+        (index,) = described["GlobalSecondaryIndexes"]
+        assert index["IndexName"] == "gsi1" and index["Projection"]["ProjectionType"] == "ALL"
+        assert [k["AttributeName"] for k in index["KeySchema"]] == ["gsi1pk", "gsi1sk"]
+        assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "ttl"}
+        assert not (tmp_path / "cryptowatch.db").exists()  # no SQLite file on the side
+    finally:
+        drop_table(store)
 
 
 def test_keys_create_list_revoke(tmp_path: Path) -> None:

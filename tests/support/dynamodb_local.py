@@ -219,8 +219,9 @@ def fresh_store(endpoint: str, **options: object) -> Iterator[DynamoStore]:
 def contract_store(
     request: pytest.FixtureRequest,
 ) -> contextlib.AbstractContextManager[DynamoStore]:
-    """The backend factory of `tests/contract/conftest.py`: a fresh table on the session's
-    DynamoDB Local (skipped, with the reason, when it cannot run here)."""
+    """The DynamoDB factory of the `store` fixture in `tests/support/backends.py` (the contract
+    suite's and the watch API tests'): a fresh table on the session's DynamoDB Local (skipped,
+    with the reason, when it cannot run here)."""
     return fresh_store(request.getfixturevalue("dynamodb_local"))
 
 
