@@ -27,7 +27,7 @@ serve-dynamodb: $(BIN)/cryptowatch
 	java -Djava.library.path=$$dir/DynamoDBLocal_lib -jar $$dir/DynamoDBLocal.jar -sharedDb \
 	     -dbPath data/dynamodb -port $(DYNAMODB_PORT) >data/dynamodb/server.log 2>&1 & pid=$$!; \
 	trap "kill $$pid" EXIT INT TERM; \
-	export DYNAMODB_TABLE_NAME=$${DYNAMODB_TABLE_NAME:-cryptowatch} \
+	export DYNAMODB_TABLE_NAME=$${DYNAMODB_TABLE_NAME:-cryptowatch} CRYPTOWATCH_DATA_DIR=data/dynamodb-run \
 	       AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$(DYNAMODB_PORT) AWS_ACCESS_KEY_ID=local \
 	       AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1; \
 	for try in $$(seq 30); do $(BIN)/cryptowatch init >/dev/null 2>&1 && break; sleep 1; done; \

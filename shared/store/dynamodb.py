@@ -227,7 +227,7 @@ class DynamoStore:
         return decoded(User, self._db.get(L.email_key(email)))
 
     def list_users(self, limit: int, cursor: str | None = None) -> Page[User]:
-        page = list_page(self._db, [Source(L.USERS_LIST)], limit, cursor)
+        page = list_page(self._db, [Source(L.USERS_LIST)], "usr", limit, cursor)
         return Page([decode(User, i) for i in page.items], page.next_cursor)
 
     def delete_user(self, user_id: str, now: int) -> bool:
@@ -281,7 +281,7 @@ class DynamoStore:
 
     def list_keys(self, user_id: str | None = None, limit: int = 100, cursor: str | None = None) -> Page[ApiKey]:
         source = Source(L.user_keys_list(user_id) if user_id else L.KEYS_LIST)
-        page = list_page(self._db, [source], limit, cursor)
+        page = list_page(self._db, [source], "key", limit, cursor)
         return Page([decode(ApiKey, i) for i in page.items], page.next_cursor)
 
     def revoke_key(self, key_id: str, at: int) -> ApiKey | None:
@@ -375,7 +375,7 @@ class DynamoStore:
             statuses = [status] if status else list(AlertStatus)
             sources = [Source(L.alerts_list(s)) for s in statuses]
         keep = None if status is None else (lambda item: item["status"]["S"] == status)
-        page = list_page(self._db, sources, limit, cursor, keep=keep)
+        page = list_page(self._db, sources, "alr", limit, cursor, keep=keep)
         return Page([decode(Alert, i) for i in page.items], page.next_cursor)
 
     def cancel_alert(self, alert_id: str) -> Alert | None:
@@ -489,7 +489,7 @@ class DynamoStore:
         statuses = [status] if status else list(NotificationStatus)
         sources = [Source(L.notifications_list(s)) for s in statuses]
         keep = None if alert_id is None else (lambda item: item["alert_id"]["S"] == alert_id)
-        page = list_page(self._db, sources, limit, cursor, keep=keep)
+        page = list_page(self._db, sources, "ntf", limit, cursor, keep=keep)
         return Page([decode(Notification, i) for i in page.items], page.next_cursor)
 
     # --- exports metadata --------------------------------------------------------------
@@ -506,5 +506,5 @@ class DynamoStore:
         return decoded(ExportRecord, self._db.get(L.export_key(export_id)))
 
     def list_exports(self, limit: int = 100, cursor: str | None = None) -> Page[ExportRecord]:
-        page = list_page(self._db, [Source(L.EXPORTS_LIST)], limit, cursor, descending=True)
+        page = list_page(self._db, [Source(L.EXPORTS_LIST)], "exp", limit, cursor, descending=True)
         return Page([decode(ExportRecord, i) for i in page.items], page.next_cursor)

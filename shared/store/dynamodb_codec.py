@@ -7,8 +7,6 @@ through `str()` so a price reads back as exactly the float that was written.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import enum
 import functools
@@ -108,23 +106,3 @@ def _converter(hint: Any) -> Callable[[Any], Any]:
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return hint
     return lambda value: value  # str, bool
-
-
-# --- listing cursors -----------------------------------------------------------------------
-# A cursor is the sort key of the last item a page returned, base64url-encoded: the next page
-# starts strictly after it. Keyset cursors stay valid while items are added or removed, and
-# they let one listing merge several index partitions that share the same ordering.
-
-
-def encode_cursor(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(sort_key.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        return base64.urlsafe_b64decode(padded.encode("ascii")).decode()
-    except (ValueError, binascii.Error, UnicodeError):
-        raise InvalidInput("cursor is not one this listing returned", code="invalid_cursor") from None

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from shared.errors import InvalidInput
+from shared.paging import decode_cursor, encode_cursor
 from shared.store.dynamodb_client import DynamoClient
-from shared.store.dynamodb_codec import Item, decode_cursor, encode_cursor
+from shared.store.dynamodb_codec import Item
 from shared.store.dynamodb_expr import Expr
 from shared.store.dynamodb_layout import INDEX
 
@@ -41,6 +42,7 @@ class ItemPage:
 def list_page(
     db: DynamoClient,
     sources: Sequence[Source],
+    kind: str,
     limit: int,
     cursor: str | None,
     *,
@@ -49,7 +51,7 @@ def list_page(
 ) -> ItemPage:
     if limit < 1:
         raise InvalidInput("limit must be at least 1", code="invalid_limit")
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, kind)
     # Without a filter, limit + 1 items per partition settle the page. With one, read in larger
     # pages: a small Limit would cost one round trip per few items skipped.
     page_size = limit + 1 if keep is None else max(limit + 1, _FILTERED_PAGE_SIZE)

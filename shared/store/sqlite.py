@@ -36,6 +36,7 @@ from shared.models import (
     UpdateStatus,
     User,
 )
+from shared.paging import decode_cursor, encode_cursor
 from shared.store import sqlite_rows as rows
 from shared.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -186,18 +187,21 @@ class SQLiteStore:
     def _page(
         self,
         codec: rows.Codec[Item],
+        kind: str,
         filters: Mapping[str, object],
         limit: int,
         cursor: str | None,
         *,
         newest_first: bool = False,
     ) -> Page[Item]:
-        """One page ordered by id (ids are time-ordered); the cursor is the last id returned."""
+        """One page ordered by id (ids are time-ordered, of `kind`); the cursor encodes the last
+        id returned."""
         clauses = [f'"{column}" = ?' for column, value in filters.items() if value is not None]
         params: list[Any] = [value for value in filters.values() if value is not None]
-        if cursor is not None:
+        after = decode_cursor(cursor, kind)
+        if after is not None:
             clauses.append("id < ?" if newest_first else "id > ?")
-            params.append(cursor)
+            params.append(after)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         order = "DESC" if newest_first else "ASC"
         found = self._conn().execute(
@@ -205,7 +209,7 @@ class SQLiteStore:
         ).fetchall()
         items = [codec.item(row) for row in found[:limit]]
         more = len(found) > limit and bool(items)
-        return Page(items, items[-1].id if more else None)
+        return Page(items, encode_cursor(items[-1].id) if more else None)
 
     def _one(self, codec: rows.Codec[R], where: str, *params: object) -> R | None:
         found = self._conn().execute(f"{codec.select} WHERE {where}", params).fetchone()
@@ -321,7 +325,7 @@ class SQLiteStore:
 
     @_guarded
     def list_users(self, limit: int, cursor: str | None = None) -> Page[User]:
-        return self._page(rows.USERS, {}, limit, cursor)
+        return self._page(rows.USERS, "usr", {}, limit, cursor)
 
     @_guarded
     def delete_user(self, user_id: str, now: int) -> bool:
@@ -357,7 +361,7 @@ class SQLiteStore:
     def list_keys(
         self, user_id: str | None = None, limit: int = 100, cursor: str | None = None
     ) -> Page[ApiKey]:
-        return self._page(rows.KEYS, {"user_id": user_id}, limit, cursor)
+        return self._page(rows.KEYS, "key", {"user_id": user_id}, limit, cursor)
 
     @_guarded
     def revoke_key(self, key_id: str, at: int) -> ApiKey | None:
@@ -422,7 +426,7 @@ class SQLiteStore:
         limit: int = 100,
         cursor: str | None = None,
     ) -> Page[Alert]:
-        return self._page(rows.ALERTS, {"user_id": user_id, "status": status}, limit, cursor)
+        return self._page(rows.ALERTS, "alr", {"user_id": user_id, "status": status}, limit, cursor)
 
     @_guarded
     def cancel_alert(self, alert_id: str) -> Alert | None:
@@ -519,7 +523,7 @@ class SQLiteStore:
         cursor: str | None = None,
     ) -> Page[Notification]:
         return self._page(
-            rows.NOTIFICATIONS, {"status": status, "alert_id": alert_id}, limit, cursor
+            rows.NOTIFICATIONS, "ntf", {"status": status, "alert_id": alert_id}, limit, cursor
         )
 
     # --- exports metadata --------------------------------------------------------------------
@@ -534,7 +538,7 @@ class SQLiteStore:
 
     @_guarded
     def list_exports(self, limit: int = 100, cursor: str | None = None) -> Page[ExportRecord]:
-        return self._page(rows.EXPORTS, {}, limit, cursor, newest_first=True)
+        return self._page(rows.EXPORTS, "exp", {}, limit, cursor, newest_first=True)
 
 
 def _day_start(day: str) -> int:

@@ -7,11 +7,16 @@ fresh user (or alert), or for unfiltered listings the ones it made among everyth
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shared.errors import InvalidInput
 from shared.ids import new_id
 from shared.models import AlertStatus
+from shared.paging import encode_cursor
 from shared.store.base import Store
 from tests.contract import builders
 from tests.contract.builders import NOW, collect
@@ -96,3 +101,35 @@ def test_all_exports_page_by_page_newest_first(store: Store, count: int, page_si
     assert listed == sorted(set(listed), reverse=True), "newest first, each export once"
     assert made <= set(listed)
     assert listed == [e.id for e in store.list_exports(10_000).items]
+
+
+LISTINGS: dict[str, tuple[str, Callable[[Store, str], object]]] = {
+    "users": ("usr", lambda store, cursor: store.list_users(10, cursor)),
+    "keys": ("key", lambda store, cursor: store.list_keys(limit=10, cursor=cursor)),
+    "a user's keys": ("key", lambda store, cursor: store.list_keys("usr_someone", 10, cursor)),
+    "alerts": ("alr", lambda store, cursor: store.list_alerts(limit=10, cursor=cursor)),
+    "a user's alerts": ("alr", lambda store, cursor: store.list_alerts("usr_someone", limit=10, cursor=cursor)),
+    "notifications": ("ntf", lambda store, cursor: store.list_notifications(limit=10, cursor=cursor)),
+    "exports": ("exp", lambda store, cursor: store.list_exports(10, cursor)),
+}
+
+
+def test_a_cursor_no_page_of_the_listing_returned_is_refused(store: Store) -> None:
+    """Read as a position, a made-up cursor would answer an arbitrary page."""
+    for listing, (kind, fetch) in LISTINGS.items():
+        made = new_id(kind)
+        for cursor in (
+            "garbage",
+            "not base64!",
+            made,  # an id as such is not a cursor
+            encode_cursor("garbage"),
+            encode_cursor(new_id("exp" if kind != "exp" else "usr")),  # another listing's
+            encode_cursor(f"{kind}_"),
+            encode_cursor(f"{kind}_NOT-AN-ID"),
+            encode_cursor(f"{made}\n"),
+            encode_cursor(made) + "==x",
+        ):
+            with pytest.raises(InvalidInput) as refused:
+                fetch(store, cursor)
+            assert refused.value.code == "invalid_cursor", (listing, cursor)
+        fetch(store, encode_cursor(made))  # a well-formed position, even of no item, is fine
