@@ -38,6 +38,7 @@ from shared.models import (
 )
 from shared.paging import decode_cursor, encode_cursor
 from shared.store import sqlite_rows as rows
+from shared.store.sqlite_counters import SharedCounters, WindowCount
 from shared.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
 P = ParamSpec("P")
@@ -95,6 +96,12 @@ ON CONFLICT (key_id, window_start) DO UPDATE SET count = count + 1, lim = exclud
 RETURNING count
 """
 
+_STORE_COUNT = """
+INSERT INTO rate_windows (key_id, window_start, count, lim, expires_at) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (key_id, window_start) DO UPDATE SET
+    count = MAX(count, excluded.count), lim = excluded.lim, expires_at = excluded.expires_at
+"""
+
 _USAGE = """
 SELECT key_id, SUM(count), SUM(MAX(0, count - lim)), MAX(window_start)
 FROM rate_windows WHERE window_start >= ? AND window_start < ?
@@ -105,7 +112,9 @@ class SQLiteStore:
     """The Store protocol over one SQLite file.
 
     Usage is derived from rate-limit windows, so a key's `last_used_at` is the start of its
-    latest window with a request that day. Expired windows and history points older than the
+    latest window with a request that day. Live windows are counted in a table shared in memory
+    by every process on the machine (`sqlite_counters.py`) and written behind to
+    `rate_windows`. Expired windows and history points older than the
     retention are pruned at most once per `prune_interval_seconds` per process, inside a write
     that is happening anyway. A call that waits longer than `busy_timeout_seconds` for another
     writer raises StoreUnavailable."""
@@ -119,6 +128,7 @@ class SQLiteStore:
         *,
         prune_interval_seconds: float = 300.0,
         busy_timeout_seconds: float = BUSY_TIMEOUT_SECONDS,
+        counter_slots: int = 16_384,
     ) -> None:
         self._path = Path(path)
         self._busy_timeout = busy_timeout_seconds
@@ -128,6 +138,10 @@ class SQLiteStore:
         self._local = threading.local()
         self._opened: list[tuple[int, sqlite3.Connection]] = []
         self._opened_lock = threading.Lock()
+        self._counters = SharedCounters(
+            Path(f"{self._path}-counters"), self._stored_count, self._store_counts, self._count_directly,
+            slots=counter_slots,
+        )
 
     # --- connections and transactions ------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
@@ -244,7 +258,11 @@ class SQLiteStore:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
 
     def close(self) -> None:
-        """Close every connection this process opened; a later call opens fresh ones."""
+        """Write the counts behind, then close every connection this process opened; a later
+        call opens fresh ones."""
+        with contextlib.suppress(Exception):  # an unreachable file keeps them in the shared table
+            self._counters.flush()
+        self._counters.close()
         with self._opened_lock:
             mine = [conn for pid, conn in self._opened if pid == os.getpid()]
             self._opened = [(pid, conn) for pid, conn in self._opened if pid != os.getpid()]
@@ -385,15 +403,48 @@ class SQLiteStore:
     # --- rate limiting and usage ---------------------------------------------------------------
     @_guarded
     def hit(self, key_id: str, window_start: int, limit: int, ttl_seconds: int) -> int:
-        conn = self._conn()
-        if self._prune_due("windows"):
-            conn.execute("DELETE FROM rate_windows WHERE expires_at < ?", (wall_clock(),))
+        try:
+            return self._counters.hit(key_id, window_start, limit, window_start + ttl_seconds)
+        except OSError as exc:  # the shared table's file cannot be opened or locked
+            raise StoreUnavailable() from exc
+
+    def _stored_count(self, key_id: str, window_start: int) -> int:
+        found = self._conn().execute(
+            "SELECT count FROM rate_windows WHERE key_id = ? AND window_start = ?", (key_id, window_start)
+        ).fetchone()
+        return 0 if found is None else int(found[0])
+
+    def _count_directly(self, key_id: str, window_start: int, limit: int, expires_at: int) -> int:
         # fetchall() runs the statement to completion, which commits it and frees the lock.
-        return int(conn.execute(_HIT, (key_id, window_start, limit, window_start + ttl_seconds))
-                   .fetchall()[0][0])
+        return int(self._conn().execute(_HIT, (key_id, window_start, limit, expires_at)).fetchall()[0][0])
+
+    def _store_counts(self, counts: Sequence[WindowCount], patient: bool) -> None:
+        """The shared table's write-behind; an impatient one gives up at once on a busy file
+        (it runs inside a watch request) and is tried again a second later."""
+        conn = self._conn()
+        if not patient:
+            conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self._transaction() as conn:
+                conn.executemany(
+                    _STORE_COUNT, [(c.key_id, c.window_start, c.count, c.limit, c.expires_at) for c in counts]
+                )
+                if self._prune_due("windows"):
+                    conn.execute("DELETE FROM rate_windows WHERE expires_at < ?", (wall_clock(),))
+        finally:
+            if not patient:
+                conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+
+    def _written_behind(self) -> None:
+        """Usage is read from `rate_windows`: bring it up to date with the shared table first."""
+        try:
+            self._counters.flush()
+        except OSError as exc:
+            raise StoreUnavailable() from exc
 
     @_guarded
     def key_usage(self, key_id: str, day: str) -> KeyUsage:
+        self._written_behind()
         start = _day_start(day)
         found = self._conn().execute(_USAGE + " AND key_id = ?", (start, start + DAY, key_id))
         _, requests, rejected, last_used = found.fetchone()
@@ -401,6 +452,7 @@ class SQLiteStore:
 
     @_guarded
     def usage_for_day(self, day: str) -> list[KeyUsage]:
+        self._written_behind()
         start = _day_start(day)
         found = self._conn().execute(
             _USAGE + " GROUP BY key_id ORDER BY key_id", (start, start + DAY)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -90,12 +91,31 @@ def test_a_writer_that_waits_too_long_for_the_lock_gets_unavailable(tmp_path: Pa
 
     try:
         with pytest.raises(StoreUnavailable):
-            store.hit("key_a", NOW, 10, DAY)
+            store.create_user(builders.user())
         assert store.latest_prices() == []  # readers are not blocked by a writer in WAL mode
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    assert store.hit("key_a", NOW, 10, DAY) == 1
+    store.create_user(builders.user())
+    store.close()
+
+
+def test_requests_are_counted_while_another_writer_holds_the_lock_and_stored_after(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    store = SQLiteStore(path, busy_timeout_seconds=0.2)
+    store.init()
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+
+    try:
+        started = time.monotonic()
+        counts = [store.hit("key_a", NOW, 10, DAY) for _ in range(3)]
+        assert time.monotonic() - started < 0.1  # the write-behind does not wait for the lock
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert counts == [1, 2, 3]
+    assert store.key_usage("key_a", utc_day(NOW)).requests == 3
     store.close()
 
 
