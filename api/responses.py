@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.errors import CryptowatchError
 
@@ -53,23 +54,42 @@ def matches_etag(if_none_match: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
 
 
-class EncodedResponse(Response):
-    """A response built from already-encoded headers: the watch hot path skips Starlette's
-    header assembly, which costs more than everything else in a cached price response."""
-
-    def __init__(self, status_code: int, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
-        self.status_code = status_code
-        self.body = body
-        self.background = None
-        self.raw_headers = raw_headers
-
-
 _JSON_TYPE = (b"content-type", JSON.encode())
 
 
-def cached_body(body: bytes, etag: str, if_none_match: str | None, max_age: int) -> Response:
-    """200 with the body, or 304 with no body when the client already holds this version."""
+def conditional(
+    body: bytes, etag: str, if_none_match: str | None, max_age: int
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """(status, headers, body): 200 with the body, or 304 with no body when the client already
+    holds this version."""
     headers = [(b"etag", etag.encode()), (b"cache-control", b"private, max-age=%d" % max_age)]
     if matches_etag(if_none_match, etag):
-        return EncodedResponse(304, b"", headers)
-    return EncodedResponse(200, body, [(b"content-length", b"%d" % len(body)), _JSON_TYPE, *headers])
+        return 304, headers, b""
+    return 200, [(b"content-length", b"%d" % len(body)), _JSON_TYPE, *headers], body
+
+
+async def send_cached_body(send: Send, body: bytes, etag: str, if_none_match: str | None, max_age: int) -> None:
+    """A cached body from an ASGI endpoint, with its ETag and Cache-Control, or its 304."""
+    status, headers, sent = conditional(body, etag, if_none_match, max_age)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": sent})
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    """One request header from the raw ASGI scope (`name` in lower case), without building
+    Starlette's Headers for it."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class Endpoint:
+    """Marks a plain ASGI callable as a route's endpoint as it is: Starlette would wrap a bare
+    function in its request/response adapter, but runs an object with `__call__` directly."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
@@ -55,6 +56,12 @@ def new_id(kind: str) -> str:
 def now() -> int:
     """Current time as whole epoch seconds, the unit of every timestamp we store."""
     return int(time.time())
+
+
+def next_tick(at: float, interval: float) -> float:
+    """The first multiple of `interval` (epoch seconds) strictly after `at`: when the local
+    updater loop runs next."""
+    return (math.floor(at / interval) + 1) * interval
 
 
 def utc_day(epoch: int) -> str:

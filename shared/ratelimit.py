@@ -35,8 +35,16 @@ class RateDecision:
         }
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
-        """The same fields, encoded for ASGI (lower-case names), for the hot path."""
-        return [(name.lower().encode(), value.encode()) for name, value in self.headers().items()]
+        """The same fields, encoded for ASGI (lower-case names): formatted straight to bytes,
+        since they are added to every response."""
+        limit, remaining, reset = self.limit, self.remaining, self.reset_seconds
+        return [
+            (b"ratelimit-policy", b'"default";q=%d;w=%d' % (limit, self.window_seconds)),
+            (b"ratelimit", b'"default";r=%d;t=%d' % (remaining, reset)),
+            (b"ratelimit-limit", b"%d" % limit),
+            (b"ratelimit-remaining", b"%d" % remaining),
+            (b"ratelimit-reset", b"%d" % reset),
+        ]
 
 
 class RateLimiter:

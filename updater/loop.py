@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from shared.config import Settings
+from shared.ids import next_tick
 from shared.store.base import Store
 from updater.cycle import Step, run_cycle, standard_steps
 from updater.sources import build_client
@@ -25,11 +25,6 @@ from updater.sources.http import DEFAULT_RETRY, RetryPolicy
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def next_tick(at: float, interval: float) -> float:
-    """The first multiple of `interval` (epoch seconds) strictly after `at`."""
-    return (math.floor(at / interval) + 1) * interval
 
 
 async def _unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> tuple[bool, T | None]:

@@ -1,18 +1,20 @@
 """Sparkline history for watch complications: a fixed number of evenly spaced points.
 
-The series ends at the current minute, so its last point is the latest price; every request
-within that minute gets the same bytes (and ETag), and the store is read once per minute per
-shape, not per request."""
+The series ends at the current minute and its last point is the latest price (the one
+/v1/prices serves, even when it came in during this minute); every request within that minute
+gets the same bytes (and ETag) until a new price arrives, and the store is read once per minute
+and price per shape, not per request."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from api import params
 from api.payload import encode_history, resample
-from api.responses import cached_body, etag_of
+from api.responses import Endpoint, etag_of, header, send_cached_body
+from api.routes.prices import snapshot
 from api.services import Services
 from api.storecall import call
 from shared.errors import NotFound
@@ -22,10 +24,11 @@ MAX_HOURS = 24 * 30
 MAX_POINTS = 96
 
 
-async def history(request: Request) -> Response:
-    services: Services = request.app.state.services
+async def history(scope: Scope, receive: Receive, send: Send) -> None:
+    services: Services = scope["app"].state.services
     settings = services.settings
-    symbol = params.symbol(request.path_params["symbol"])
+    request = Request(scope)
+    symbol = params.symbol(scope["path_params"]["symbol"])
     if symbol not in settings.supported_symbols:
         raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
     currency = params.currency(request, settings)
@@ -34,15 +37,19 @@ async def history(request: Request) -> Response:
     interval = max(60, hours * 3600 // count)
     at = now()
     end = at - at % 60
-    cache_key = (symbol, currency, interval, count, end)
+    latest = (await snapshot(services)).prices.get((symbol, currency))
+    cache_key = (symbol, currency, interval, count, end, latest.updated_at if latest else None)
     cached = services.history.get(cache_key)
     if cached is None:
         start = end - interval * count  # one extra interval so the first slot has a price
         points = await call(services.store, services.store.price_history, symbol, currency, start, end)
-        body = encode_history(symbol, currency, end, interval, resample(points, end, interval, count))
+        series = resample(points, end, interval, count)
+        if latest is not None:
+            series[-1] = latest.price  # also when it came in after the minute began
+        body = encode_history(symbol, currency, end, interval, series)
         cached = services.history[cache_key] = (body, etag_of(body))
     body, etag = cached
-    return cached_body(body, etag, request.headers.get("if-none-match"), max_age=end + 60 - at)
+    await send_cached_body(send, body, etag, header(scope, b"if-none-match"), max_age=end + 60 - at)
 
 
-routes = [Route("/v1/history/{symbol}", history, methods=["GET"])]
+routes = [Route("/v1/history/{symbol}", Endpoint(history), methods=["GET"])]

@@ -1,22 +1,27 @@
 """Watch price routes: compact bodies from the in-process PriceBook, ETag/304, and a
-Cache-Control max-age that tells the watch when new data can exist."""
+Cache-Control max-age that tells the watch when new data can exist.
+
+Both are plain ASGI endpoints rather than Starlette request/response functions: they are what
+every watch polls, and building a Request and a Response for a body that is already encoded
+cost more than the rest of the route. Errors still leave as exceptions, which the app's
+handlers turn into the usual JSON."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from api import params
 from api.payload import encode_prices
-from api.responses import cached_body, etag_of
+from api.responses import Endpoint, etag_of, header, send_cached_body
 from api.services import Services
 from api.storecall import call
 from shared.cache import PriceSnapshot
 from shared.errors import NotFound
-from shared.ids import now
+from shared.ids import next_tick, now
 from shared.models import UpdateStatus
 
 MIN_MAX_AGE = 5
@@ -38,10 +43,13 @@ async def snapshot(services: Services) -> PriceSnapshot[EncodedPrices]:
 
 
 def seconds_to_next_refresh(status: UpdateStatus | None, interval: int, at: int) -> int:
-    """max-age for a watch: until the next cycle is due (the last one's end + interval)."""
+    """max-age for a watch: until the next cycle is due. The local loop runs at wall-clock
+    multiples of the interval and a scheduled Lambda an interval after the last run, so the
+    next refresh is expected at the earlier of the two (a watch asking early costs a 304)."""
     if status is None:
         return MIN_MAX_AGE
-    return max(MIN_MAX_AGE, min(interval, status.finished_at + interval - at))
+    due = min(status.finished_at + interval, int(next_tick(status.finished_at, interval)))
+    return max(MIN_MAX_AGE, min(interval, due - at))
 
 
 def encoded(
@@ -63,36 +71,39 @@ def encoded(
     return result
 
 
-async def respond(request: Request, symbols: tuple[str, ...], currency: str) -> Response:
-    services: Services = request.app.state.services
+async def respond(
+    services: Services, scope: Scope, send: Send, symbols: tuple[str, ...], currency: str
+) -> None:
     snap = await snapshot(services)
     at = now()
     result = encoded(services, snap, symbols, currency, at)
     max_age = seconds_to_next_refresh(snap.status, services.settings.update_interval_seconds, at)
-    return cached_body(result.body, result.etag, request.headers.get("if-none-match"), max_age)
+    await send_cached_body(send, result.body, result.etag, header(scope, b"if-none-match"), max_age)
 
 
-async def list_prices(request: Request) -> Response:
+async def list_prices(scope: Scope, receive: Receive, send: Send) -> None:
     """Watches repeat the same query on every poll, so its parsed form is remembered by the raw
     query string (valid ones only: a bad query is parsed, and refused, every time)."""
-    services: Services = request.app.state.services
-    query_string: bytes = request.scope["query_string"]
+    services: Services = scope["app"].state.services
+    query_string: bytes = scope["query_string"]
     parsed = services.price_queries.get(query_string)
     if parsed is None:
+        request = Request(scope)
         parsed = params.symbols(request, services.settings), params.currency(request, services.settings)
         services.price_queries[query_string] = parsed
-    return await respond(request, *parsed)
+    await respond(services, scope, send, *parsed)
 
 
-async def one_price(request: Request) -> Response:
-    settings = request.app.state.services.settings
-    symbol = params.symbol(request.path_params["symbol"])
+async def one_price(scope: Scope, receive: Receive, send: Send) -> None:
+    services: Services = scope["app"].state.services
+    settings = services.settings
+    symbol = params.symbol(scope["path_params"]["symbol"])
     if symbol not in settings.supported_symbols:
         raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
-    return await respond(request, (symbol,), params.currency(request, settings))
+    await respond(services, scope, send, (symbol,), params.currency(Request(scope), settings))
 
 
 routes = [
-    Route("/v1/prices", list_prices, methods=["GET"]),
-    Route("/v1/prices/{symbol}", one_price, methods=["GET"]),
+    Route("/v1/prices", Endpoint(list_prices), methods=["GET"]),
+    Route("/v1/prices/{symbol}", Endpoint(one_price), methods=["GET"]),
 ]

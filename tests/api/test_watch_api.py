@@ -10,7 +10,7 @@ import pytest
 
 from api.app import create_app
 from shared.config import Settings
-from shared.ids import now
+from shared.ids import next_tick, now
 from shared.keyring import issue_key
 from shared.models import PricePoint, Scope, UpdateStatus
 from shared.store.base import Store
@@ -95,9 +95,18 @@ class TestPrices:
         assert other.status_code == 200
 
     def test_cache_control_counts_down_to_the_next_refresh(self, watch_service: WatchService) -> None:
-        cache_control = get(watch_service, "/v1/prices").headers["cache-control"]
-        max_age = int(cache_control.split("max-age=")[1])
-        assert 5 <= max_age <= watch_service.settings.update_interval_seconds
+        """The local loop refreshes at wall-clock multiples of the interval (12:00, 12:05...),
+        so after a cycle that ended at 12:01:10 the next data is due at 12:05:00."""
+        interval = watch_service.settings.update_interval_seconds
+        at = now()
+        finished = at - 5
+        seed_prices(watch_service.store, finished)
+        due = min(finished + interval, int(next_tick(finished, interval)))
+
+        cache_control = get(watch_service, "/v1/prices?symbols=ETH").headers["cache-control"]
+
+        max_age = int(cache_control.removeprefix("private, max-age="))
+        assert due - now() <= max_age <= max(5, due - at)
 
     @pytest.mark.parametrize(
         ("query", "code"),
@@ -181,9 +190,20 @@ class TestHistory:
         assert (body["s"], body["c"], body["i"]) == ("BTC", "usd", 7200)
         assert len(body["p"]) == 12
         assert all(isinstance(p, (int, float)) for p in body["p"])
-        assert body["p"] == sorted(body["p"], reverse=True)  # older points were higher in this path
+        assert body["p"][:-1] == sorted(body["p"][:-1], reverse=True)  # older points were higher
         assert response.headers["etag"]
         assert len(response.content) < 200
+
+    def test_the_last_point_is_the_latest_price_even_from_this_minute(self, watch_service: WatchService) -> None:
+        store, at = watch_service.store, now()
+        store.put_prices([PricePoint("BTC", "usd", 90_000.0, 0.0, at - 7260, "coingecko")])
+        latest = get(watch_service, "/v1/prices/BTC").json()["p"]["BTC"][0]  # seeded this second
+
+        body = get(watch_service, "/v1/history/BTC?hours=24&points=12").json()
+
+        assert body["p"][-1] == latest == 97123.5
+        assert body["p"][-2] == 90_000  # two hours before this minute
+        assert body["p"][:-2] == [None] * 10
 
     def test_history_parameters_are_checked(self, watch_service: WatchService) -> None:
         assert_error(get(watch_service, "/v1/history/BTC?points=1000"), 400, "invalid_request")

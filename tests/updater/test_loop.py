@@ -7,10 +7,11 @@ import time
 from pathlib import Path
 
 from shared.config import Settings
+from shared.ids import next_tick
 from shared.models import PricePoint
 from shared.store.sqlite import SQLiteStore
 from tests.support.fake_upstream import FakeUpstream, Fault
-from updater.loop import next_tick, run_loop
+from updater.loop import run_loop
 from updater.sources.http import RetryPolicy
 
 
