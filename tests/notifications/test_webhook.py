@@ -19,7 +19,6 @@ from tests.support.webhook import webhook_receiver
 from updater.alerts import fire_due_alerts
 from updater.notify.outbox import Backoff, OutboxDelivery
 
-
 TOLERANCE_SECONDS = 300
 
 

@@ -4,8 +4,8 @@ Headers: `X-Cryptowatch-Timestamp` (epoch seconds of this attempt), `X-Cryptowat
 sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` keyed with the user's webhook_secret (or
 the global WEBHOOK_SECRET), and `X-Cryptowatch-Delivery` (the outbox id, the same on every
 retry, so a receiver can drop duplicates). Signing the timestamp with the body (Stripe's scheme)
-lets a receiver refuse an old request replayed with a fresh timestamp. Any answer but 2xx is a failed attempt; redirects are not
-followed.
+lets a receiver refuse an old request replayed with a fresh timestamp. Any answer but 2xx is a
+failed attempt; redirects are not followed.
 
 The URL's host is resolved here and every address it has must be public (`shared.webhook_hosts`)
 unless WEBHOOK_ALLOW_PRIVATE; the POST then goes to a checked address, with the name in `Host`
