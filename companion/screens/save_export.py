@@ -1,5 +1,5 @@
 """Save an export to a file of the person's choosing, downloaded through the API (or straight
-from the pre-signed URL on AWS)."""
+from the pre-signed URL on AWS). An existing file is replaced only after asking."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from companion import format
 from companion.client import JSON, CompanionClient
+from companion.screens.confirm import ConfirmModal
 from companion.screens.form import FieldProblem, FormModal
 from companion.widgets.field import Field
 
@@ -37,6 +38,10 @@ class SaveExport(FormModal[Path]):
         path = Path(raw).expanduser()
         if path.is_dir():
             path = path / default_path(self.export).name
+        if path.exists() and not await self.app.push_screen_wait(
+            ConfirmModal(f"Replace {path}?", "A file of that name is there already.", yes="Replace")
+        ):
+            raise FieldProblem("path", f"{path} already exists; choose another name, or save again to replace it.")
         try:
             size = await self.client.download(str(self.export["url"]), path)
         except OSError as error:

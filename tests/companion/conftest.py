@@ -191,12 +191,13 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _busy(app: App[Any]) -> list[Worker[Any]]:
-    """Workers still running, except an action that is waiting for the open dialog to close."""
-    waiting_on_dialog = isinstance(app.screen, ModalScreen)
+    """Workers still running, except those of a screen under the open dialog (an action, or a
+    form asking for confirmation), which wait for the dialog to close."""
+    dialog = app.screen if isinstance(app.screen, ModalScreen) else None
     return [
         w for w in app.workers
         if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        and not (waiting_on_dialog and w.group == "action")
+        and not (dialog is not None and w.node is not dialog and w.node in app.screen_stack)
     ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input
 
+from companion.screens.confirm import ConfirmModal
 from companion.screens.export_form import ExportForm
 from companion.screens.export_link import ExportLink
 from companion.screens.save_export import SaveExport
@@ -83,3 +84,34 @@ async def test_saving_where_no_file_can_be_written_says_so(service: Service, tmp
         await settle(pilot)
         assert isinstance(app.screen, SaveExport)
         assert "Cannot write" in app.screen.query_one("#field-path", Field).error
+
+
+async def test_saving_over_an_existing_file_asks_first(service: Service, tmp_path: Path) -> None:
+    target = tmp_path / "prices.json"
+    target.write_text("keep me")
+    app = service.app(start="exports")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SaveExport)
+        form.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        assert f"Replace {target}?" in str(app.screen.query_one(".heading").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form
+        assert "already exists" in form.query_one("#field-path", Field).error
+        assert target.read_text() == "keep me"
+
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, SaveExport)
+        assert {r["symbol"] for r in json.loads(target.read_text())} == set(PRICES)
