@@ -333,7 +333,7 @@ ADMIN_PATHS: dict[str, Any] = {
     "/admin/users/{user_id}": {
         "get": op("A user", 200, ref("User"), (404,), params=[_USER_ID]),
         "delete": op(
-            "Delete a user, revoking their keys and cancelling their alerts",
+            "Delete a user: revoke their keys, cancel their active alerts, send them nothing more",
             204,
             None,
             (404,),

@@ -63,8 +63,11 @@ async def detail(request: Request) -> Response:
 
 def retry_failed(store: Store, notification_id: str, at: int) -> Notification:
     """Failed -> pending, attempts reset, due at `at`. Only a failed record (409 otherwise: a
-    pending one is retried anyway, a sent one was delivered)."""
+    pending one is retried anyway, a sent one was delivered), and only while its user exists
+    (a deleted user is sent nothing)."""
     record = found(store.get_notification, "notification", notification_id)
+    if record.status is NotificationStatus.FAILED and store.get_user(record.user_id) is None:
+        raise Conflict("the notification's user was deleted; nothing is sent to them", code="user_deleted")
     if not store.retry_notification(notification_id, at):
         raise Conflict(
             f"notification {notification_id} is {record.status.value}; only a failed one can be retried",

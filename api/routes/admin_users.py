@@ -67,8 +67,9 @@ def all_keys(store: Store, user_id: str) -> list[ApiKey]:
 
 
 def delete_user(store: Store, user_id: str, at: int) -> list[ApiKey]:
-    """Delete the user (the store revokes their keys and cancels their alerts); returns the
-    keys so this instance can drop them from its key cache at once."""
+    """Delete the user (the store revokes their keys and cancels their active alerts; the
+    outbox sends them nothing more); returns the keys so this instance can drop them from its
+    key cache at once."""
     keys = all_keys(store, user_id)
     if not store.delete_user(user_id, at):
         raise NotFound(f"no user {user_id!r}", code="user_not_found")

@@ -73,7 +73,8 @@ class Store(Protocol):
         """Oldest first (ids are time-ordered)."""
 
     def delete_user(self, user_id: str, now: int) -> bool:
-        """Remove the user, revoke all their keys and cancel their alerts. False if unknown."""
+        """Remove the user, revoke all their keys and cancel their active alerts (triggered ones
+        stay triggered: that is their history). False if unknown."""
 
     # --- API keys ----------------------------------------------------------------------
     def create_key(self, key: ApiKey) -> ApiKey: ...

@@ -239,7 +239,8 @@ class DynamoStore:
         for key in self._all_keys_of(user_id):
             self.revoke_key(key.id, now)
         for alert in self._all_alerts_of(user_id):
-            self.cancel_alert(alert.id)
+            if alert.status is AlertStatus.ACTIVE:
+                self.cancel_alert(alert.id)
         self._db.transact(
             [
                 {"Delete": {"Key": L.user_key(user_id)}},

@@ -356,8 +356,8 @@ class SQLiteStore:
                 (now, user_id),
             )
             conn.execute(
-                "UPDATE alerts SET status = ? WHERE user_id = ? AND status != ?",
-                (AlertStatus.CANCELLED, user_id, AlertStatus.CANCELLED),
+                "UPDATE alerts SET status = ? WHERE user_id = ? AND status = ?",
+                (AlertStatus.CANCELLED, user_id, AlertStatus.ACTIVE),
             )
         return True
 

@@ -44,3 +44,20 @@ def test_a_failed_notification_is_retried_and_then_delivered(service: AdminServi
     assert service.admin.post(f"/admin/notifications/{failed['id']}/retry").status_code == 409
     missing = service.admin.post("/admin/notifications/ntf_nothing/retry")
     assert missing.status_code == 404 and missing.json()["error"] == "notification_not_found"
+
+
+def test_a_deleted_users_notification_is_not_retried(service: AdminService) -> None:
+    user = service.user()
+    alert = {"user_id": user["id"], "symbol": "BTC", "condition": "above", "target": 1}
+    assert service.admin.post("/admin/alerts", json=alert).status_code == 201
+    at = now()
+    fire_due_alerts(service.store, [PricePoint("BTC", "usd", 2.0, 0.0, at, "coingecko")], at)
+    assert service.admin.delete(f"/admin/users/{user['id']}").status_code == 204
+    asyncio.run(OutboxDelivery().deliver(service.store, service.settings, at))
+    [failed] = service.admin.get("/admin/notifications", params={"status": "failed"}).json()["items"]
+    assert failed["last_error"] == "not sent: the user was deleted"
+
+    refused = service.admin.post(f"/admin/notifications/{failed['id']}/retry")
+
+    assert refused.status_code == 409 and refused.json()["error"] == "user_deleted"
+    assert service.admin.get(f"/admin/notifications/{failed['id']}").json() == failed

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from shared.ids import now
+from shared.models import PricePoint
 from tests.admin.conftest import AdminService
+from updater.alerts import fire_due_alerts
 
 
 def test_user_lifecycle(service: AdminService) -> None:
@@ -47,15 +50,20 @@ def test_listing_pages_through_every_user_once(service: AdminService) -> None:
         assert response.status_code == 400, bad
 
 
-def test_deleting_a_user_revokes_their_keys_at_once_and_cancels_alerts(
+def test_deleting_a_user_revokes_their_keys_at_once_and_cancels_active_alerts(
     service: AdminService,
 ) -> None:
     user = service.user()
     key = service.key(user["id"])
-    alert = service.admin.post(
-        "/admin/alerts",
-        json={"user_id": user["id"], "symbol": "BTC", "condition": "above", "target": 1e9},
-    ).json()
+    alert, fired = (
+        service.admin.post(
+            "/admin/alerts",
+            json={"user_id": user["id"], "symbol": "BTC", "condition": "above", "target": target},
+        ).json()
+        for target in (1e9, 1.0)
+    )
+    at = now()
+    assert fire_due_alerts(service.store, [PricePoint("BTC", "usd", 2.0, 0.0, at, "coingecko")], at) == 1
     with service.client(key["key"]) as watch:
         assert watch.get("/v1/prices").status_code == 200  # now cached by the key cache
         assert service.admin.delete(f"/admin/users/{user['id']}").status_code == 204
@@ -63,6 +71,8 @@ def test_deleting_a_user_revokes_their_keys_at_once_and_cancels_alerts(
     assert refused.status_code == 401
     assert refused.json()["error"] == "revoked_key"
     assert service.admin.get(f"/admin/alerts/{alert['id']}").json()["status"] == "cancelled"
+    kept = service.admin.get(f"/admin/alerts/{fired['id']}").json()
+    assert (kept["status"], kept["trigger_count"], kept["last_triggered_at"]) == ("triggered", 1, at)
 
 
 @pytest.mark.parametrize(
@@ -73,6 +83,13 @@ def test_deleting_a_user_revokes_their_keys_at_once_and_cancels_alerts(
         ({"email": 42, "name": "Ada"}, "invalid_email"),
         ({"email": "ada@example.com", "name": "   "}, "invalid_name"),
         ({"email": "ada@example.com", "name": ["Ada"]}, "invalid_name"),
+        ({"email": "ada@example.com", "name": "Ada\u0000"}, "invalid_name"),
+        ({"email": "ada@example.com", "name": "Ada\nBcc: eve"}, "invalid_name"),
+        ({"email": "ada@example.com", "name": "Ada\u001b[31m"}, "invalid_name"),
+        ({"email": "ada@example.com", "name": "Ada\tLovelace"}, "invalid_name"),
+        ({"email": "ada@example.com", "name": "Ada\u007f"}, "invalid_name"),
+        ({"email": "ada@example.com", "name": "Ada\u0085"}, "invalid_name"),
+        ({"email": "ada@example.com", "name": "Ada\u2028Lovelace"}, "invalid_name"),
         ({"email": "ada@example.com"}, "missing_field"),
         ({"name": "Ada"}, "missing_field"),
         ({"email": "ada@example.com", "name": "Ada", "admin": True}, "unknown_field"),

@@ -55,7 +55,7 @@ def test_users_are_listed_oldest_first_across_pages(store: Store) -> None:
     assert store.list_users(10).next_cursor is None
 
 
-def test_deleting_a_user_revokes_their_keys_and_cancels_their_alerts(store: Store) -> None:
+def test_deleting_a_user_revokes_their_keys_and_cancels_their_active_alerts(store: Store) -> None:
     ada = store.create_user(builders.user("ada@example.com"))
     other = store.create_user(builders.user())
     live = store.create_key(builders.key(user_id=ada.id))
@@ -75,7 +75,7 @@ def test_deleting_a_user_revokes_their_keys_and_cancels_their_alerts(store: Stor
     assert _revoked_at(store, revoked_before.id) == NOW - 60
     assert _revoked_at(store, revoking_later.id) == NOW
     assert _status(store, active.id) == AlertStatus.CANCELLED
-    assert _status(store, fired.id) == AlertStatus.CANCELLED
+    assert _status(store, fired.id) == AlertStatus.TRIGGERED  # its history stays as it was
     assert store.active_alerts() == [others_alert]
     assert store.get_key(others_key.id) == others_key
     assert collect(lambda cursor: store.list_users(10, cursor)) == [other]

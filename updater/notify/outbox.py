@@ -4,9 +4,10 @@ Each due record is claimed with a lease before it is sent (`Store.claim_notifica
 overlapping runs, exactly one wins it), then marked sent, or failed with the next attempt
 `backoff` later. After NOTIFICATION_MAX_ATTEMPTS tries it is marked failed and kept, visible
 at GET /admin/notifications?status=failed. A sender that dies mid-way leaves the record
-pending; it is retried once the lease has run out. One run stops claiming after
-`budget_seconds`, so a slow mail server cannot hold up the next price refresh; what is left
-goes out on the next cycle."""
+pending; it is retried once the lease has run out. A record whose user was deleted is marked
+failed, unsent (a cancelled alert's is still sent: the trigger happened). One run stops
+claiming after `budget_seconds`, so a slow mail server cannot hold up the next price refresh;
+what is left goes out on the next cycle."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from updater.notify.webhook import WebhookSender
 log = logging.getLogger(__name__)
 
 MAX_ERROR = 500
+USER_DELETED = "not sent: the user was deleted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,10 @@ class OutboxDelivery:
         claimed_at = max(now, self.clock())
         if not store.claim_notification(notification.id, claimed_at, claimed_at + self.lease_seconds):
             return False  # another run has it
+        if store.get_user(notification.user_id) is None:
+            store.fail_notification(notification.id, USER_DELETED, None)
+            log.info("notification %s not sent: its user was deleted", notification.id)
+            return False
         try:
             await senders[notification.channel].send(notification)
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
