@@ -1,5 +1,6 @@
-"""Users: list page by page, find one by email, add one (the server's validation shown under
-each field), delete one after confirming, and issue a key for the selected user."""
+"""Users: list page by page, find one by their exact email (the server looks an address up, it
+does not search for parts of one), add one (the server's validation shown under each field),
+delete one after confirming, and issue a key for the selected user."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class UsersScreen(ListScreen):
     def compose_controls(self) -> Iterable[Any]:
         with Horizontal(classes="controls"):
             yield Label("Find by email (/)")
-            yield Input(placeholder="ada@example.com, then Enter; Esc shows everyone", id="search", compact=True)
+            yield Input(placeholder="the exact address, e.g. ada@example.com; Esc shows everyone", id="search", compact=True)
 
     async def fetch(self, cursor: str | None) -> Page:
         return await self.client.users(email=self.email, cursor=cursor)
@@ -55,7 +56,9 @@ class UsersScreen(ListScreen):
     def fill(self, page: Page) -> None:
         super().fill(page)
         if self.email and not page.items:
-            self.status.show_info(f"No user has the email {self.email}.")
+            self.status.show_info(
+                f"No user has the exact address {self.email}: the search matches whole addresses (in any case)."
+            )
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

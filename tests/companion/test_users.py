@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from companion.screens.confirm import ConfirmModal
 from companion.screens.user_form import UserForm
@@ -92,7 +92,8 @@ async def test_search_by_email_and_pages(service: Service) -> None:
         await pilot.press("slash", *"nobody@example.com", "enter")
         await settle(pilot)
         assert table.row_count == 0
-        assert "No user has the email nobody@example.com" in app.screen.status.text
+        assert app.screen.status.text.startswith("No user has the exact address nobody@example.com:")
+        assert "exact address" in app.screen.query_one("#search", Input).placeholder
 
 
 async def test_delete_asks_first_and_revokes_the_users_keys(service: Service) -> None:
