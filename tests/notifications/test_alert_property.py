@@ -1,5 +1,7 @@
 """Property: for any price path, a one-shot alert fires at most once, and fires exactly when
-some price of the path after its creation meets its condition (including the first one)."""
+some price of the path after its creation meets its condition (including the first one), at the
+time of the first such price. Some targets equal a price (or move) of the path, so the
+inclusive boundary (at or above, at or below) is exercised."""
 
 from __future__ import annotations
 
@@ -30,6 +32,15 @@ def meets(condition: Condition, target: float, price: float, change: float | Non
     return change is not None and abs(change) >= target
 
 
+def targets(condition: Condition, path: list[tuple[float, float | None]]) -> st.SearchStrategy[float]:
+    """Any target in range, or exactly a price of the path (a 24 h move for pct_move)."""
+    if condition == Condition.PCT_MOVE:
+        moves = [abs(change) for _, change in path if change is not None and abs(change) >= 0.01]
+        anywhere = st.floats(min_value=0.01, max_value=30.0)
+        return st.one_of(anywhere, st.sampled_from(moves)) if moves else anywhere
+    return st.one_of(prices, st.sampled_from([price for price, _ in path]))
+
+
 def test_a_one_shot_alert_fires_iff_the_path_meets_it_after_creation(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "property.db")
     store.init()
@@ -41,18 +52,15 @@ def test_a_one_shot_alert_fires_iff_the_path_meets_it_after_creation(tmp_path: P
         path=paths,
         created_at_step=st.integers(min_value=0, max_value=12),
         condition=st.sampled_from(list(Condition)),
-        target=st.floats(min_value=1.0, max_value=200.0, allow_nan=False),
         data=st.data(),
     )
     def check(
         path: list[tuple[float, float | None]],
         created_at_step: int,
         condition: Condition,
-        target: float,
         data: st.DataObject,
     ) -> None:
-        if condition == Condition.PCT_MOVE:
-            target = data.draw(st.floats(min_value=0.01, max_value=30.0), label="pct target")
+        target = data.draw(targets(condition, path), label="target")
         step = min(created_at_step, len(path))
         points = [
             PricePoint("BTC", "usd", price, change, START + 300 * i, "demo") for i, (price, change) in enumerate(path)
@@ -66,13 +74,15 @@ def test_a_one_shot_alert_fires_iff_the_path_meets_it_after_creation(tmp_path: P
             fired += fire_due_alerts(store, [point], point.updated_at) if alert else 0
         if alert is None:  # created after the last price: nothing may fire
             alert = store.create_alert(new_alert(AlertSpec("BTC", condition, target), owner, config, START))
-        expected = any(meets(condition, target, p.price, p.change_24h) for p in points[step:])
+        first = next((p for p in points[step:] if meets(condition, target, p.price, p.change_24h)), None)
+        expected = first is not None
         stored = store.get_alert(alert.id)
         assert stored is not None
         sent = store.list_notifications(alert_id=alert.id).items
         assert fired <= 1 and len(sent) == fired == stored.trigger_count
         assert (fired == 1) == expected
         assert stored.status == (AlertStatus.TRIGGERED if expected else AlertStatus.ACTIVE)
+        assert stored.last_triggered_at == (first.updated_at if first else None)
         store.cancel_alert(alert.id)  # keep later examples' active set small
 
     try:
