@@ -40,7 +40,9 @@ class UsersScreen(ListScreen):
     def compose_controls(self) -> Iterable[Any]:
         with Horizontal(classes="controls"):
             yield Label("Find by email (/)")
-            yield Input(placeholder="the exact address, e.g. ada@example.com; Esc shows everyone", id="search", compact=True)
+            yield Input(
+                placeholder="the exact address, e.g. ada@example.com; Esc shows everyone", id="search", compact=True
+            )
 
     async def fetch(self, cursor: str | None) -> Page:
         return await self.client.users(email=self.email, cursor=cursor)
