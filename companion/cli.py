@@ -71,5 +71,6 @@ def companion_command(argv: Sequence[str]) -> int:
     if connection.key is None:
         print(_no_key_message(), file=sys.stderr)
         return 2
-    make_app(connection, start=args.screen).run()
-    return 0
+    app = make_app(connection, start=args.screen)
+    app.run()
+    return app.return_code or 0  # 1 when the app stopped on an error (Textual printed it)

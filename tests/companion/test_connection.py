@@ -1,14 +1,21 @@
 """Where the companion connects and with which key: flag > environment > config file > the key
-`cryptowatch serve` left in its data folder; and what the command says when there is none."""
+`cryptowatch serve` left in its data folder; what the command says when there is none, and its
+exit status after the app has run."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App, AutopilotCallbackType
+from textual.pilot import Pilot
 
+from companion.app import CompanionApp
 from companion.cli import companion_command
 from companion.connection import ConnectionSetupError, config_path, resolve
+from companion.screens.prices import PricesScreen
+from tests.companion.conftest import Service, settle
 
 FLAG, ENV = "cw_fromTheFlag0000000", "cw_fromTheEnv00000000"
 FILE, LOCAL = "cw_fromTheFile0000000", "cw_fromAdminKey000000"
@@ -116,3 +123,26 @@ def test_command_with_a_broken_config_fails_cleanly(
     monkeypatch.delenv("CRYPTOWATCH_ADMIN_KEY")
     assert companion_command([]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def run_headless(monkeypatch: pytest.MonkeyPatch, auto_pilot: AutopilotCallbackType | None = None) -> None:
+    """`companion_command` runs the app as it would in a terminal, but headless (and driven)."""
+    monkeypatch.setattr(CompanionApp, "run", lambda app: App.run(app, headless=True, auto_pilot=auto_pilot))
+
+
+def test_command_exits_zero_after_quitting(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def quit_when_shown(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+
+    run_headless(monkeypatch, quit_when_shown)
+    assert companion_command(["--url", service.url, "--key", service.admin_key]) == 0
+
+
+def test_command_exits_non_zero_when_the_app_crashed(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(screen: PricesScreen, prices: dict[str, Any]) -> None:
+        raise RuntimeError("a bug in the companion")
+
+    monkeypatch.setattr(PricesScreen, "fill", broken)
+    run_headless(monkeypatch)
+    assert companion_command(["--url", service.url, "--key", service.admin_key]) == 1
