@@ -16,10 +16,15 @@ class Owners:
         self._emails: dict[str, str] = {}
 
     async def learn(self, user_ids: Iterable[str | None]) -> None:
-        """Look up the users not seen yet; a deleted user is remembered as such."""
+        """Look up the users not seen yet; a deleted user is remembered as such. The emails
+        found are kept even when other lookups fail (a 429 halfway through a page); those are
+        asked again next time, and the first failure is raised for the screen to show."""
         unknown = sorted({uid for uid in user_ids if uid and uid not in self._emails})
-        found = await asyncio.gather(*(self._email(uid) for uid in unknown))
-        self._emails.update(zip(unknown, found, strict=True))
+        results = await asyncio.gather(*(self._email(uid) for uid in unknown), return_exceptions=True)
+        self._emails.update((uid, email) for uid, email in zip(unknown, results, strict=True) if isinstance(email, str))
+        failures = [result for result in results if isinstance(result, BaseException)]
+        if failures:
+            raise failures[0]
 
     async def _email(self, user_id: str) -> str:
         try:
@@ -31,4 +36,4 @@ class Owners:
     def email(self, user_id: str | None) -> str:
         if not user_id:
             return "—"
-        return self._emails.get(user_id, user_id)
+        return self._emails.get(user_id, f"{user_id} (not loaded)")

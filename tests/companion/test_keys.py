@@ -15,6 +15,10 @@ from companion.screens.key_form import KeyForm
 from companion.screens.key_reveal import KeyReveal
 from companion.widgets.field import Field
 from companion.widgets.qr_code import QRCode, qr_text
+from shared.ids import now
+from shared.keyring import issue_key
+from shared.models import Scope
+from tests.api.conftest import wait_for_fresh_minute
 from tests.companion.conftest import SIZE, Service, settle, type_into
 
 pytestmark = pytest.mark.anyio
@@ -170,3 +174,16 @@ async def test_closing_an_uncopied_key_after_confirming(service: Service) -> Non
         await pilot.press("y")
         await settle(pilot)
         assert app.screen.query_one("#table", DataTable).row_count == 5
+
+
+async def test_owners_found_before_the_rate_limit_are_kept(service: Service) -> None:
+    wait_for_fresh_minute()  # the limit counts per minute: all requests in one window
+    issued = issue_key(service.store, Scope.ADMIN, now(), rate_limit=3)  # the list, then 2 of 3 owners
+    app = service.app(key=issued.secret, start="keys")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#table", DataTable)
+        owners = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        assert len([owner for owner in owners if owner.endswith("@example.com")]) == 2
+        assert len([owner for owner in owners if owner.endswith(" (not loaded)")]) == 1
+        assert app.screen.status.text.startswith("Rate limited:")
