@@ -1,7 +1,8 @@
 """The Starlette application factory, shared by `cryptowatch serve`, the tests and Lambda.
 
-Middleware order (outermost first): Starlette's error guard, the query-size limit, auth, rate
-limit, then Starlette's exception handlers and the router. Every error leaves as {"error",
+Middleware order (outermost first): Starlette's error guard, the watch fast lane (a repeat
+price poll with a known key, answered at once), the query-size limit, auth, rate limit, then
+Starlette's exception handlers and the router. Every error leaves as {"error",
 "message"} JSON; an unexpected exception is logged here and the client sees a plain 500 without
 a traceback.
 """
@@ -21,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
 from api.middleware.auth import AuthMiddleware
+from api.middleware.fast_lane import FastLaneMiddleware
 from api.middleware.query_limit import QueryLimitMiddleware
 from api.middleware.rate_limit import RateLimitMiddleware
 from api.openapi import build_document
@@ -99,6 +101,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(FastLaneMiddleware, services=services),
             Middleware(QueryLimitMiddleware),
             Middleware(AuthMiddleware, services=services),
             Middleware(RateLimitMiddleware, services=services),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -68,10 +68,17 @@ def conditional(
     return 200, [(b"content-length", b"%d" % len(body)), _JSON_TYPE, *headers], body
 
 
-async def send_cached_body(send: Send, body: bytes, etag: str, if_none_match: str | None, max_age: int) -> None:
+async def send_cached_body(
+    send: Send,
+    body: bytes,
+    etag: str,
+    if_none_match: str | None,
+    max_age: int,
+    extra_headers: Sequence[tuple[bytes, bytes]] = (),
+) -> None:
     """A cached body from an ASGI endpoint, with its ETag and Cache-Control, or its 304."""
     status, headers, sent = conditional(body, etag, if_none_match, max_age)
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra_headers]})
     await send({"type": "http.response.body", "body": sent})
 
 

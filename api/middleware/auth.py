@@ -59,14 +59,30 @@ async def authenticate(services: Services, secret: str | None, at: int) -> ApiKe
     key_hash = hash_key(secret)
     found = services.keys.get(key_hash)
     if found is MISSING:
+        generation = services.keys.generation
         found = await call(services.store, services.store.find_key_by_hash, key_hash)
-        services.keys.put(key_hash, found)
+        services.keys.put(key_hash, found, generation)
     if not isinstance(found, ApiKey) or not hmac.compare_digest(found.key_hash, key_hash):
         raise Unauthorized("this API key is not valid", code="unknown_key")
     reason = found.refusal(at)
     if reason is not None:
         raise Unauthorized(f"this API key is {reason}", code=f"{reason}_key")
     return found
+
+
+def cached_key(services: Services, scope: Scope, at: int) -> ApiKey | None:
+    """The request's key when this instance already knows it and it is in force now; None when
+    that takes a store lookup or ends in a refusal (the full stack then answers)."""
+    try:
+        secret = presented_key(scope)
+    except Unauthorized:
+        return None
+    if secret is None:
+        return None
+    found = services.keys.get(hash_key(secret))
+    if isinstance(found, ApiKey) and found.refusal(at) is None:
+        return found
+    return None
 
 
 class AuthMiddleware:

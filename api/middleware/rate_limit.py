@@ -3,6 +3,7 @@ request, the rate-limit headers on every response, 429 with Retry-After past the
 
 from __future__ import annotations
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.responses import error_response, response_for
@@ -10,6 +11,20 @@ from api.services import Services
 from api.storecall import call
 from shared.errors import CryptowatchError
 from shared.ids import now
+from shared.ratelimit import RateDecision
+
+
+def over_limit(decision: RateDecision) -> Response:
+    """429 with Retry-After and the rate-limit fields."""
+    headers = decision.headers()
+    headers["Retry-After"] = str(max(1, decision.reset_seconds))
+    return error_response(
+        429,
+        "rate_limited",
+        f"limit of {decision.limit} requests per {decision.window_seconds} s reached; "
+        f"retry in {decision.reset_seconds} s",
+        headers,
+    )
 
 
 class RateLimitMiddleware:
@@ -29,16 +44,7 @@ class RateLimitMiddleware:
             await response_for(error)(scope, receive, send)
             return
         if not decision.allowed:
-            headers = decision.headers()
-            headers["Retry-After"] = str(max(1, decision.reset_seconds))
-            response = error_response(
-                429,
-                "rate_limited",
-                f"limit of {decision.limit} requests per {decision.window_seconds} s reached; "
-                f"retry in {decision.reset_seconds} s",
-                headers,
-            )
-            await response(scope, receive, send)
+            await over_limit(decision)(scope, receive, send)
             return
 
         raw_headers = decision.raw_headers()

@@ -8,6 +8,7 @@ handlers turn into the usual JSON."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -32,6 +33,7 @@ class EncodedPrices:
     body: bytes
     etag: str
     stale_at: int  # when this body's fresh flag stops being true
+    refresh_due: int | None  # when the next cycle is expected to bring new data
 
 
 async def snapshot(services: Services) -> PriceSnapshot[EncodedPrices]:
@@ -42,13 +44,19 @@ async def snapshot(services: Services) -> PriceSnapshot[EncodedPrices]:
     return current
 
 
-def seconds_to_next_refresh(status: UpdateStatus | None, interval: int, at: int) -> int:
-    """max-age for a watch: until the next cycle is due. The local loop runs at wall-clock
-    multiples of the interval and a scheduled Lambda an interval after the last run, so the
-    next refresh is expected at the earlier of the two (a watch asking early costs a 304)."""
+def refresh_due(status: UpdateStatus | None, interval: int) -> int | None:
+    """When the next cycle is due. The local loop runs at wall-clock multiples of the interval
+    and a scheduled Lambda an interval after the last run, so the next refresh is expected at
+    the earlier of the two (a watch asking early costs a 304)."""
     if status is None:
+        return None
+    return min(status.finished_at + interval, int(next_tick(status.finished_at, interval)))
+
+
+def max_age(due: int | None, interval: int, at: int) -> int:
+    """Cache-Control max-age for a watch: the seconds until the next refresh is due."""
+    if due is None:
         return MIN_MAX_AGE
-    due = min(status.finished_at + interval, int(next_tick(status.finished_at, interval)))
     return max(MIN_MAX_AGE, min(interval, due - at))
 
 
@@ -66,41 +74,71 @@ def encoded(
     stale_after = services.settings.stale_after_seconds
     stale = bool(points) and at - oldest > stale_after
     body = encode_prices(points, currency, [s for s in symbols if s not in served], stale)
-    result = EncodedPrices(body, etag_of(body), stale_at=(2**62 if stale else oldest + stale_after + 1))
+    result = EncodedPrices(
+        body,
+        etag_of(body),
+        stale_at=(2**62 if stale else oldest + stale_after + 1),
+        refresh_due=refresh_due(snap.status, services.settings.update_interval_seconds),
+    )
     snap.bodies[cache_key] = result
     return result
 
 
-async def respond(
-    services: Services, scope: Scope, send: Send, symbols: tuple[str, ...], currency: str
+#: (symbols, quote currency) of a price request.
+PriceQuery = tuple[tuple[str, ...], str]
+
+
+async def respond(services: Services, scope: Scope, send: Send, query: PriceQuery) -> None:
+    await send_prices(services, await snapshot(services), scope, send, query)
+
+
+async def send_prices(
+    services: Services,
+    snap: PriceSnapshot[EncodedPrices],
+    scope: Scope,
+    send: Send,
+    query: PriceQuery,
+    extra_headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
-    snap = await snapshot(services)
     at = now()
-    result = encoded(services, snap, symbols, currency, at)
-    max_age = seconds_to_next_refresh(snap.status, services.settings.update_interval_seconds, at)
-    await send_cached_body(send, result.body, result.etag, header(scope, b"if-none-match"), max_age)
+    result = encoded(services, snap, *query, at)
+    seconds = max_age(result.refresh_due, services.settings.update_interval_seconds, at)
+    await send_cached_body(send, result.body, result.etag, header(scope, b"if-none-match"), seconds, extra_headers)
+
+
+def remembered_query(services: Services, scope: Scope, parse: Callable[[Request], PriceQuery]) -> PriceQuery:
+    """Watches repeat the same request on every poll, so its parsed form is remembered by path
+    and raw query string (valid ones only: a bad query is parsed, and refused, every time). The
+    fast lane serves the repeats from here."""
+    cache_key = (scope["path"], scope["query_string"])
+    parsed = services.price_queries.get(cache_key)
+    if parsed is None:
+        parsed = parse(Request(scope))
+        services.price_queries[cache_key] = parsed
+    return parsed
 
 
 async def list_prices(scope: Scope, receive: Receive, send: Send) -> None:
-    """Watches repeat the same query on every poll, so its parsed form is remembered by the raw
-    query string (valid ones only: a bad query is parsed, and refused, every time)."""
     services: Services = scope["app"].state.services
-    query_string: bytes = scope["query_string"]
-    parsed = services.price_queries.get(query_string)
-    if parsed is None:
-        request = Request(scope)
-        parsed = params.symbols(request, services.settings), params.currency(request, services.settings)
-        services.price_queries[query_string] = parsed
-    await respond(services, scope, send, *parsed)
+    settings = services.settings
+
+    def parse(request: Request) -> PriceQuery:
+        return params.symbols(request, settings), params.currency(request, settings)
+
+    await respond(services, scope, send, remembered_query(services, scope, parse))
 
 
 async def one_price(scope: Scope, receive: Receive, send: Send) -> None:
     services: Services = scope["app"].state.services
     settings = services.settings
-    symbol = params.symbol(scope["path_params"]["symbol"])
-    if symbol not in settings.supported_symbols:
-        raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
-    await respond(services, scope, send, (symbol,), params.currency(Request(scope), settings))
+
+    def parse(request: Request) -> PriceQuery:
+        symbol = params.symbol(request.path_params["symbol"])
+        if symbol not in settings.supported_symbols:
+            raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
+        return (symbol,), params.currency(request, settings)
+
+    await respond(services, scope, send, remembered_query(services, scope, parse))
 
 
 routes = [

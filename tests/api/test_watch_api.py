@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -148,6 +149,32 @@ def test_quote_currency_is_chosen_per_request(tmp_path: Path, store: Store) -> N
     with serve(create_app(settings, store)) as server:
         body = httpx.get(server.url + "/v1/prices?symbols=BTC,ETH&vs=EUR", headers={"X-API-Key": key.secret}).json()
     assert body == {"c": "eur", "t": at, "p": {"BTC": [90001, -1]}, "u": ["ETH"]}
+
+
+class TestRepeatPolls:
+    """A watch's repeat poll (a known URL with a cached key) is answered by the fast lane: it
+    must look exactly like the first poll, which went through the whole stack."""
+
+    @pytest.mark.parametrize("path", ["/v1/prices?symbols=BTC,ETH", "/v1/prices/ETH?vs=usd"])
+    def test_a_repeat_poll_answers_exactly_as_the_first(self, watch_service: WatchService, path: str) -> None:
+        first, second = get(watch_service, path), get(watch_service, path)
+
+        assert first.status_code == second.status_code == 200
+        assert first.content == second.content
+        assert first.headers.keys() == second.headers.keys()
+        assert first.headers["etag"] == second.headers["etag"]
+        assert int(second.headers["ratelimit-remaining"]) == int(first.headers["ratelimit-remaining"]) - 1
+        third = get(watch_service, path, **{"If-None-Match": first.headers["etag"]})
+        assert third.status_code == 304 and third.content == b""
+
+    def test_a_key_that_expires_between_polls_is_refused_on_the_next(self, watch_service: WatchService) -> None:
+        at = now()
+        key = issue_key(watch_service.store, Scope.WATCH, at, expires_at=at + 2).secret
+        assert get(watch_service, "/v1/prices?symbols=BTC", key=key).status_code == 200
+        assert get(watch_service, "/v1/prices?symbols=BTC", key=key).status_code == 200
+        while now() < at + 2:
+            time.sleep(0.1)
+        assert_error(get(watch_service, "/v1/prices?symbols=BTC", key=key), 401, "expired_key")
 
 
 class TestRateLimit:
