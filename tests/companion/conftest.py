@@ -24,7 +24,7 @@ from starlette.routing import Route
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 from textual.worker import Worker, WorkerState
 
 from api.app import create_app
@@ -225,15 +225,24 @@ async def settle_for_picture(pilot: Pilot[Any], *keys: str) -> None:
     await steady_screen(pilot)
 
 
+def _tables_sized(app: App[Any]) -> bool:
+    """A DataTable measures new rows and sizes its columns only when its message queue runs
+    dry (on Idle), which a busy machine can put off past a picture. Textual keeps no public
+    flag for it, so this reads the two private ones it sets until then."""
+    return all(
+        not table._require_update_dimensions and not table._updated_cells
+        for table in app.screen.query(DataTable)
+    )
+
+
 async def steady_screen(pilot: Pilot[Any], timeout: float = 10.0) -> None:
-    """Wait until the screen stops changing. Some layout work happens on idle (a DataTable
-    sizes its columns then), and a busy machine may not have been idle yet."""
+    """Wait until every table is sized and the screen stops changing."""
     deadline = time.monotonic() + timeout
     picture = None
     while time.monotonic() < deadline:
         await pilot.pause(0.1)
         previous, picture = picture, pilot.app.export_screenshot()
-        if picture == previous:
+        if picture == previous and _tables_sized(pilot.app):
             return
     raise AssertionError(f"the screen kept changing for {timeout} s")
 
