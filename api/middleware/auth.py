@@ -31,7 +31,7 @@ def presented_key(scope: Scope) -> str | None:
     ours and are ignored). Two different keys, in two headers of either kind, are refused:
     which one counts would be a guess, and a proxy checking one while we use the other is how
     credentials are smuggled."""
-    found: set[str] = set()
+    found: str | None = None
     for name, value in scope["headers"]:
         if name == b"x-api-key":
             token = value.decode("latin-1").strip()
@@ -40,14 +40,13 @@ def presented_key(scope: Scope) -> str | None:
             token = rest.strip() if scheme.lower() == "bearer" else ""
         else:
             continue
-        if token:
-            found.add(token)
-    if len(found) > 1:
-        raise Unauthorized(
-            "send one API key, in X-API-Key or Authorization: Bearer, not two different ones",
-            code="ambiguous_key",
-        )
-    return next(iter(found), None)
+        if token and found is not None and token != found:
+            raise Unauthorized(
+                "send one API key, in X-API-Key or Authorization: Bearer, not two different ones",
+                code="ambiguous_key",
+            )
+        found = token or found
+    return found
 
 
 async def authenticate(services: Services, secret: str | None, at: int) -> ApiKey:

@@ -133,7 +133,7 @@ class SharedCounters:
     def hit(self, key_id: str, window_start: int, limit: int, expires_at: int) -> int:
         """Count one request and return the window's count including it."""
         with _process_lock:  # spelled out rather than `_locked()`: this runs on every request
-            table = self._mapped()
+            table = self._map if self._map is not None and self._pid == _pid else self._mapped()
             fd = self._fd
             fcntl.lockf(fd, fcntl.LOCK_EX)
             try:

@@ -1,20 +1,24 @@
 """Throughput and latency of the full watch path beside its baselines, measured in one run.
 
-    python -m tests.bench.watch_path [--seconds 8] [--connections 32] [--workers 1 2] [--rounds 2]
+    python -m tests.bench.watch_path [--seconds 5] [--connections 32] [--workers 1 2] [--rounds 5]
 
 Each target is a uvicorn process on 127.0.0.1 with the same settings, loaded in turn by wrk
-(bounded by --seconds) for --rounds rotations; the best round of each counts. Targets: the full
-path (`GET /v1/prices?symbols=BTC,ETH,SOL` with auth, rate limit and cache hit on a SQLite
-store), a raw ASGI callable and a bare Starlette route returning the same bytes, and the seed
-projects' FastAPI version. The ratios are what to compare between machines, not the raw figures.
+(bounded by --seconds) in each of --rounds rotations. A round measures every target back to
+back, so its ratios compare like with like even when the machine's speed drifts; the report
+gives the median of each figure and of each ratio over the rounds. Targets: the full path
+(`GET /v1/prices?symbols=BTC,ETH,SOL` with auth, rate limit and cache hit on a SQLite store),
+a raw ASGI callable and a bare Starlette route returning the same bytes, and the seed
+projects' FastAPI version. Every target is checked first (status, and the same bytes where it
+should return them); a failing one stops the run, since its figures would mean nothing. The
+ratios are what to compare between machines, not the raw figures.
 """
-
 from __future__ import annotations
 
 import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -99,48 +103,69 @@ def load(port: int, key: str, seconds: int, connections: int) -> Result:
     return Result(rps, p50, p99, int(non_2xx.group(1)) if non_2xx else 0)
 
 
-def run(workers: int, seconds: int, connections: int, rounds: int, data_dir: Path, key: str) -> dict[str, Result]:
+def check(target: str, port: int, key: str, body: bytes) -> None:
+    """The target answers as it should before it is measured."""
+    response = httpx.get(f"http://127.0.0.1:{port}{PATH}", headers={"X-API-Key": key})
+    if response.status_code != 200 or (target != "fastapi" and response.content != body):
+        raise SystemExit(f"{target} answered {response.status_code} {response.content[:80]!r}: not measured")
+
+
+def run(workers: int, seconds: int, connections: int, rounds: int, data_dir: Path, key: str) -> list[dict[str, Result]]:
+    """One result per target per round."""
     body_file = data_dir / "body.json"
     env = {**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir), "BENCH_BODY_FILE": str(body_file),
            "BENCH_API_KEY": key, "LOG_LEVEL": "WARNING"}
-    best: dict[str, Result] = {}
+    measured: list[dict[str, Result]] = []
     for round_number in range(rounds):
         order = list(TARGETS)[round_number % len(TARGETS):] + list(TARGETS)[:round_number % len(TARGETS)]
+        if round_number == 0:
+            order = ["full", *(t for t in order if t != "full")]  # it writes the body the others return
+        results: dict[str, Result] = {}
         for target in order:
             port = free_port()
             process = start(target, port, workers, env)
             try:
-                if target == "full":
+                if target == "full" and round_number == 0:
                     body_file.write_bytes(httpx.get(f"http://127.0.0.1:{port}{PATH}",
                                                     headers={"X-API-Key": key}).content)
-                result = load(port, key, seconds, connections)
+                check(target, port, key, body_file.read_bytes())
+                results[target] = load(port, key, seconds, connections)
             finally:
                 process.terminate()
                 process.wait(timeout=20)
-            if target not in best or result.requests_per_second > best[target].requests_per_second:
-                best[target] = result
-    return best
+            if results[target].non_2xx:
+                raise SystemExit(f"{target}: {results[target].non_2xx} responses were not 2xx or 3xx")
+        measured.append(results)
+    return measured
 
 
-def report(workers: int, results: dict[str, Result]) -> str:
-    full = results["full"]
-    lines = [f"workers={workers}", f"{'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}"]
-    for name, r in results.items():
-        lines.append(f"{name:<8} {r.requests_per_second:>9.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.non_2xx:>8}")
-    lines.append(
-        f"ratios: full/bare = {full.requests_per_second / results['bare'].requests_per_second:.2f} (target >= 0.8), "
-        f"full/raw = {full.requests_per_second / results['raw'].requests_per_second:.2f} (target >= 0.6), "
-        f"full/fastapi = {full.requests_per_second / results['fastapi'].requests_per_second:.2f} (target >= 3)"
-    )
+RATIOS = (("bare", 0.8), ("raw", 0.6), ("fastapi", 3.0))
+
+
+def report(workers: int, measured: list[dict[str, Result]]) -> str:
+    """Medians over the rounds: each target's figures, and each round's ratios."""
+    lines = [f"workers={workers}, median of {len(measured)} rounds",
+             f"{'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"]
+    for name in TARGETS:
+        rounds = [r[name] for r in measured]
+        lines.append(
+            f"{name:<8} {statistics.median(r.requests_per_second for r in rounds):>9.0f} "
+            f"{statistics.median(r.p50_ms for r in rounds):>8.2f} {statistics.median(r.p99_ms for r in rounds):>8.2f}"
+        )
+    for baseline, target in RATIOS:
+        per_round = [r["full"].requests_per_second / r[baseline].requests_per_second for r in measured]
+        rounds_text = " ".join(f"{ratio:.2f}" for ratio in per_round)
+        median = statistics.median(per_round)
+        lines.append(f"full/{baseline} = {median:.2f} (target >= {target}; rounds: {rounds_text})")
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
