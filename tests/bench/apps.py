@@ -2,16 +2,22 @@
 
 - raw: an ASGI callable with no framework at all, the ceiling.
 - bare: a Starlette route returning the bytes, the framework floor our path is measured against.
+  Both send the full path's response as it is, header fields included (ETag, Cache-Control and
+  the five rate-limit fields, with the values of one real response): each header line costs
+  uvicorn about half a microsecond, so a baseline with fewer would measure header counts, not
+  what auth, rate limiting and the cache cost.
 - fastapi: the same endpoint written the way the seed projects wrote theirs (FastAPI, an
   APIKeyHeader dependency doing a key lookup and a rate-limit count in the store, prices read
   from the store on every request, a pydantic response model), to show what caching and the
   compact path save.
 
-The body to return is read from the file named by BENCH_BODY_FILE.
+The body to return is read from the file named by BENCH_BODY_FILE, its header fields (a JSON
+list of [name, value]) from BENCH_HEADERS_FILE.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -31,7 +37,9 @@ from shared.models import ApiKey
 from shared.store.sqlite import SQLiteStore
 
 BODY = Path(os.environ.get("BENCH_BODY_FILE", "/dev/null")).read_bytes()
-HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
+_FIELDS = [(name.encode(), value.encode()) for name, value in
+           json.loads(Path(os.environ.get("BENCH_HEADERS_FILE", "/dev/null")).read_text() or "[]")]
+HEADERS = [(b"content-length", str(len(BODY)).encode()), *_FIELDS]
 
 
 async def raw(scope: Scope, receive: Receive, send: Send) -> None:
@@ -41,8 +49,11 @@ async def raw(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": BODY})
 
 
+_BARE_HEADERS = {name.decode(): value.decode() for name, value in _FIELDS if name != b"content-type"}
+
+
 async def _bare_route(request: Request) -> Response:
-    return Response(BODY, media_type="application/json")
+    return Response(BODY, media_type="application/json", headers=_BARE_HEADERS)
 
 
 bare = Starlette(routes=[Route("/v1/prices", _bare_route)])

@@ -7,7 +7,8 @@ Each target is a uvicorn process on 127.0.0.1 with the same settings, loaded in 
 back, so its ratios compare like with like even when the machine's speed drifts; the report
 gives the median of each figure and of each ratio over the rounds. Targets: the full path
 (`GET /v1/prices?symbols=BTC,ETH,SOL` with auth, rate limit and cache hit on a SQLite store),
-a raw ASGI callable and a bare Starlette route returning the same bytes, and the seed
+a raw ASGI callable and a bare Starlette route returning the same bytes (body and header
+fields, see `apps.py`), and the seed
 projects' FastAPI version. Every target is checked first (status, and the same bytes where it
 should return them); a failing one stops the run, since its figures would mean nothing. The
 ratios are what to compare between machines, not the raw figures.
@@ -15,6 +16,7 @@ ratios are what to compare between machines, not the raw figures.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -103,18 +105,28 @@ def load(port: int, key: str, seconds: int, connections: int) -> Result:
     return Result(rps, p50, p99, int(non_2xx.group(1)) if non_2xx else 0)
 
 
-def check(target: str, port: int, key: str, body: bytes) -> None:
-    """The target answers as it should before it is measured."""
+#: Added by uvicorn to every response, or by each server itself.
+SERVER_FIELDS = {"date", "server", "content-length"}
+
+
+def fields(response: httpx.Response) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in response.headers.items() if name not in SERVER_FIELDS]
+
+
+def check(target: str, port: int, key: str, body: bytes, names: list[str]) -> None:
+    """The target answers as it should before it is measured: the baselines with the full
+    path's body and header fields."""
     response = httpx.get(f"http://127.0.0.1:{port}{PATH}", headers={"X-API-Key": key})
-    if response.status_code != 200 or (target != "fastapi" and response.content != body):
+    same = response.content == body and sorted(name for name, _ in fields(response)) == names
+    if response.status_code != 200 or (target != "fastapi" and not same):
         raise SystemExit(f"{target} answered {response.status_code} {response.content[:80]!r}: not measured")
 
 
 def run(workers: int, seconds: int, connections: int, rounds: int, data_dir: Path, key: str) -> list[dict[str, Result]]:
     """One result per target per round."""
-    body_file = data_dir / "body.json"
+    body_file, headers_file = data_dir / "body.json", data_dir / "headers.json"
     env = {**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir), "BENCH_BODY_FILE": str(body_file),
-           "BENCH_API_KEY": key, "LOG_LEVEL": "WARNING"}
+           "BENCH_HEADERS_FILE": str(headers_file), "BENCH_API_KEY": key, "LOG_LEVEL": "WARNING"}
     measured: list[dict[str, Result]] = []
     for round_number in range(rounds):
         order = list(TARGETS)[round_number % len(TARGETS):] + list(TARGETS)[:round_number % len(TARGETS)]
@@ -126,9 +138,11 @@ def run(workers: int, seconds: int, connections: int, rounds: int, data_dir: Pat
             process = start(target, port, workers, env)
             try:
                 if target == "full" and round_number == 0:
-                    body_file.write_bytes(httpx.get(f"http://127.0.0.1:{port}{PATH}",
-                                                    headers={"X-API-Key": key}).content)
-                check(target, port, key, body_file.read_bytes())
+                    first = httpx.get(f"http://127.0.0.1:{port}{PATH}", headers={"X-API-Key": key})
+                    body_file.write_bytes(first.content)
+                    headers_file.write_text(json.dumps(fields(first)))
+                names = sorted(name for name, _ in json.loads(headers_file.read_text()))
+                check(target, port, key, body_file.read_bytes(), names)
                 results[target] = load(port, key, seconds, connections)
             finally:
                 process.terminate()
