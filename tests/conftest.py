@@ -49,12 +49,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for backend, outcomes in sorted(counts.items()):
         summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
         terminalreporter.write_line(f"store contract suite on {backend}: {summary}")
-    fuzzed = {  # recorded by tests/fuzz at teardown; reports come back from every xdist worker
-        report.nodeid: value
-        for reports in terminalreporter.stats.values()
-        for report in reports
-        for name, value in getattr(report, "user_properties", [])
-        if name == "fuzz_requests"
-    }
+    fuzzed: dict[str, int] = {}  # requests per operation, recorded by tests/fuzz at teardown
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", []):
+                if name == "fuzz_requests":
+                    fuzzed.update(value)
     if fuzzed:
         terminalreporter.write_line(f"schemathesis: {sum(fuzzed.values())} requests over {len(fuzzed)} operations")
