@@ -12,15 +12,12 @@ watch path close to a bare route (docs/benchmarks.md).
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.middleware.auth import cached_key
-from api.middleware.rate_limit import over_limit
-from api.responses import response_for
+from api.middleware.rate_limit import admit
 from api.routes.prices import send_prices
 from api.services import Services
-from shared.errors import CryptowatchError
 from shared.ids import now
 
 PRICES_PREFIX = "/v1/prices"
@@ -43,15 +40,6 @@ class FastLaneMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        try:
-            if services.store.inline_calls:  # as `call` does, without a coroutine per poll
-                decision = services.limiter.check(key.id, key.rate_limit, at)
-            else:
-                decision = await run_in_threadpool(services.limiter.check, key.id, key.rate_limit, at)
-        except CryptowatchError as error:
-            await response_for(error)(scope, receive, send)
-            return
-        if not decision.allowed:
-            await over_limit(decision)(scope, receive, send)
-            return
-        await send_prices(services, snap, scope, send, query, decision.raw_headers())
+        decision = await admit(services, key, at, scope, receive, send)
+        if decision is not None:
+            await send_prices(services, snap, scope, send, query, decision.raw_headers())

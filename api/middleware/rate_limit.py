@@ -11,6 +11,7 @@ from api.services import Services
 from api.storecall import call
 from shared.errors import CryptowatchError
 from shared.ids import now
+from shared.models import ApiKey
 from shared.ratelimit import RateDecision
 
 
@@ -27,6 +28,22 @@ def over_limit(decision: RateDecision) -> Response:
     )
 
 
+async def admit(
+    services: Services, key: ApiKey, at: int, scope: Scope, receive: Receive, send: Send
+) -> RateDecision | None:
+    """Count the request against its key: the decision when it may go on, None when it has been
+    answered here (429 past the limit, 503 when the store cannot count)."""
+    try:
+        decision = await call(services.store, services.limiter.check, key.id, key.rate_limit, at)
+    except CryptowatchError as error:
+        await response_for(error)(scope, receive, send)
+        return None
+    if not decision.allowed:
+        await over_limit(decision)(scope, receive, send)
+        return None
+    return decision
+
+
 class RateLimitMiddleware:
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
@@ -37,14 +54,8 @@ class RateLimitMiddleware:
         if key is None:
             await self.app(scope, receive, send)
             return
-        limiter = self.services.limiter
-        try:
-            decision = await call(self.services.store, limiter.check, key.id, key.rate_limit, now())
-        except CryptowatchError as error:
-            await response_for(error)(scope, receive, send)
-            return
-        if not decision.allowed:
-            await over_limit(decision)(scope, receive, send)
+        decision = await admit(self.services, key, now(), scope, receive, send)
+        if decision is None:
             return
 
         raw_headers = decision.raw_headers()

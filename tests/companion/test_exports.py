@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from companion.screens.confirm import ConfirmModal
@@ -69,16 +71,21 @@ async def test_create_save_and_link(service: Service, tmp_path: Path) -> None:
         assert not isinstance(app.screen, ExportLink)
 
 
+async def open_save_dialog(pilot: Pilot[Any]) -> None:
+    """Make an export with the form's defaults and open the dialog that saves it."""
+    await settle(pilot)
+    await pilot.press("n", "enter")
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+
+
 async def test_saving_where_no_file_can_be_written_says_so(service: Service, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     app = service.app(start="exports")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n", "enter")
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
+        await open_save_dialog(pilot)
         app.screen.query_one(Input).value = str(blocker / "export.json")
         await pilot.press("enter")
         await settle(pilot)
@@ -91,11 +98,7 @@ async def test_saving_over_an_existing_file_asks_first(service: Service, tmp_pat
     target.write_text("keep me")
     app = service.app(start="exports")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n", "enter")
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
+        await open_save_dialog(pilot)
         form = app.screen
         assert isinstance(form, SaveExport)
         form.query_one(Input).value = str(target)

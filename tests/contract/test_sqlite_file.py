@@ -3,9 +3,11 @@ data, reopening after close, and StoreUnavailable when the file cannot answer.""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,38 +84,38 @@ def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_writer_that_waits_too_long_for_the_lock_gets_unavailable(tmp_path: Path) -> None:
-    path = tmp_path / "busy.db"
-    store = SQLiteStore(path, busy_timeout_seconds=0.2)
-    store.init()
+@contextlib.contextmanager
+def write_locked(path: Path) -> Iterator[None]:
+    """Another process in the middle of a write: SQLite's write lock held until the block ends."""
     blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
-
+    blocker.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(StoreUnavailable):
-            store.create_user(builders.user())
-        assert store.latest_prices() == []  # readers are not blocked by a writer in WAL mode
+        yield
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+
+
+def test_a_writer_that_waits_too_long_for_the_lock_gets_unavailable(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "busy.db", busy_timeout_seconds=0.2)
+    store.init()
+
+    with write_locked(tmp_path / "busy.db"):
+        with pytest.raises(StoreUnavailable):
+            store.create_user(builders.user())
+        assert store.latest_prices() == []  # readers are not blocked by a writer in WAL mode
     store.create_user(builders.user())
     store.close()
 
 
 def test_requests_are_counted_while_another_writer_holds_the_lock_and_stored_after(tmp_path: Path) -> None:
-    path = tmp_path / "busy.db"
-    store = SQLiteStore(path, busy_timeout_seconds=0.2)
+    store = SQLiteStore(tmp_path / "busy.db", busy_timeout_seconds=0.2)
     store.init()
-    blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
 
-    try:
+    with write_locked(tmp_path / "busy.db"):
         started = time.monotonic()
         counts = [store.hit("key_a", NOW, 10, DAY) for _ in range(3)]
         assert time.monotonic() - started < 0.1  # the write-behind does not wait for the lock
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     assert counts == [1, 2, 3]
     assert store.key_usage("key_a", utc_day(NOW)).requests == 3
     store.close()
