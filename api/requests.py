@@ -57,6 +57,14 @@ async def read_json(request: Request, limit: int, *, optional: bool = False) -> 
     return Body(data)
 
 
+#: White space as the OpenAPI document's patterns mean it (ECMAScript's `\s`, which `"\S"` in
+#: `text()` excludes): Python's `str.strip()` also strips the ASCII separators U+001C-U+001F,
+#: so a value the document calls non-blank would be refused as blank.
+SPACE = (
+    " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
 class Body:
     """Typed access to the fields of a JSON object. `null` counts as absent for optional fields,
     so a client may send every field and leave the unset ones null."""
@@ -87,9 +95,9 @@ class Body:
         if not isinstance(value, str):
             raise _wrong_type(name, "a string")
         # The length counts as sent (as the document's maxLength does), the blank check trimmed.
-        if len(value) > max_length or not value.strip():
+        if len(value) > max_length or not value.strip(SPACE):
             raise InvalidInput(f"{name} must be 1 to {max_length} characters", code="invalid_field")
-        return value.strip()
+        return value.strip(SPACE)
 
     def exact_string(self, name: str, *, min_length: int, max_length: int) -> str | None:
         """A string taken exactly as sent, for secrets: trimming one would sign with another."""

@@ -128,6 +128,9 @@ def test_roll_defaults_and_without_overlap(service: AdminService) -> None:
         ({"user_id": None}, 400, "missing_field"),
         ({"scope": None}, 400, "missing_field"),
         ({"user_id": "usr_nobody", "scope": "watch"}, 404, "user_not_found"),
+        # not blank to the document (JSON Schema's \S), though Python's strip() removes it
+        ({"user_id": "\u001f", "scope": "watch"}, 404, "user_not_found"),
+        ({"user_id": " \u00a0", "scope": "watch"}, 400, "invalid_field"),
         ({"scope": "root"}, 400, "invalid_field"),
         ({"rate_limit": 0}, 400, "invalid_field"),
         ({"rate_limit": "10"}, 400, "invalid_type"),
