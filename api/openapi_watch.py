@@ -59,6 +59,7 @@ WATCH_SCHEMAS: dict[str, Schema] = {
             },
             "u": {"type": "array", "items": {"type": "string"}, "description": "unknown symbols"},
             "s": {"type": "integer", "enum": [1], "description": "present when stale"},
+            "d": {"type": "integer", "enum": [1], "description": "present when the prices are simulated (demo)"},
         },
     },
     "History": {

@@ -5,6 +5,7 @@ Prices:  {"c":"usd","t":1732252800,"p":{"BTC":[97123.4,-1.23],"ETH":[3456.78,0.8
   p  symbol -> [price, 24h change in percent or null]
   u  unknown symbols, present only when some were asked for and are not served
   s  1 when the data is stale (older than two refresh cycles), absent otherwise
+  d  1 when the prices are simulated (the offline demo source), absent otherwise
 History: {"s":"BTC","c":"usd","t":1732252800,"i":3600,"p":[96011,96250.5,null,...]}
   t  time of the last point      i  seconds between points      p  oldest first, null = no data
 
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Sequence
 
 import orjson
 
-from shared.models import PricePoint
+from shared.models import SIMULATED_SOURCE, PricePoint
 
 PRICE_DIGITS = 6
 
@@ -52,6 +53,8 @@ def encode_prices(
         body["u"] = unknown
     if stale:
         body["s"] = 1
+    if any(p.source == SIMULATED_SOURCE for p in points):
+        body["d"] = 1
     return orjson.dumps(body)
 
 

@@ -61,6 +61,10 @@ class UpdateError(StrEnum):
     INTERNAL_ERROR = "internal_error"  # a source failed in a way nobody foresaw
 
 
+#: The source name of the offline demo prices, which every view of them carries as a warning.
+SIMULATED_SOURCE = "demo (simulated)"
+
+
 @dataclass(frozen=True, slots=True)
 class PricePoint:
     """One observed price of `symbol` in quote currency `currency` (both lower/upper as stored:

@@ -174,6 +174,7 @@ def test_first_serve_prints_an_admin_key_once_and_serves_demo_prices(tmp_path: P
         assert oct((tmp_path / "admin.key").stat().st_mode & 0o777) == "0o600"
         body = wait_for_prices(url, admin_key, process).json()
         assert set(body["p"]) == {"BTC", "ETH"}
+        assert body["d"] == 1  # the demo's prices are marked as simulated
     finally:
         stop(process)
     second_log = tmp_path / "second.log"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from api.payload import encode_history, encode_prices, resample, round_significant
-from shared.models import PricePoint
+from shared.models import SIMULATED_SOURCE, PricePoint
 
 prices = st.floats(min_value=1e-9, max_value=1e9, allow_nan=False, allow_infinity=False)
 changes = st.one_of(st.none(), st.floats(min_value=-99.99, max_value=10_000, allow_nan=False))
@@ -58,6 +58,12 @@ def test_unknown_and_stale_are_reported_only_when_true() -> None:
     decoded = orjson.loads(encode_prices([point("BTC", 1.0)], "usd", ["NOPE"], stale=True))
     assert decoded["u"] == ["NOPE"]
     assert decoded["s"] == 1
+
+
+def test_simulated_prices_say_so_and_real_ones_do_not() -> None:
+    demo = PricePoint("BTC", "usd", 65_000.0, 1.0, 1_763_790_000, SIMULATED_SOURCE)
+    assert orjson.loads(encode_prices([demo], "usd", [], stale=False))["d"] == 1
+    assert "d" not in orjson.loads(encode_prices([point("BTC", 1.0)], "usd", [], stale=False))
 
 
 def test_whole_prices_have_no_decimal_point() -> None:

@@ -13,10 +13,10 @@ import math
 import time
 from collections.abc import Callable, Sequence
 
-from shared.models import PricePoint, UpdateError
+from shared.models import SIMULATED_SOURCE, PricePoint, UpdateError
 from updater.sources.base import SourceError
 
-LABEL = "demo (simulated)"
+LABEL = SIMULATED_SOURCE
 
 #: Rough USD levels the simulated prices wander around (not quotes).
 LEVELS_USD: dict[str, float] = {
