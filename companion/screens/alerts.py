@@ -26,9 +26,12 @@ CONDITIONS = {"above": "≥ {}", "below": "≤ {}", "pct_move": "moves ±{}% in 
 
 
 def condition_text(alert: JSON) -> str:
+    """'≥ 100,000 USD'; a record from a newer or odd server reads as it came, never a crash."""
     template = CONDITIONS.get(str(alert.get("condition")), str(alert.get("condition")) + " {}")
-    target = format.number(float(alert.get("target") or 0))
-    currency = "" if alert.get("condition") == "pct_move" else f" {str(alert.get('currency', '')).upper()}"
+    raw = alert.get("target")
+    target = format.number(float(raw)) if isinstance(raw, int | float) else str(raw)
+    quoted = str(alert.get("currency") or "").upper()
+    currency = f" {quoted}" if quoted and alert.get("condition") != "pct_move" else ""
     return template.format(target) + currency
 
 

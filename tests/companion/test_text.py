@@ -6,6 +6,7 @@ import pytest
 
 from companion import format
 from companion.ranges import parse_range
+from companion.screens.alerts import condition_text
 
 NOW = 1_732_252_800  # 2024-11-22 05:20:00 UTC
 
@@ -56,3 +57,9 @@ def test_ranges(text: str, expected: tuple[int | None, int | None]) -> None:
 def test_bad_ranges(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_range(text, NOW)
+
+
+def test_an_alert_condition_reads_as_typed_and_odd_records_do_not_crash() -> None:
+    assert condition_text({"condition": "above", "target": 100_000, "currency": "usd"}) == "≥ 100,000 USD"
+    assert condition_text({"condition": "pct_move", "target": 5.5}) == "moves ±5.5% in 24h"
+    assert condition_text({"condition": "cross", "target": "lots"}) == "cross lots"

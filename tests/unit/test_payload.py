@@ -42,6 +42,17 @@ def test_three_symbols_fit_in_120_bytes(values: list[tuple[float, float | None]]
     assert len(encode_prices(points, "usd", [], stale=False)) <= 120
 
 
+def test_three_of_the_longest_default_symbols_fit_in_120_bytes_with_every_flag() -> None:
+    points = [
+        PricePoint("DOGE", "usd", 0.3876543, -12.345, 1_763_790_000, SIMULATED_SOURCE),
+        PricePoint("AVAX", "usd", 41.05234, -10.256, 1_763_790_000, SIMULATED_SOURCE),
+        PricePoint("LINK", "usd", 22.50123, 110.5, 1_763_790_000, SIMULATED_SOURCE),
+    ]
+    body = encode_prices(points, "usd", [], stale=True)
+    assert orjson.loads(body)["s"] == orjson.loads(body)["d"] == 1
+    assert len(body) <= 120
+
+
 def test_documented_example_body() -> None:
     body = encode_prices(
         [point("BTC", 97123.4567, -1.2345), point("ETH", 3456.789, 0.85), point("SOL", 245.1234, 3.1)],
