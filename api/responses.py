@@ -85,7 +85,8 @@ async def send_cached_body(
 def header(scope: Scope, name: bytes) -> str | None:
     """One request header from the raw ASGI scope (`name` in lower case), without building
     Starlette's Headers for it."""
-    for key, value in scope["headers"]:
+    raw: list[tuple[bytes, bytes]] = scope["headers"]
+    for key, value in raw:
         if key == name:
             return value.decode("latin-1")
     return None

@@ -59,8 +59,9 @@ async def authenticate(services: Services, secret: str | None, at: int) -> ApiKe
     found = services.keys.get(key_hash)
     if found is MISSING:
         generation = services.keys.generation
-        found = await call(services.store, services.store.find_key_by_hash, key_hash)
-        services.keys.put(key_hash, found, generation)
+        looked_up = await call(services.store, services.store.find_key_by_hash, key_hash)
+        services.keys.put(key_hash, looked_up, generation)
+        found = looked_up
     if not isinstance(found, ApiKey) or not hmac.compare_digest(found.key_hash, key_hash):
         raise Unauthorized("this API key is not valid", code="unknown_key")
     reason = found.refusal(at)
