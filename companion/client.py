@@ -268,6 +268,10 @@ class CompanionClient:
     async def notifications(self, *, alert_id: str = "", limit: int = 20) -> Page:
         return await self._page("/admin/notifications", alert_id=alert_id, limit=limit)
 
+    async def retry_notification(self, notification_id: str) -> JSON:
+        """Puts a failed notification back in the outbox; the updater sends it next cycle."""
+        return await self._call("POST", f"/admin/notifications/{notification_id}/retry")
+
     # Exports
 
     async def exports(self, *, limit: int = 50, cursor: str | None = None) -> Page:

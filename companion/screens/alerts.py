@@ -44,6 +44,7 @@ class AlertsScreen(ListScreen):
         Binding("n", "new_alert", "New alert"),
         Binding("d", "delete", "Cancel alert"),
         Binding("f", "cycle_filter", "Filter"),
+        Binding("t", "retry", "Retry"),
     ]
 
     def __init__(self) -> None:
@@ -124,3 +125,22 @@ class AlertsScreen(ListScreen):
         if confirmed and await self.attempt(self.client.delete_alert(alert["id"])) is not None:
             self.done(f"Cancelled the alert on {alert['symbol']}.")
             self.reload()
+
+    @work(exclusive=True, group="action")
+    async def action_retry(self) -> None:
+        """Queue the selected alert's failed notifications again (after SMTP or the receiver
+        was fixed): delivery gave up on them, and nothing else will send them."""
+        alert = self.require_selected()
+        if alert is None:
+            return
+        panel = self.query_one(OutboxPanel)
+        failed = panel.failed
+        if not failed:
+            self.status.show_info("Nothing to retry: no delivery of this alert has failed.")
+            return
+        for note in failed:
+            if await self.attempt(self.client.retry_notification(note["id"])) is None:
+                return
+        count = f"{len(failed)} notification{'s' if len(failed) != 1 else ''}"
+        self.done(f"Queued {count} again; the updater sends them on its next cycle.")
+        panel.load(alert)

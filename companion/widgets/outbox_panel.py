@@ -40,8 +40,15 @@ class OutboxPanel(Static):
         self.client = client
         self.clock = clock
         self.lines: list[str] = []
+        self.notes: list[dict[str, Any]] = []
 
-    def _show(self, lines: list[str]) -> None:
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        """The shown notifications whose delivery gave up, which an admin may queue again."""
+        return [note for note in self.notes if note.get("status") == "failed"]
+
+    def _show(self, lines: list[str], notes: list[dict[str, Any]] | None = None) -> None:
+        self.notes = notes or []
         self.lines = lines
         self.update(Content("\n".join(["Outbox", *lines])))
 
@@ -59,4 +66,5 @@ class OutboxPanel(Static):
             self.post_message(Failed(error))
             return
         now = self.clock()
-        self._show([f"  {outbox_line(note, now)}" for note in page.items] or ["  nothing queued"])
+        lines = [f"  {outbox_line(note, now)}" for note in page.items] or ["  nothing queued"]
+        self._show(lines, list(page.items))

@@ -97,3 +97,24 @@ async def test_filter_outbox_and_cancel(service: Service) -> None:
         await settle(pilot)
         assert column(table, 4) == ["cancelled", "triggered", "cancelled"]
         assert "Cancelled the alert on BTC" in app.screen.status.text
+
+
+async def test_a_failed_delivery_is_queued_again(service: Service) -> None:
+    service.store.fail_notification("ntf_1", "webhook answered 503", None)  # delivery gave up
+    app = service.app(start="alerts")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")  # BTC's alert never fired: nothing to retry
+        await settle(pilot)
+        assert "Nothing to retry" in app.screen.status.text
+
+        await pilot.press("down")
+        await settle(pilot)
+        outbox = app.screen.query_one(OutboxPanel)
+        assert outbox.lines[0].startswith("  failed · 2 attempts")
+        await pilot.press("t")
+        await settle(pilot)
+        assert "Queued 1 notification again" in app.screen.status.text
+        assert outbox.lines[0].startswith("  pending")
+        note = service.store.get_notification("ntf_1")
+        assert note is not None and note.status.value == "pending"
