@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from api.openapi_parts import KEY_AUTH, Schema, error_responses, json_content, ref
-from api.routes.admin_stats import DAY_PATTERN, DAYS_KEPT
+from api.routes.admin_stats import DAYS_KEPT
+from shared.ids import DAY_PATTERN
 from shared.users import EMAIL as EMAIL_SHAPE
 from shared.users import ENCODED_WORD, MAX_LOCAL
 

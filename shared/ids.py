@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import math
+import re
 import secrets
 import threading
 import time
 from datetime import UTC, datetime
 
+from shared.errors import InvalidInput
+
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower-case
 _RANDOM_BITS = 60
+#: A UTC day as usage is bucketed and asked for: 'YYYY-MM-DD', zero-padded.
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DAY = re.compile(DAY_PATTERN)
 
 
 def _base32(value: int, width: int) -> str:
@@ -67,3 +73,14 @@ def next_tick(at: float, interval: float) -> float:
 def utc_day(epoch: int) -> str:
     """'YYYY-MM-DD' of an epoch second in UTC: the bucket for daily usage."""
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
+
+
+def day_start(day: str) -> int:
+    """Epoch second at which the UTC day 'YYYY-MM-DD' begins; InvalidInput for anything else
+    (strptime alone would also take '2025-1-5'; it refuses '2025-02-30')."""
+    try:
+        if not _DAY.fullmatch(day):
+            raise ValueError(day)
+        return int(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
+    except ValueError:
+        raise InvalidInput(f"day must be a date YYYY-MM-DD, not {day!r}", code="invalid_day") from None

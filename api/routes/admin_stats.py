@@ -3,8 +3,6 @@ and outbox counts."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +14,7 @@ from api.routes.health import update_view
 from api.services import Services
 from api.storecall import call
 from shared.errors import InvalidInput
-from shared.ids import now, utc_day
+from shared.ids import day_start, now, utc_day
 from shared.models import NotificationStatus
 from shared.paging import PAGE_SIZE, every_item
 from shared.ratelimit import USAGE_RETENTION_SECONDS
@@ -24,8 +22,6 @@ from shared.store.base import Store
 
 DAY_SECONDS = 86_400
 DAYS_KEPT = USAGE_RETENTION_SECONDS // DAY_SECONDS
-DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_DAY = re.compile(DAY_PATTERN)
 
 
 def usage_day(raw: str | None, at: int) -> str:
@@ -34,7 +30,10 @@ def usage_day(raw: str | None, at: int) -> str:
     if raw is None:
         return utc_day(at)
     first = -(-(at - USAGE_RETENTION_SECONDS) // DAY_SECONDS) * DAY_SECONDS  # the oldest whole day kept
-    start = _day_start(raw)
+    try:
+        start: int | None = day_start(raw)
+    except InvalidInput:
+        start = None
     if start is None or not first <= start <= at:
         raise InvalidInput(
             f"day must be a UTC date YYYY-MM-DD from {utc_day(first)} to {utc_day(at)}: "
@@ -42,15 +41,6 @@ def usage_day(raw: str | None, at: int) -> str:
             code="invalid_day",
         )
     return raw
-
-
-def _day_start(raw: str) -> float | None:
-    if not _DAY.fullmatch(raw):  # strptime alone would also take 2025-1-5
-        return None
-    try:
-        return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC).timestamp()
-    except ValueError:  # 2025-02-30
-        return None
 
 
 def gather(store: Store, day: str) -> dict[str, Any]:

@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from shared.errors import InvalidInput
+from shared.ids import day_start
 from shared.store.dynamodb_codec import Item, epoch_key
 
 INDEX = "gsi1"
@@ -112,10 +111,7 @@ def usage_list(day: str) -> str:
 
 def day_bounds(day: str) -> tuple[int, int]:
     """First and last epoch second of a UTC day given as 'YYYY-MM-DD'."""
-    try:
-        start = int(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
-    except ValueError:
-        raise InvalidInput(f"day must be YYYY-MM-DD, not {day!r}", code="invalid_day") from None
+    start = day_start(day)
     return start, start + DAY_SECONDS - 1
 
 

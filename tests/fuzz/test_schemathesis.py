@@ -15,9 +15,9 @@ import schemathesis
 from hypothesis import HealthCheck, assume, settings
 
 from api.app import create_app
-from api.routes.admin_stats import DAY_PATTERN, DAYS_KEPT
+from api.routes.admin_stats import DAYS_KEPT
 from shared.config import Settings
-from shared.ids import now, utc_day
+from shared.ids import DAY_PATTERN, now, utc_day
 from shared.keyring import issue_key
 from shared.models import Scope
 from shared.store.sqlite import SQLiteStore

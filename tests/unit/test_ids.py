@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from shared.ids import new_id
+import pytest
+
+from shared.errors import InvalidInput
+from shared.ids import day_start, new_id, utc_day
 
 
 def test_ids_made_in_one_burst_sort_in_the_order_they_were_made() -> None:
@@ -35,3 +38,11 @@ def test_ids_keep_their_shape() -> None:
     assert kind == "alr"
     assert len(body) == 22
     assert set(body) <= set("0123456789abcdefghjkmnpqrstvwxyz")
+
+
+def test_a_day_starts_at_utc_midnight_and_only_real_padded_dates_are_days() -> None:
+    assert day_start("2026-12-01") == 1_796_083_200
+    assert utc_day(day_start("2026-12-01")) == "2026-12-01"
+    for bad in ("2026-12-1", "2026-02-30", "yesterday", "2026-12-01 ", ""):
+        with pytest.raises(InvalidInput):
+            day_start(bad)
