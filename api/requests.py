@@ -65,6 +65,7 @@ SPACE = (
     "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 
+
 class Body:
     """Typed access to the fields of a JSON object. `null` counts as absent for optional fields,
     so a client may send every field and leave the unset ones null."""

@@ -16,11 +16,11 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
-from shared.errors import Conflict, InvalidInput, StoreUnavailable
+from shared.errors import Conflict, StoreUnavailable
+from shared.ids import day_start
 from shared.ids import now as wall_clock
 from shared.models import (
     Alert,
@@ -189,6 +189,17 @@ class SQLiteStore:
                 conn.execute("ROLLBACK")
             raise
 
+    @contextlib.contextmanager
+    def _waiting_at_most(self, seconds: float) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, waiting at most `seconds` for another writer's lock
+        within the block (the store's own busy timeout again after it)."""
+        conn = self._conn()
+        conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            yield conn
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+
     def _prune_due(self, what: str) -> bool:
         """True at most once per interval for each kind of pruning, so it stays off most calls."""
         clock = time.monotonic()
@@ -246,16 +257,12 @@ class SQLiteStore:
         on while another process holds that lock, yet every write fails, so a read alone would
         call such a store healthy. The probe waits at most 0.5 s (less with a shorter busy
         timeout), longer than any write of ours holds the lock."""
-        conn = self._conn()
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = self._conn().execute("PRAGMA user_version").fetchone()[0]
         if version < SCHEMA_VERSION:
             raise StoreUnavailable("the store's schema is not initialised; run `cryptowatch init`")
-        conn.execute(f"PRAGMA busy_timeout = {int(min(self._busy_timeout, 0.5) * 1000)}")
-        try:
+        with self._waiting_at_most(min(self._busy_timeout, 0.5)) as conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
 
     def close(self) -> None:
         """Write the counts behind, then close every connection this process opened; a later
@@ -421,19 +428,12 @@ class SQLiteStore:
     def _store_counts(self, counts: Sequence[WindowCount], patient: bool) -> None:
         """The shared table's write-behind; an impatient one gives up at once on a busy file
         (it runs inside a watch request) and is tried again a second later."""
-        conn = self._conn()
-        if not patient:
-            conn.execute("PRAGMA busy_timeout = 0")
-        try:
-            with self._transaction() as conn:
-                conn.executemany(
-                    _STORE_COUNT, [(c.key_id, c.window_start, c.count, c.limit, c.expires_at) for c in counts]
-                )
-                if self._prune_due("windows"):
-                    conn.execute("DELETE FROM rate_windows WHERE expires_at < ?", (wall_clock(),))
-        finally:
-            if not patient:
-                conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+        with self._waiting_at_most(self._busy_timeout if patient else 0), self._transaction() as conn:
+            conn.executemany(
+                _STORE_COUNT, [(c.key_id, c.window_start, c.count, c.limit, c.expires_at) for c in counts]
+            )
+            if self._prune_due("windows"):
+                conn.execute("DELETE FROM rate_windows WHERE expires_at < ?", (wall_clock(),))
 
     def _written_behind(self) -> None:
         """Usage is read from `rate_windows`: bring it up to date with the shared table first."""
@@ -445,7 +445,7 @@ class SQLiteStore:
     @_guarded
     def key_usage(self, key_id: str, day: str) -> KeyUsage:
         self._written_behind()
-        start = _day_start(day)
+        start = day_start(day)
         found = self._conn().execute(_USAGE + " AND key_id = ?", (start, start + DAY, key_id))
         _, requests, rejected, last_used = found.fetchone()
         return KeyUsage(key_id, day, requests or 0, rejected or 0, last_used)
@@ -453,7 +453,7 @@ class SQLiteStore:
     @_guarded
     def usage_for_day(self, day: str) -> list[KeyUsage]:
         self._written_behind()
-        start = _day_start(day)
+        start = day_start(day)
         found = self._conn().execute(
             _USAGE + " GROUP BY key_id ORDER BY key_id", (start, start + DAY)
         )
@@ -591,13 +591,3 @@ class SQLiteStore:
     @_guarded
     def list_exports(self, limit: int = 100, cursor: str | None = None) -> Page[ExportRecord]:
         return self._page(rows.EXPORTS, "exp", {}, limit, cursor, newest_first=True)
-
-
-def _day_start(day: str) -> int:
-    """Epoch second at which the UTC day 'YYYY-MM-DD' begins."""
-    try:
-        return int(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
-    except ValueError:
-        raise InvalidInput(
-            f"day must look like 2025-01-31, not {day!r}", code="invalid_day"
-        ) from None
