@@ -71,13 +71,20 @@ async def test_create_save_and_link(service: Service, tmp_path: Path) -> None:
         assert not isinstance(app.screen, ExportLink)
 
 
-async def open_save_dialog(pilot: Pilot[Any]) -> None:
-    """Make an export with the form's defaults and open the dialog that saves it."""
+async def save_new_export_as(pilot: Pilot[Any], path: Path) -> SaveExport:
+    """Make an export with the form's defaults, open the dialog that saves it, and save it to
+    `path`; the dialog, for what it shows afterwards."""
     await settle(pilot)
     await pilot.press("n", "enter")
     await settle(pilot)
     await pilot.press("s")
     await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, SaveExport)
+    dialog.query_one(Input).value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)
+    return dialog
 
 
 async def test_saving_where_no_file_can_be_written_says_so(service: Service, tmp_path: Path) -> None:
@@ -85,12 +92,9 @@ async def test_saving_where_no_file_can_be_written_says_so(service: Service, tmp
     blocker.write_text("not a folder")
     app = service.app(start="exports")
     async with app.run_test(size=SIZE) as pilot:
-        await open_save_dialog(pilot)
-        app.screen.query_one(Input).value = str(blocker / "export.json")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, SaveExport)
-        assert "Cannot write" in app.screen.query_one("#field-path", Field).error
+        form = await save_new_export_as(pilot, blocker / "export.json")
+        assert app.screen is form
+        assert "Cannot write" in form.query_one("#field-path", Field).error
 
 
 async def test_saving_over_an_existing_file_asks_first(service: Service, tmp_path: Path) -> None:
@@ -98,12 +102,7 @@ async def test_saving_over_an_existing_file_asks_first(service: Service, tmp_pat
     target.write_text("keep me")
     app = service.app(start="exports")
     async with app.run_test(size=SIZE) as pilot:
-        await open_save_dialog(pilot)
-        form = app.screen
-        assert isinstance(form, SaveExport)
-        form.query_one(Input).value = str(target)
-        await pilot.press("enter")
-        await settle(pilot)
+        form = await save_new_export_as(pilot, target)
         assert isinstance(app.screen, ConfirmModal)
         assert f"Replace {target}?" in str(app.screen.query_one(".heading").render())
         await pilot.press("n")
