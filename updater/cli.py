@@ -9,13 +9,12 @@ import sys
 import time
 from collections.abc import Sequence
 
-from shared.config import Settings
+from shared.config import PRICE_SOURCES, Settings
 from shared.errors import ConfigError, CryptowatchError
 from shared.models import UpdateStatus
 from shared.store import open_store
 from updater.cycle import run_cycle
 from updater.loop import serve_loop
-from updater.sources import SOURCE_NAMES
 
 
 def summary(status: UpdateStatus, seconds: float) -> str:
@@ -40,7 +39,7 @@ def update_command(argv: Sequence[str]) -> int:
         action="store_true",
         help="a cycle every UPDATE_INTERVAL_SECONDS until SIGTERM/SIGINT",
     )
-    parser.add_argument("--source", choices=SOURCE_NAMES, help="price source (default PRICE_SOURCE)")
+    parser.add_argument("--source", choices=PRICE_SOURCES, help="price source (default PRICE_SOURCE)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()

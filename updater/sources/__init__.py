@@ -11,9 +11,7 @@ from updater.sources.coingecko import CoinGeckoSource
 from updater.sources.demo import DemoSource
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy
 
-__all__ = ["SOURCE_NAMES", "PriceSource", "SourceError", "build_client", "source_chain"]
-
-SOURCE_NAMES = PRICE_SOURCES
+__all__ = ["PriceSource", "SourceError", "build_client", "source_chain"]
 
 
 def build_client(settings: Settings) -> httpx.AsyncClient:
@@ -44,4 +42,4 @@ def source_chain(
             retry=retry,
         )
         return [coingecko, binance]
-    raise ValueError(f"unknown price source {name!r}: expected one of {', '.join(SOURCE_NAMES)}")
+    raise ValueError(f"unknown price source {name!r}: expected one of {', '.join(PRICE_SOURCES)}")

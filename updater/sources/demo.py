@@ -16,8 +16,6 @@ from collections.abc import Callable, Sequence
 from shared.models import SIMULATED_SOURCE, PricePoint, UpdateError
 from updater.sources.base import SourceError
 
-LABEL = SIMULATED_SOURCE
-
 #: Rough USD levels the simulated prices wander around (not quotes).
 LEVELS_USD: dict[str, float] = {
     "BTC": 65_000,
@@ -107,7 +105,7 @@ def _level(symbol: str) -> float:
 
 
 class DemoSource:
-    name = LABEL
+    name = SIMULATED_SOURCE
 
     def __init__(self, seed: int = 0, clock: Callable[[], float] = time.time) -> None:
         self._seed = seed
