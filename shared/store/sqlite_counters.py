@@ -39,12 +39,11 @@ PROBES = 64
 #: two threads of one process would both hold one. Made anew in a forked child, where it may
 #: have been copied while held.
 _process_lock = threading.Lock()
-_pid = os.getpid()  # kept here rather than asked of the kernel on every hit
 
 
 def _fresh_lock_in_child() -> None:
-    global _process_lock, _pid
-    _process_lock, _pid = threading.Lock(), os.getpid()
+    global _process_lock
+    _process_lock = threading.Lock()
 
 
 os.register_at_fork(after_in_child=_fresh_lock_in_child)
@@ -80,7 +79,6 @@ class SharedCounters:
         self._size = HEADER_BYTES + slots + slots * SLOT.size
         self._dirty_at = HEADER_BYTES
         self._slots_at = HEADER_BYTES + slots
-        self._pid = -1
         self._fd = -1
         self._map: mmap.mmap | None = None
         self._hints: dict[tuple[str, int], tuple[int, bytes]] = {}
@@ -88,9 +86,10 @@ class SharedCounters:
 
     # --- the file ------------------------------------------------------------------------
     def _mapped(self) -> mmap.mmap:
-        """This process's mapping, made on first use and again in a forked child. Called with
-        the process lock held."""
-        if self._map is not None and self._pid == _pid:
+        """The mapping, made on first use; a forked child goes on with its parent's (a shared
+        mapping, and `lockf` locks belong to the process that takes them). Called with the
+        process lock held."""
+        if self._map is not None:
             return self._map
         self._hints = {}
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -109,7 +108,7 @@ class SharedCounters:
         except BaseException:
             os.close(fd)
             raise
-        self._fd, self._pid = fd, _pid
+        self._fd = fd
         return self._map
 
     @contextmanager
@@ -124,16 +123,16 @@ class SharedCounters:
 
     def close(self) -> None:
         with _process_lock:
-            if self._map is not None and self._pid == _pid:
+            if self._map is not None:
                 self._map.close()
                 os.close(self._fd)
-            self._map, self._fd, self._pid = None, -1, -1
+            self._map, self._fd = None, -1
 
     # --- counting ------------------------------------------------------------------------
     def hit(self, key_id: str, window_start: int, limit: int, expires_at: int) -> int:
         """Count one request and return the window's count including it."""
         with _process_lock:  # spelled out rather than `_locked()`: this runs on every request
-            table = self._map if self._map is not None and self._pid == _pid else self._mapped()
+            table = self._map if self._map is not None else self._mapped()
             fd = self._fd
             fcntl.lockf(fd, fcntl.LOCK_EX)
             try:
