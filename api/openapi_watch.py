@@ -26,7 +26,7 @@ _VS = {
     "name": "vs",
     "in": "query",
     "required": False,
-    "description": "Quote currency, one of VS_CURRENCIES (default: the first)",
+    "description": "Quote currency, one of VS_CURRENCIES (default: the first, which the body then names in `c`)",
     "schema": ref("Currency"),
 }
 _SYMBOL_PATH = {
@@ -38,36 +38,51 @@ _SYMBOL_PATH = {
 }
 _IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
 
+_STATED_CURRENCY = {"type": "string", "description": "quote currency, present only when the request had no vs"}
+_FLAGS = {
+    "s": {"type": "integer", "enum": [1], "description": "present when stale"},
+    "d": {"type": "integer", "enum": [1], "description": "present when the prices are simulated (demo)"},
+}
+# A pair, not `prefixItems`: schemathesis 4 turns a nested prefixItems into a draft-4 `items`
+# list and then rejects the document (schemathesis#4099).
+_QUOTE = {"type": "array", "items": {"type": ["number", "null"]}, "minItems": 2, "maxItems": 2}
+_UPDATED = {"type": "integer", "description": "update time, epoch seconds"}
+
 WATCH_SCHEMAS: dict[str, Schema] = {
     "Prices": {
         "type": "object",
-        "required": ["c", "t", "p"],
+        "required": ["t", "p"],
         "properties": {
-            "c": {"type": "string", "description": "quote currency"},
-            "t": {"type": "integer", "description": "update time, epoch seconds"},
+            "c": _STATED_CURRENCY,
+            "t": _UPDATED,
             "p": {
                 "type": "object",
                 "description": "symbol -> [price, 24h change % or null]",
-                # A pair, not `prefixItems`: schemathesis 4 turns a nested prefixItems into a
-                # draft-4 `items` list and then rejects the document (schemathesis#4099).
-                "additionalProperties": {
-                    "type": "array",
-                    "items": {"type": ["number", "null"]},
-                    "minItems": 2,
-                    "maxItems": 2,
-                },
+                "additionalProperties": _QUOTE,
             },
             "u": {"type": "array", "items": {"type": "string"}, "description": "unknown symbols"},
-            "s": {"type": "integer", "enum": [1], "description": "present when stale"},
-            "d": {"type": "integer", "enum": [1], "description": "present when the prices are simulated (demo)"},
+            **_FLAGS,
+        },
+    },
+    "Price": {
+        "type": "object",
+        "required": ["t", "p"],
+        "properties": {
+            "c": _STATED_CURRENCY,
+            "t": {**_UPDATED, "description": "update time, epoch seconds (0 while there is no price)"},
+            "p": {
+                "oneOf": [_QUOTE, {"type": "null"}],
+                "description": "[price, 24h change % or null]; null while the symbol has no price yet",
+            },
+            **_FLAGS,
         },
     },
     "History": {
         "type": "object",
-        "required": ["s", "c", "t", "i", "p"],
+        "required": ["s", "t", "i", "p"],
         "properties": {
             "s": {"type": "string"},
-            "c": {"type": "string"},
+            "c": _STATED_CURRENCY,
             "t": {"type": "integer", "description": "time of the last point"},
             "i": {"type": "integer", "description": "seconds between points"},
             "p": {"type": "array", "items": {"type": ["number", "null"]}},
@@ -127,7 +142,7 @@ WATCH_PATHS: dict[str, Schema] = {
             "summary": "Latest price of one symbol, compact",
             "security": KEY_AUTH,
             "parameters": [_SYMBOL_PATH, _VS, _IF_NONE_MATCH],
-            "responses": {**_cached_ok("Prices", "Price"), **error_responses(400, 401, 403, 404, 429, 503)},
+            "responses": {**_cached_ok("Price", "Price"), **error_responses(400, 401, 403, 404, 429, 503)},
         }
     },
     "/v1/history/{symbol}": {

@@ -24,6 +24,12 @@ def currency(request: Request, settings: Settings) -> str:
     return value
 
 
+def stated_currency(request: Request, currency: str) -> str | None:
+    """The currency a watch body names: only one the server chose. A watch that sent `vs`
+    knows its currency, so repeating it would cost bytes on every poll."""
+    return None if "vs" in request.query_params else currency
+
+
 def symbol(raw: str) -> str:
     """ASCII letters and digits, any case: checked before upper-casing, which would turn 'ß'
     into 'SS', and in full, so neither whitespace nor a trailing newline slips through."""

@@ -1,13 +1,18 @@
 """The compact watch payloads: short keys, rounded numbers, nothing a glance does not need.
 
-Prices:  {"c":"usd","t":1732252800,"p":{"BTC":[97123.4,-1.23],"ETH":[3456.78,0.85]}}
-  c  quote currency            t  update time, epoch seconds (the oldest of the symbols shown)
+Prices:  {"t":1732252800,"p":{"BTC":[97123.4,-1.23],"ETH":[3456.78,0.85]}}
+  t  update time, epoch seconds (the oldest of the symbols shown)
   p  symbol -> [price, 24h change in percent or null]
+  c  quote currency, present only when the request left it to the server (no `vs`): a watch
+     that named it knows it, one that did not learns which default it got
   u  unknown symbols, present only when some were asked for and are not served
   s  1 when the data is stale (older than two refresh cycles), absent otherwise
   d  1 when the prices are simulated (the offline demo source), absent otherwise
-History: {"s":"BTC","c":"usd","t":1732252800,"i":3600,"p":[96011,96250.5,null,...]}
+One price (/v1/prices/BTC), a single-coin watch face's poll:  {"t":1732252800,"p":[97123.4,-1.23]}
+  p  [price, 24h change] of that coin, null while it has no price yet; c, s and d as above
+History: {"s":"BTC","t":1732252800,"i":3600,"p":[96011,96250.5,null,...]}
   t  time of the last point      i  seconds between points      p  oldest first, null = no data
+  c  as above
 
 Prices keep six significant digits (enough for any watch face), changes two decimals.
 """
@@ -41,35 +46,51 @@ def round_change(value: float | None) -> float | int | None:
 
 
 def encode_prices(
-    points: Sequence[PricePoint], currency: str, unknown: Iterable[str], stale: bool
+    points: Sequence[PricePoint], stated_currency: str | None, unknown: Iterable[str], stale: bool
 ) -> bytes:
-    body: dict[str, object] = {
-        "c": currency,
-        "t": min((p.updated_at for p in points), default=0),
-        "p": {p.symbol: [round_significant(p.price), round_change(p.change_24h)] for p in points},
-    }
+    """Several symbols; `stated_currency` is the quote currency when the body must name it."""
+    body = _envelope(stated_currency, points)
+    body["p"] = {p.symbol: _quote(p) for p in points}
     unknown = list(unknown)
     if unknown:
         body["u"] = unknown
+    return _with_flags(body, points, stale)
+
+
+def encode_price(point: PricePoint | None, stated_currency: str | None, stale: bool) -> bytes:
+    """One symbol, without the symbol map: the smallest body a one-coin watch face can poll."""
+    points = [] if point is None else [point]
+    body = _envelope(stated_currency, points)
+    body["p"] = None if point is None else _quote(point)
+    return _with_flags(body, points, stale)
+
+
+def encode_history(
+    symbol: str, stated_currency: str | None, end: int, interval: int, prices: Sequence[float | None]
+) -> bytes:
+    body: dict[str, object] = {"s": symbol}
+    if stated_currency is not None:
+        body["c"] = stated_currency
+    body.update(t=end, i=interval, p=[None if p is None else round_significant(p) for p in prices])
+    return orjson.dumps(body)
+
+
+def _envelope(stated_currency: str | None, points: Sequence[PricePoint]) -> dict[str, object]:
+    body: dict[str, object] = {} if stated_currency is None else {"c": stated_currency}
+    body["t"] = min((p.updated_at for p in points), default=0)
+    return body
+
+
+def _quote(point: PricePoint) -> list[float | int | None]:
+    return [round_significant(point.price), round_change(point.change_24h)]
+
+
+def _with_flags(body: dict[str, object], points: Sequence[PricePoint], stale: bool) -> bytes:
     if stale:
         body["s"] = 1
     if any(p.source == SIMULATED_SOURCE for p in points):
         body["d"] = 1
     return orjson.dumps(body)
-
-
-def encode_history(
-    symbol: str, currency: str, end: int, interval: int, prices: Sequence[float | None]
-) -> bytes:
-    return orjson.dumps(
-        {
-            "s": symbol,
-            "c": currency,
-            "t": end,
-            "i": interval,
-            "p": [None if p is None else round_significant(p) for p in prices],
-        }
-    )
 
 
 def resample(points: Sequence[PricePoint], end: int, interval: int, count: int) -> list[float | None]:

@@ -28,7 +28,7 @@ class Services:
     prices: PriceBook[Any]
     limiter: RateLimiter
     history: TTLCache[Any, tuple[bytes, str]]
-    price_queries: LRUCache[tuple[str, bytes], tuple[tuple[str, ...], str]]
+    price_queries: LRUCache[tuple[str, bytes], Any]  # (path, query string) -> a PriceQuery
     exports: ExportSink
 
     @classmethod

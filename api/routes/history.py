@@ -32,13 +32,14 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
     if symbol not in settings.supported_symbols:
         raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
     currency = params.currency(request, settings)
+    stated_currency = params.stated_currency(request, currency)
     hours = params.integer(request, "hours", 24, 1, MAX_HOURS)
     count = params.integer(request, "points", 24, 2, MAX_POINTS)
     interval = max(60, hours * 3600 // count)
     at = now()
     end = at - at % 60
     latest = (await snapshot(services)).prices.get((symbol, currency))
-    cache_key = (symbol, currency, interval, count, end, latest.updated_at if latest else None)
+    cache_key = (symbol, currency, stated_currency, interval, count, end, latest.updated_at if latest else None)
     cached = services.history.get(cache_key)
     if cached is None:
         start = end - interval * count  # one extra interval so the first slot has a price
@@ -46,7 +47,7 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
         series = resample(points, end, interval, count)
         if latest is not None:
             series[-1] = latest.price  # also when it came in after the minute began
-        body = encode_history(symbol, currency, end, interval, series)
+        body = encode_history(symbol, stated_currency, end, interval, series)
         cached = services.history[cache_key] = (body, etag_of(body))
     body, etag = cached
     await send_cached_body(send, body, etag, header(scope, b"if-none-match"), max_age=end + 60 - at)

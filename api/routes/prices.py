@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from starlette.requests import Request
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from api import params
-from api.payload import encode_prices
+from api.payload import encode_price, encode_prices
 from api.responses import Endpoint, etag_of, header, send_cached_body
 from api.services import Services
 from api.storecall import call
@@ -60,32 +61,39 @@ def max_age(due: int | None, interval: int, at: int) -> int:
     return max(MIN_MAX_AGE, min(interval, due - at))
 
 
-def encoded(
-    services: Services, snap: PriceSnapshot[EncodedPrices], symbols: tuple[str, ...], currency: str, at: int
-) -> EncodedPrices:
-    """The body for these symbols, memoised per snapshot until its stale flag would change."""
-    cache_key = (symbols, currency)
-    cached = snap.bodies.get(cache_key)
+class PriceQuery(NamedTuple):
+    """What a price request asks for, parsed once per distinct URL (see remembered_query). A
+    tuple, so that keying the snapshot's bodies by it hashes in C on every poll."""
+
+    symbols: tuple[str, ...]
+    currency: str
+    stated_currency: str | None  # the currency the body names, None when the request named it
+    one_coin: bool  # /v1/prices/{symbol}: the single-coin body
+
+
+def encoded(services: Services, snap: PriceSnapshot[EncodedPrices], query: PriceQuery, at: int) -> EncodedPrices:
+    """The body for this query, memoised per snapshot until its stale flag would change."""
+    cached = snap.bodies.get(query)
     if cached is not None and at < cached.stale_at:
         return cached
-    points = [snap.prices[(s, currency)] for s in symbols if (s, currency) in snap.prices]
-    served = {p.symbol for p in points}
+    points = [snap.prices[key] for key in ((s, query.currency) for s in query.symbols) if key in snap.prices]
     oldest = min((p.updated_at for p in points), default=0)
     stale_after = services.settings.stale_after_seconds
     stale = bool(points) and at - oldest > stale_after
-    body = encode_prices(points, currency, [s for s in symbols if s not in served], stale)
+    if query.one_coin:
+        body = encode_price(points[0] if points else None, query.stated_currency, stale)
+    else:
+        served = {p.symbol for p in points}
+        unknown = [s for s in query.symbols if s not in served]
+        body = encode_prices(points, query.stated_currency, unknown, stale)
     result = EncodedPrices(
         body,
         etag_of(body),
         stale_at=(2**62 if stale else oldest + stale_after + 1),
         refresh_due=refresh_due(snap.status, services.settings.update_interval_seconds),
     )
-    snap.bodies[cache_key] = result
+    snap.bodies[query] = result
     return result
-
-
-#: (symbols, quote currency) of a price request.
-PriceQuery = tuple[tuple[str, ...], str]
 
 
 async def respond(services: Services, scope: Scope, send: Send, query: PriceQuery) -> None:
@@ -101,7 +109,7 @@ async def send_prices(
     extra_headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
     at = now()
-    result = encoded(services, snap, *query, at)
+    result = encoded(services, snap, query, at)
     seconds = max_age(result.refresh_due, services.settings.update_interval_seconds, at)
     await send_cached_body(send, result.body, result.etag, header(scope, b"if-none-match"), seconds, extra_headers)
 
@@ -123,7 +131,10 @@ async def list_prices(scope: Scope, receive: Receive, send: Send) -> None:
     settings = services.settings
 
     def parse(request: Request) -> PriceQuery:
-        return params.symbols(request, settings), params.currency(request, settings)
+        currency = params.currency(request, settings)
+        return PriceQuery(
+            params.symbols(request, settings), currency, params.stated_currency(request, currency), one_coin=False
+        )
 
     await respond(services, scope, send, remembered_query(services, scope, parse))
 
@@ -136,7 +147,8 @@ async def one_price(scope: Scope, receive: Receive, send: Send) -> None:
         symbol = params.symbol(request.path_params["symbol"])
         if symbol not in settings.supported_symbols:
             raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
-        return (symbol,), params.currency(request, settings)
+        currency = params.currency(request, settings)
+        return PriceQuery((symbol,), currency, params.stated_currency(request, currency), one_coin=True)
 
     await respond(services, scope, send, remembered_query(services, scope, parse))
 

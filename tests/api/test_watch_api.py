@@ -71,19 +71,34 @@ class TestPrices:
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/json"
         body = response.json()
-        assert body["c"] == "usd"
+        assert body["c"] == "usd"  # no vs asked: the body says which default it got
         assert body["p"] == {"BTC": [97123.5, -1.23], "ETH": [3456.79, 0.85], "SOL": [245.123, 3.1]}
         assert "s" not in body and "u" not in body
         assert len(response.content) <= 120
+
+    def test_a_currency_the_watch_named_is_not_repeated(self, watch_service: WatchService) -> None:
+        named = get(watch_service, "/v1/prices?symbols=BTC&vs=usd").json()
+        defaulted = get(watch_service, "/v1/prices?symbols=BTC").json()
+        assert "c" not in named
+        assert defaulted == {**named, "c": "usd"}
 
     def test_symbols_are_case_insensitive_and_unknown_ones_reported(self, watch_service: WatchService) -> None:
         body = get(watch_service, "/v1/prices?symbols=btc,NOPE,eth").json()
         assert set(body["p"]) == {"BTC", "ETH"}
         assert body["u"] == ["NOPE"]
 
-    def test_single_symbol_route(self, watch_service: WatchService) -> None:
-        assert get(watch_service, "/v1/prices/sol").json()["p"] == {"SOL": [245.123, 3.1]}
+    def test_single_symbol_route_gives_that_coin_alone(self, watch_service: WatchService) -> None:
+        response = get(watch_service, "/v1/prices/sol?vs=usd")
+        assert response.json() == {"t": get(watch_service, "/v1/prices").json()["t"], "p": [245.123, 3.1]}
+        assert len(response.content) <= 40
+        assert get(watch_service, "/v1/prices/sol").json()["c"] == "usd"
         assert_error(get(watch_service, "/v1/prices/NOPE"), 404, "unknown_symbol")
+
+    def test_a_supported_coin_without_a_price_yet_is_null(self, tmp_path: Path, store: Store) -> None:
+        key = issue_key(store, Scope.WATCH, now())
+        with serve(create_app(settings_for(tmp_path), store)) as server:
+            response = httpx.get(server.url + "/v1/prices/BTC?vs=usd", headers={"X-API-Key": key.secret})
+        assert (response.status_code, response.json()) == (200, {"t": 0, "p": None})
 
     def test_etag_and_if_none_match_give_304_without_body(self, watch_service: WatchService) -> None:
         first = get(watch_service, "/v1/prices?symbols=BTC")
@@ -148,7 +163,7 @@ def test_quote_currency_is_chosen_per_request(tmp_path: Path, store: Store) -> N
     key = issue_key(store, Scope.WATCH, at)
     with serve(create_app(settings, store)) as server:
         body = httpx.get(server.url + "/v1/prices?symbols=BTC,ETH&vs=EUR", headers={"X-API-Key": key.secret}).json()
-    assert body == {"c": "eur", "t": at, "p": {"BTC": [90001, -1]}, "u": ["ETH"]}
+    assert body == {"t": at, "p": {"BTC": [90001, -1]}, "u": ["ETH"]}
 
 
 class TestRepeatPolls:
@@ -215,6 +230,7 @@ class TestHistory:
         assert response.status_code == 200
         body = response.json()
         assert (body["s"], body["c"], body["i"]) == ("BTC", "usd", 7200)
+        assert "c" not in get(watch_service, "/v1/history/btc?hours=24&points=12&vs=usd").json()
         assert len(body["p"]) == 12
         assert all(isinstance(p, (int, float)) for p in body["p"])
         assert body["p"][:-1] == sorted(body["p"][:-1], reverse=True)  # older points were higher
@@ -224,7 +240,7 @@ class TestHistory:
     def test_the_last_point_is_the_latest_price_even_from_this_minute(self, watch_service: WatchService) -> None:
         store, at = watch_service.store, now()
         store.put_prices([PricePoint("BTC", "usd", 90_000.0, 0.0, at - 7260, "coingecko")])
-        latest = get(watch_service, "/v1/prices/BTC").json()["p"]["BTC"][0]  # seeded this second
+        latest = get(watch_service, "/v1/prices/BTC").json()["p"][0]  # seeded this second
 
         body = get(watch_service, "/v1/history/BTC?hours=24&points=12").json()
 

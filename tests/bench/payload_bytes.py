@@ -3,8 +3,11 @@ same data, for 1, 3 and 10 symbols, and what a 304 costs.
 
     python -m tests.bench.payload_bytes
 
-Ours: the real app under uvicorn on 127.0.0.1, `GET /v1/prices?symbols=...` over a keep-alive
-connection, status line and headers counted as sent, body as sent. Theirs: the body CoinGecko
+Ours: the real app under uvicorn on 127.0.0.1 over a keep-alive connection, status line and
+headers counted as sent, body as sent. The requests a watch makes: `/v1/prices/BTC?vs=usd` for one
+coin, `/v1/prices?symbols=...&vs=usd` for several, naming the currency as CoinGecko's request
+does; below them the same data asked other ways (the several-symbol route for one coin, and no
+`vs`, where our body names the default currency it chose). Theirs: the body CoinGecko
 returns for `ids=...&vs_currencies=usd&include_24hr_change=true&include_last_updated_at=true`,
 built in its documented shape (docs.coingecko.com/v3.0.1/reference/simple-price: per coin id,
 `usd`, `usd_24h_change`, `last_updated_at`), numbers at the 15 significant digits of that
@@ -42,8 +45,20 @@ QUOTES = {
     "LINK": (17.8293847561029, 4.38475610293847),
     "AVAX": (45.2938475610293, -3.01928374650192),
 }
-COUNTS = (1, 3, 10)
 TARGET_RATIO = 0.40
+
+
+def watch_requests() -> list[tuple[str, int]]:
+    """(path, symbol count): the watch's own requests first, then the other ways to ask."""
+    first = list(QUOTES)
+    several = [(f"/v1/prices?symbols={','.join(first[:n])}&vs=usd", n) for n in (3, 10)]
+    return [
+        (f"/v1/prices/{first[0]}?vs=usd", 1),
+        *several,
+        (f"/v1/prices?symbols={first[0]}&vs=usd", 1),
+        (f"/v1/prices/{first[0]}", 1),
+        *((path.removesuffix("&vs=usd"), n) for path, n in several),
+    ]
 
 
 @dataclass(frozen=True)
@@ -109,34 +124,34 @@ def main() -> None:
             connection = Connection(server.port, key)
             try:
                 rows = []
-                for count in COUNTS:
-                    symbols = list(QUOTES)[:count]
-                    path = f"/v1/prices?symbols={','.join(symbols)}"
+                for path, count in watch_requests():
                     ours = connection.get(path)
                     again = connection.get(path, f"If-None-Match: {ours.header('etag')}")
                     assert (ours.status, again.status, again.body) == (200, 304, b"")
-                    rows.append((count, ours, again, coingecko_body(symbols, at)))
+                    rows.append((path, ours, again, coingecko_body(list(QUOTES)[:count], at)))
             finally:
                 connection.close()
     print(report(rows))
 
 
-def report(rows: list[tuple[int, Exchange, Exchange, bytes]]) -> str:
+def report(rows: list[tuple[str, Exchange, Exchange, bytes]]) -> str:
+    width = max(len(path) for path, *_ in rows)
     lines = [
-        f"{'symbols':>7} {'our body':>9} {'our headers':>12} {'our total':>10} {'CG body':>8}"
+        f"{'request':<{width}} {'our body':>9} {'our headers':>12} {'our total':>10} {'CG body':>8}"
         f" {'body ratio':>11} {'304 total':>10} {'304 body':>9}",
     ]
-    for count, ours, again, theirs in rows:
+    for path, ours, again, theirs in rows:
         ratio = len(ours.body) / len(theirs)
         lines.append(
-            f"{count:>7} {len(ours.body):>9} {len(ours.head):>12} {len(ours.head) + len(ours.body):>10}"
-            f" {len(theirs):>8} {ratio:>10.0%}{'' if ratio <= TARGET_RATIO else '*'} {len(again.head):>10}"
+            f"{path:<{width}} {len(ours.body):>9} {len(ours.head):>12} {len(ours.head) + len(ours.body):>10}"
+            f" {len(theirs):>8} {ratio:>10.0%}{' ' if ratio <= TARGET_RATIO else '*'} {len(again.head):>10}"
             f" {len(again.body):>9}"
         )
     lines.append(f"target: our body <= {TARGET_RATIO:.0%} of CoinGecko's (* = missed); a 304 carries no body")
     lines.append("our headers: " + ", ".join(
         line.split(":")[0] for line in rows[0][1].head.decode("latin-1").split("\r\n")[1:] if line
     ))
+    lines.append(f"our 1-symbol body: {rows[0][1].body.decode()}")
     lines.append(f"our 3-symbol body: {rows[1][1].body.decode()}")
     lines.append(f"CoinGecko 1-symbol body: {rows[0][3].decode()}")
     return "\n".join(lines)

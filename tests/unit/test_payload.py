@@ -8,7 +8,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.payload import encode_history, encode_prices, resample, round_significant
+from api.payload import encode_history, encode_price, encode_prices, resample, round_significant
 from shared.models import SIMULATED_SOURCE, PricePoint
 
 prices = st.floats(min_value=1e-9, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -23,8 +23,8 @@ def point(symbol: str, price: float, change: float | None = 1.5, at: int = 1_763
 @given(st.dictionaries(symbols, st.tuples(prices, changes), min_size=1, max_size=25))
 def test_prices_round_trip_within_six_significant_digits(entries: dict[str, tuple[float, float | None]]) -> None:
     points = [point(s, p, c) for s, (p, c) in entries.items()]
-    decoded = orjson.loads(encode_prices(points, "usd", [], stale=False))
-    assert decoded["c"] == "usd"
+    decoded = orjson.loads(encode_prices(points, None, [], stale=False))
+    assert "c" not in decoded
     assert decoded["t"] == 1_763_790_000
     assert "s" not in decoded and "u" not in decoded
     for symbol, (price, change) in entries.items():
@@ -53,16 +53,32 @@ def test_three_of_the_longest_default_symbols_fit_in_120_bytes_with_every_flag()
     assert len(body) <= 120
 
 
-def test_documented_example_body() -> None:
-    body = encode_prices(
-        [point("BTC", 97123.4567, -1.2345), point("ETH", 3456.789, 0.85), point("SOL", 245.1234, 3.1)],
-        "usd",
-        [],
-        stale=False,
+def test_documented_example_bodies() -> None:
+    three = [point("BTC", 97123.4567, -1.2345), point("ETH", 3456.789, 0.85), point("SOL", 245.1234, 3.1)]
+    assert encode_prices(three, None, [], stale=False) == (
+        b'{"t":1763790000,"p":{"BTC":[97123.5,-1.23],"ETH":[3456.79,0.85],"SOL":[245.123,3.1]}}'
     )
-    assert body == (
-        b'{"c":"usd","t":1763790000,"p":{"BTC":[97123.5,-1.23],"ETH":[3456.79,0.85],"SOL":[245.123,3.1]}}'
-    )
+    assert encode_price(three[0], None, stale=False) == b'{"t":1763790000,"p":[97123.5,-1.23]}'
+
+
+def test_the_currency_is_named_only_when_the_server_chose_it() -> None:
+    btc = point("BTC", 97123.4567, -1.2345)
+    assert orjson.loads(encode_prices([btc], "usd", [], stale=False))["c"] == "usd"
+    assert orjson.loads(encode_price(btc, "usd", stale=False)) == {
+        "c": "usd", "t": 1_763_790_000, "p": [97123.5, -1.23]
+    }
+    assert "c" not in orjson.loads(encode_history("BTC", None, 1_763_790_000, 3600, [1.0, 2.0]))
+
+
+def test_one_coin_without_a_price_yet_is_null_not_an_error() -> None:
+    assert orjson.loads(encode_price(None, None, stale=False)) == {"t": 0, "p": None}
+
+
+@given(prices, changes)
+def test_one_coin_body_stays_under_45_bytes_whatever_the_price(price: float, change: float | None) -> None:
+    """A single-coin face's poll: a ten-digit time, six significant digits, a two-decimal change
+    and nothing else (CoinGecko's body for one coin is about 100 bytes)."""
+    assert len(encode_price(point("BTC", price, change), None, stale=False)) <= 44
 
 
 def test_unknown_and_stale_are_reported_only_when_true() -> None:
@@ -74,6 +90,7 @@ def test_unknown_and_stale_are_reported_only_when_true() -> None:
 def test_simulated_prices_say_so_and_real_ones_do_not() -> None:
     demo = PricePoint("BTC", "usd", 65_000.0, 1.0, 1_763_790_000, SIMULATED_SOURCE)
     assert orjson.loads(encode_prices([demo], "usd", [], stale=False))["d"] == 1
+    assert orjson.loads(encode_price(demo, None, stale=True)) == {"t": 1_763_790_000, "p": [65000, 1], "s": 1, "d": 1}
     assert "d" not in orjson.loads(encode_prices([point("BTC", 1.0)], "usd", [], stale=False))
 
 
