@@ -15,7 +15,7 @@ from shared.alerts import AlertSpec, new_alert
 from shared.config import Settings
 from shared.errors import InvalidInput
 from shared.ids import now
-from shared.models import Condition, PricePoint, User
+from shared.models import Condition, NotificationStatus, PricePoint, User
 from shared.store.base import Store
 from shared.users import EMAIL, valid_email
 from tests.support.smtp import Mailbox
@@ -52,11 +52,12 @@ def test_every_accepted_address_is_exactly_one_recipient(raw: str) -> None:
     assert getaddresses([str(message["To"])]) == [("", address)]
 
 
-def test_the_envelope_names_the_destination_alone(
+def test_a_record_that_is_not_one_address_is_given_up_unsent(
     notify_settings: Settings, store: Store, user: User, mailbox: Mailbox
 ) -> None:
-    """Even for a record written before addresses were checked this strictly, the To header is
-    never where the recipients come from."""
+    """A record written before addresses were checked this strictly reaches nobody: the
+    destination is checked again at delivery, so neither smtplib nor the mail server is left to
+    read `a, b` as one address, the first, or both."""
     good = new_alert(AlertSpec("BTC", Condition.ABOVE, 1.0), user, notify_settings, now())
     store.create_alert(good)
     legacy = dataclasses.replace(good, id=good.id + "x", destination="ada@example.com, eve@example.net")
@@ -66,4 +67,7 @@ def test_the_envelope_names_the_destination_alone(
 
     asyncio.run(OutboxDelivery().deliver(store, notify_settings, at))
 
-    assert mailbox.recipients == [["ada@example.com"], ["ada@example.com"]]
+    assert mailbox.recipients == [["ada@example.com"]]
+    [refused] = store.list_notifications(alert_id=legacy.id).items
+    assert (refused.status, refused.attempts) == (NotificationStatus.FAILED, 1)
+    assert refused.last_error and "not one email address" in refused.last_error

@@ -11,6 +11,10 @@ class DeliveryError(Exception):
     """A delivery that did not happen; the message is kept as the record's last_error."""
 
 
+class Undeliverable(DeliveryError):
+    """A delivery that can never happen as recorded: given up at once, not retried."""
+
+
 class Sender(Protocol):
     async def send(self, notification: Notification) -> None:
         """Deliver or raise (DeliveryError for the expected failures)."""

@@ -22,7 +22,7 @@ from shared.config import Settings
 from shared.ids import now as wall_clock
 from shared.models import Channel, Notification, PricePoint
 from shared.store.base import Store
-from updater.notify.base import DeliveryError, Sender
+from updater.notify.base import DeliveryError, Sender, Undeliverable
 from updater.notify.smtp import EmailSender
 from updater.notify.webhook import WebhookSender
 
@@ -121,9 +121,8 @@ class OutboxDelivery:
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
             reason = str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
             failures = notification.attempts + 1
-            retry_at = (
-                None if failures >= settings.notification_max_attempts else claimed_at + self.backoff.delay(failures)
-            )
+            final = isinstance(error, Undeliverable) or failures >= settings.notification_max_attempts
+            retry_at = None if final else claimed_at + self.backoff.delay(failures)
             store.fail_notification(notification.id, reason[:MAX_ERROR], retry_at)
             log.warning(
                 "notification %s attempt %d failed (%s); %s",

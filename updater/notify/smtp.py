@@ -12,8 +12,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from shared.config import Settings
+from shared.errors import InvalidInput
 from shared.models import Notification
-from updater.notify.base import DeliveryError
+from shared.users import valid_email
+from updater.notify.base import DeliveryError, Undeliverable
 
 SMTPS_PORT = 465
 
@@ -30,14 +32,25 @@ def message_for(notification: Notification, sender: str) -> EmailMessage:
     return message
 
 
+def one_address(destination: str) -> str:
+    """The destination checked again at delivery, as the API checks it today: a record written
+    under looser rules (`a@x.com, b@y.com`) is never sent, rather than left to how smtplib and
+    the mail server each read it."""
+    try:
+        return valid_email(destination)
+    except InvalidInput:
+        raise Undeliverable(f"{destination[:80]!r} is not one email address; not sent") from None
+
+
 class EmailSender:
     def __init__(self, settings: Settings, timeout: float = 15.0) -> None:
         self._settings = settings
         self._timeout = timeout
 
     async def send(self, notification: Notification) -> None:
+        recipient = one_address(notification.destination)
         message = message_for(notification, self._settings.smtp_from)
-        await asyncio.to_thread(self._send, message, notification.destination)
+        await asyncio.to_thread(self._send, message, recipient)
 
     def _send(self, message: EmailMessage, recipient: str) -> None:
         """The envelope names `recipient` alone: smtplib would otherwise take the recipients
