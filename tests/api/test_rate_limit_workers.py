@@ -51,20 +51,25 @@ async def burst(url: str, key: str) -> Counter[int]:
     return Counter(r.status_code for r in answers)
 
 
+def burst_against_two_workers(key: str, **env: str) -> Counter[int]:
+    """Start two workers with `env`, send the burst at the start of a fresh minute, stop them."""
+    port = free_port()
+    process = start_workers(port, **env)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url, process)
+        wait_for_fresh_minute(margin=20)
+        return asyncio.run(burst(url, key))
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 def test_exactly_the_limit_is_admitted_across_two_workers(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "cryptowatch.db")
     store.init()
     seed_prices(store, now())
     key = issue_key(store, Scope.WATCH, now())
     store.close()
-    port = free_port()
-    process = start_workers(port, CRYPTOWATCH_DATA_DIR=str(tmp_path))
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, process)
-        wait_for_fresh_minute(margin=20)
-        counts = asyncio.run(burst(url, key.secret))
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    counts = burst_against_two_workers(key.secret, CRYPTOWATCH_DATA_DIR=str(tmp_path))
     assert counts == Counter({200: LIMIT, 429: REQUESTS - LIMIT})

@@ -6,7 +6,6 @@ exactly; this proves the API built on it admits exactly the limit, end to end.""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from pathlib import Path
 
@@ -15,10 +14,9 @@ import pytest
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
-from tests.api.conftest import seed_prices, wait_for_fresh_minute
-from tests.api.test_rate_limit_workers import LIMIT, REQUESTS, burst, start_workers, wait_until_up
+from tests.api.conftest import seed_prices
+from tests.api.test_rate_limit_workers import LIMIT, REQUESTS, burst_against_two_workers
 from tests.support.dynamodb_local import fresh_store
-from tests.support.server import free_port
 
 pytestmark = pytest.mark.dynamodb
 
@@ -27,19 +25,10 @@ def test_exactly_the_limit_is_admitted_across_two_workers_on_dynamodb(tmp_path: 
     with fresh_store(dynamodb_local) as store:
         seed_prices(store, now())
         key = issue_key(store, Scope.WATCH, now())
-        port = free_port()
-        workers = start_workers(
-            port,
+        counts = burst_against_two_workers(
+            key.secret,
             CRYPTOWATCH_DATA_DIR=str(tmp_path),
             DYNAMODB_TABLE_NAME=store.table_name,
             AWS_ENDPOINT_URL_DYNAMODB=dynamodb_local,
         )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_up(url, workers)
-            wait_for_fresh_minute(margin=20)
-            counts = asyncio.run(burst(url, key.secret))
-        finally:
-            workers.terminate()
-            workers.wait(timeout=20)
     assert counts == Counter({200: LIMIT, 429: REQUESTS - LIMIT})
