@@ -13,21 +13,18 @@ SYMBOL = re.compile(r"[A-Za-z0-9]{1,12}")
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,15}")
 
 
-def currency(request: Request, settings: Settings) -> str:
-    """One of VS_CURRENCIES, any case."""
-    value = request.query_params.get("vs", settings.vs_currencies[0]).lower()
+def currency(request: Request, settings: Settings) -> tuple[str, str | None]:
+    """One of VS_CURRENCIES, any case; and the currency a watch body names, which is only one
+    the server chose (None when the request sent `vs`: the watch knows its currency, so
+    repeating it would cost bytes on every poll)."""
+    raw = request.query_params.get("vs")
+    value = (settings.vs_currencies[0] if raw is None else raw).lower()
     if value not in settings.vs_currencies:
         raise InvalidInput(
             f"vs={value[:16]!r} is not offered; choose one of {', '.join(settings.vs_currencies)}",
             code="unsupported_currency",
         )
-    return value
-
-
-def stated_currency(request: Request, currency: str) -> str | None:
-    """The currency a watch body names: only one the server chose. A watch that sent `vs`
-    knows its currency, so repeating it would cost bytes on every poll."""
-    return None if "vs" in request.query_params else currency
+    return value, (value if raw is None else None)
 
 
 def symbol(raw: str) -> str:

@@ -57,17 +57,6 @@ def matches_etag(if_none_match: str | None, etag: str) -> bool:
 _JSON_TYPE = (b"content-type", JSON.encode())
 
 
-def conditional(
-    body: bytes, etag: str, if_none_match: str | None, max_age: int
-) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """(status, headers, body): 200 with the body, or 304 with no body when the client already
-    holds this version."""
-    headers = [(b"etag", etag.encode()), (b"cache-control", b"private, max-age=%d" % max_age)]
-    if matches_etag(if_none_match, etag):
-        return 304, headers, b""
-    return 200, [(b"content-length", b"%d" % len(body)), _JSON_TYPE, *headers], body
-
-
 async def send_cached_body(
     send: Send,
     body: bytes,
@@ -76,9 +65,15 @@ async def send_cached_body(
     max_age: int,
     extra_headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
-    """A cached body from an ASGI endpoint, with its ETag and Cache-Control, or its 304."""
-    status, headers, sent = conditional(body, etag, if_none_match, max_age)
-    await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra_headers]})
+    """A cached body from an ASGI endpoint, with its ETag and Cache-Control: 200 with the body,
+    or 304 with none when the client already holds this version."""
+    headers = [(b"etag", etag.encode()), (b"cache-control", b"private, max-age=%d" % max_age), *extra_headers]
+    if matches_etag(if_none_match, etag):
+        status, sent = 304, b""
+    else:
+        status, sent = 200, body
+        headers = [(b"content-length", b"%d" % len(body)), _JSON_TYPE, *headers]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": sent})
 
 

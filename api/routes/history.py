@@ -31,8 +31,7 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
     symbol = params.symbol(scope["path_params"]["symbol"])
     if symbol not in settings.supported_symbols:
         raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
-    currency = params.currency(request, settings)
-    stated_currency = params.stated_currency(request, currency)
+    currency, stated_currency = params.currency(request, settings)
     hours = params.integer(request, "hours", 24, 1, MAX_HOURS)
     count = params.integer(request, "points", 24, 2, MAX_POINTS)
     interval = max(60, hours * 3600 // count)

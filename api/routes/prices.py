@@ -76,7 +76,8 @@ def encoded(services: Services, snap: PriceSnapshot[EncodedPrices], query: Price
     cached = snap.bodies.get(query)
     if cached is not None and at < cached.stale_at:
         return cached
-    points = [snap.prices[key] for key in ((s, query.currency) for s in query.symbols) if key in snap.prices]
+    currency = query.currency
+    points = [snap.prices[(s, currency)] for s in query.symbols if (s, currency) in snap.prices]
     oldest = min((p.updated_at for p in points), default=0)
     stale_after = services.settings.stale_after_seconds
     stale = bool(points) and at - oldest > stale_after
@@ -131,10 +132,7 @@ async def list_prices(scope: Scope, receive: Receive, send: Send) -> None:
     settings = services.settings
 
     def parse(request: Request) -> PriceQuery:
-        currency = params.currency(request, settings)
-        return PriceQuery(
-            params.symbols(request, settings), currency, params.stated_currency(request, currency), one_coin=False
-        )
+        return PriceQuery(params.symbols(request, settings), *params.currency(request, settings), one_coin=False)
 
     await respond(services, scope, send, remembered_query(services, scope, parse))
 
@@ -147,8 +145,7 @@ async def one_price(scope: Scope, receive: Receive, send: Send) -> None:
         symbol = params.symbol(request.path_params["symbol"])
         if symbol not in settings.supported_symbols:
             raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
-        currency = params.currency(request, settings)
-        return PriceQuery((symbol,), currency, params.stated_currency(request, currency), one_coin=True)
+        return PriceQuery((symbol,), *params.currency(request, settings), one_coin=True)
 
     await respond(services, scope, send, remembered_query(services, scope, parse))
 
