@@ -67,6 +67,10 @@ def _is_health(data: JSON) -> bool:
     )
 
 
+#: The most records the admin API returns in one page (its `limit` runs 1..200).
+MAX_PAGE = 200
+
+
 def _query(**params: object) -> dict[str, str]:
     """Query parameters without the unset ones (None or empty)."""
     return {name: str(value) for name, value in params.items() if value not in (None, "")}
@@ -265,8 +269,21 @@ class CompanionClient:
         """Cancels the alert (idempotent); {} on success."""
         return await self._call("DELETE", f"/admin/alerts/{alert_id}")
 
-    async def notifications(self, *, alert_id: str = "", limit: int = 20) -> Page:
-        return await self._page("/admin/notifications", alert_id=alert_id, limit=limit)
+    async def notifications(
+        self, *, alert_id: str = "", status: str = "", limit: int = 20, cursor: str | None = None
+    ) -> Page:
+        return await self._page("/admin/notifications", alert_id=alert_id, status=status, limit=limit, cursor=cursor)
+
+    async def failed_notifications(self, alert_id: str) -> list[JSON]:
+        """Every failed notification of the alert, all pages: the ones an admin may retry."""
+        found: list[JSON] = []
+        cursor = None
+        while True:
+            page = await self.notifications(alert_id=alert_id, status="failed", limit=MAX_PAGE, cursor=cursor)
+            found.extend(page.items)
+            if page.next_cursor is None:
+                return found
+            cursor = page.next_cursor
 
     async def retry_notification(self, notification_id: str) -> JSON:
         """Puts a failed notification back in the outbox; the updater sends it next cycle."""

@@ -133,8 +133,9 @@ class AlertsScreen(ListScreen):
         alert = self.require_selected()
         if alert is None:
             return
-        panel = self.query_one(OutboxPanel)
-        failed = panel.failed
+        failed = await self.attempt(self.client.failed_notifications(alert["id"]))
+        if failed is None:
+            return
         if not failed:
             self.status.show_info("Nothing to retry: no delivery of this alert has failed.")
             return
@@ -143,4 +144,4 @@ class AlertsScreen(ListScreen):
                 return
         count = f"{len(failed)} notification{'s' if len(failed) != 1 else ''}"
         self.done(f"Queued {count} again; the updater sends them on its next cycle.")
-        panel.load(alert)
+        self.query_one(OutboxPanel).load(alert)

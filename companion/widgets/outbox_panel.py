@@ -40,15 +40,8 @@ class OutboxPanel(Static):
         self.client = client
         self.clock = clock
         self.lines: list[str] = []
-        self.notes: list[dict[str, Any]] = []
 
-    @property
-    def failed(self) -> list[dict[str, Any]]:
-        """The shown notifications whose delivery gave up, which an admin may queue again."""
-        return [note for note in self.notes if note.get("status") == "failed"]
-
-    def _show(self, lines: list[str], notes: list[dict[str, Any]] | None = None) -> None:
-        self.notes = notes or []
+    def _show(self, lines: list[str]) -> None:
         self.lines = lines
         self.update(Content("\n".join(["Outbox", *lines])))
 
@@ -67,4 +60,4 @@ class OutboxPanel(Static):
             return
         now = self.clock()
         lines = [f"  {outbox_line(note, now)}" for note in page.items] or ["  nothing queued"]
-        self._show(lines, list(page.items))
+        self._show(lines)

@@ -3,6 +3,8 @@ triggered alert."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from textual.widgets import DataTable, Select
 
@@ -10,7 +12,8 @@ from companion.screens.alert_form import AlertForm
 from companion.screens.confirm import ConfirmModal
 from companion.widgets.field import Field
 from companion.widgets.outbox_panel import OutboxPanel
-from tests.companion.conftest import SIZE, Service, settle, type_into
+from shared.models import Alert, Channel, Condition, Notification
+from tests.companion.conftest import DAY, SIZE, Service, settle, type_into
 
 pytestmark = pytest.mark.anyio
 
@@ -118,3 +121,33 @@ async def test_a_failed_delivery_is_queued_again(service: Service) -> None:
         assert outbox.lines[0].startswith("  pending")
         note = service.store.get_notification("ntf_1")
         assert note is not None and note.status.value == "pending"
+
+
+async def test_every_failed_delivery_is_queued_again_not_only_the_ones_shown(service: Service) -> None:
+    """A repeating alert with more notifications than the outbox panel shows: the failed ones
+    past the panel's first five are queued again too."""
+    store, at, ada = service.store, service.at, service.users["ada"]
+    alert = store.create_alert(
+        Alert("alt_4", ada.id, "ETH", "usd", Condition.ABOVE, 1.0, Channel.EMAIL, ada.email, at - DAY, repeat=True)
+    )
+    for n in range(7):
+        note = Notification(f"ntf_4{n}", alert.id, ada.id, Channel.EMAIL, ada.email, "ETH above 1", "body", at - 70 + n)
+        assert store.trigger_alert(alert, at - 70 + n, note)
+        alert = dataclasses.replace(alert, last_triggered_at=at - 70 + n)
+        if n < 5:
+            store.complete_notification(note.id, at - 60)
+        else:
+            store.fail_notification(note.id, "SMTP down", None)
+    app = service.app(start="alerts")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        row = column(table, 5).index("7")  # the repeating ETH alert, triggered seven times
+        table.move_cursor(row=row)
+        await settle(pilot)
+        assert column(table, 0)[row] == "ETH"
+        assert all(line.startswith("  sent") for line in app.screen.query_one(OutboxPanel).lines)
+        await pilot.press("t")
+        await settle(pilot)
+        assert "Queued 2 notifications again" in app.screen.status.text
+    assert [store.get_notification(f"ntf_4{n}").status.value for n in (5, 6)] == ["pending", "pending"]
