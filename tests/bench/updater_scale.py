@@ -23,7 +23,7 @@ from pathlib import Path
 from shared.alerts import AlertSpec, new_alert
 from shared.config import Settings
 from shared.ids import now
-from shared.models import Channel, Condition, Notification, PricePoint, UpdateStatus
+from shared.models import Channel, Condition, Notification, PricePoint, UpdateStatus, User
 from shared.store.sqlite import SQLiteStore
 from shared.users import create_user
 from tests.conftest import settings_for
@@ -58,7 +58,7 @@ class AcceptingSender:
     def __init__(self) -> None:
         self.sent = 0
 
-    async def send(self, notification: Notification) -> None:
+    async def send(self, notification: Notification, user: User) -> None:
         self.sent += 1
 
 

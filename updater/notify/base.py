@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from shared.models import Notification
+from shared.models import Notification, User
 
 
 class DeliveryError(Exception):
@@ -16,5 +16,5 @@ class Undeliverable(DeliveryError):
 
 
 class Sender(Protocol):
-    async def send(self, notification: Notification) -> None:
-        """Deliver or raise (DeliveryError for the expected failures)."""
+    async def send(self, notification: Notification, user: User) -> None:
+        """Deliver to `user`'s destination, or raise (DeliveryError for the expected failures)."""

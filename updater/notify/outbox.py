@@ -80,7 +80,7 @@ class OutboxDelivery:
         async with httpx.AsyncClient(timeout=self.webhook_timeout, follow_redirects=False) as client:
             senders = {
                 Channel.EMAIL: EmailSender(settings),
-                Channel.WEBHOOK: WebhookSender(store, settings, client),
+                Channel.WEBHOOK: WebhookSender(settings, client),
             }
             return await self._deliver_all(store, settings, due, now, senders)
 
@@ -112,12 +112,13 @@ class OutboxDelivery:
         claimed_at = max(now, self.clock())
         if not store.claim_notification(notification.id, claimed_at, claimed_at + self.lease_seconds):
             return False  # another run has it
-        if store.get_user(notification.user_id) is None:
+        user = store.get_user(notification.user_id)
+        if user is None:
             store.fail_notification(notification.id, USER_DELETED, None)
             log.info("notification %s not sent: its user was deleted", notification.id)
             return False
         try:
-            await senders[notification.channel].send(notification)
+            await senders[notification.channel].send(notification, user)
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
             reason = str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
             failures = notification.attempts + 1

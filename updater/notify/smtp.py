@@ -13,7 +13,7 @@ from email.utils import formatdate, make_msgid
 
 from shared.config import Settings
 from shared.errors import InvalidInput
-from shared.models import Notification
+from shared.models import Notification, User
 from shared.users import valid_email
 from updater.notify.base import DeliveryError, Undeliverable
 
@@ -47,7 +47,7 @@ class EmailSender:
         self._settings = settings
         self._timeout = timeout
 
-    async def send(self, notification: Notification) -> None:
+    async def send(self, notification: Notification, user: User) -> None:
         recipient = one_address(notification.destination)
         message = message_for(notification, self._settings.smtp_from)
         await asyncio.to_thread(self._send, message, recipient)

@@ -24,8 +24,7 @@ import httpx
 
 from shared.config import Settings
 from shared.ids import now
-from shared.models import Notification
-from shared.store.base import Store
+from shared.models import Notification, User
 from shared.webhook_hosts import Address, is_public
 from updater.notify.base import DeliveryError
 
@@ -40,26 +39,24 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class WebhookSender:
-    def __init__(self, store: Store, settings: Settings, client: httpx.AsyncClient) -> None:
-        self._store = store
+    def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
         self._settings = settings
         self._client = client
 
-    def _secret(self, user_id: str) -> str:
-        user = self._store.get_user(user_id)
-        secret = (user.webhook_secret if user else None) or self._settings.webhook_secret
+    def _secret(self, user: User) -> str:
+        secret = user.webhook_secret or self._settings.webhook_secret
         if not secret:
             raise DeliveryError("no signing secret: set the user's webhook_secret or WEBHOOK_SECRET")
         return secret
 
-    async def send(self, notification: Notification) -> None:
+    async def send(self, notification: Notification, user: User) -> None:
         body = notification.body.encode()
         url = httpx.URL(notification.destination)
         timestamp = str(now())
         headers = {
             "Host": url.netloc.decode("ascii"),
             "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(self._secret(notification.user_id), timestamp, body),
+            SIGNATURE_HEADER: sign(self._secret(user), timestamp, body),
             TIMESTAMP_HEADER: timestamp,
             DELIVERY_HEADER: notification.id,
         }
