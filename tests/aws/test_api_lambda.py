@@ -18,6 +18,7 @@ from shared.keyring import issue_key
 from shared.models import PricePoint, Scope, UpdateStatus
 from shared.store.dynamodb import DynamoStore
 from tests.aws.lambdas import ApiFunction, api_function
+from tests.support.dynamodb_local import api_calls
 
 pytestmark = pytest.mark.dynamodb
 
@@ -173,21 +174,12 @@ def test_a_warm_watch_request_costs_one_update_item(deployed: Deployed) -> None:
     conditional = {"If-None-Match": warm_up["one price"]["headers"]["etag"]}
     requests = {kind: (path, query, {}) for kind, (path, query) in paths.items()}
     requests["304"] = (*paths["one price"], conditional)
-    client = deployed.function.services.store.client  # type: ignore[attr-defined]
-    calls: list[str] = []
-
-    def record(model: Any, **_: Any) -> None:
-        calls.append(model.name)
-
-    client.meta.events.register("before-call.dynamodb.*", record)
-    try:
-        seen: dict[str, tuple[int, list[str]]] = {}
-        for kind, (path, query, headers) in requests.items():
-            calls.clear()
+    store = deployed.function.services.store  # type: ignore[attr-defined]
+    seen: dict[str, tuple[int, list[str]]] = {}
+    for kind, (path, query, headers) in requests.items():
+        with api_calls(store) as calls:
             status = deployed.request("GET", path, query, key=key, headers=headers)["statusCode"]
-            seen[kind] = (status, list(calls))
-    finally:
-        client.meta.events.unregister("before-call.dynamodb.*", record)
+        seen[kind] = (status, calls)
 
     assert seen == {
         "prices": (200, ["UpdateItem"]), "one price": (200, ["UpdateItem"]),

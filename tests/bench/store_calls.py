@@ -35,7 +35,7 @@ from shared.store.base import Store
 from shared.store.sqlite import SQLiteStore
 from shared.symbols import coingecko_ids
 from tests.conftest import settings_for
-from tests.support.dynamodb_local import DUMMY_AWS_ENV, DynamoDBLocal, missing_reason, new_store
+from tests.support.dynamodb_local import DUMMY_AWS_ENV, DynamoDBLocal, before_each_call, missing_reason, new_store
 from tests.support.server import serve
 from updater.sources.coingecko import batches
 
@@ -143,9 +143,9 @@ def dynamodb() -> Iterator[tuple[Store, Callable[[], Counter[str]]] | str]:
         def record(model: Any, **_: Any) -> None:
             seen[model.name] += 1
 
-        store.client.meta.events.register("before-call.dynamodb.*", record)
         try:
-            yield store, lambda: Counter(seen)
+            with before_each_call(store, record):
+                yield store, lambda: Counter(seen)
         finally:
             store.close()
 

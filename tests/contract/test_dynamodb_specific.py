@@ -28,7 +28,7 @@ from shared.store.dynamodb import DynamoStore
 from shared.store.dynamodb_client import MAX_ATTEMPTS
 from tests.contract import builders
 from tests.contract.builders import NOW
-from tests.support.dynamodb_local import fresh_store, fresh_table_name
+from tests.support.dynamodb_local import api_calls, before_each_call, fresh_store, fresh_table_name
 
 pytestmark = pytest.mark.dynamodb
 
@@ -37,21 +37,6 @@ pytestmark = pytest.mark.dynamodb
 def dynamo(dynamodb_local: str) -> Iterator[DynamoStore]:
     with fresh_store(dynamodb_local) as store:
         yield store
-
-
-@contextmanager
-def api_calls(store: DynamoStore) -> Iterator[list[str]]:
-    """The DynamoDB operations the store's client makes inside the block, in order."""
-    calls: list[str] = []
-
-    def record(model: object, **_: object) -> None:
-        calls.append(model.name)  # type: ignore[attr-defined]
-
-    store.client.meta.events.register("before-call.dynamodb.*", record)
-    try:
-        yield calls
-    finally:
-        store.client.meta.events.unregister("before-call.dynamodb.*", record)
 
 
 # --- the hot path --------------------------------------------------------------------------
@@ -257,12 +242,8 @@ def test_a_price_write_that_fails_half_way_leaves_every_latest_price_as_it_was(d
         if model.name == "PutItem":  # type: ignore[attr-defined]
             raise EndpointConnectionError(endpoint_url="http://dynamodb")
 
-    dynamo.client.meta.events.register("before-call.dynamodb.*", fail_the_latest)
-    try:
-        with pytest.raises(StoreUnavailable):
-            dynamo.put_prices(prices_at(NOW))
-    finally:
-        dynamo.client.meta.events.unregister("before-call.dynamodb.*", fail_the_latest)
+    with before_each_call(dynamo, fail_the_latest), pytest.raises(StoreUnavailable):
+        dynamo.put_prices(prices_at(NOW))
 
     assert {p.updated_at for p in dynamo.latest_prices()} == {NOW - 300}
     assert [p.updated_at for p in dynamo.price_history("C00", "usd", 0, NOW)] == [NOW - 300, NOW]
@@ -280,11 +261,10 @@ def test_a_writer_that_raced_another_merges_again_and_keeps_the_newest(
             raced.append(True)
             other.put_prices([late])
 
-    dynamo.client.meta.events.register("before-call.dynamodb.*", write_in_between)
     try:
-        dynamo.put_prices(prices_at(NOW, pairs=2) + [PricePoint("BTC", "usd", 97_000.0, None, NOW, "coingecko")])
+        with before_each_call(dynamo, write_in_between):
+            dynamo.put_prices(prices_at(NOW, pairs=2) + [PricePoint("BTC", "usd", 97_000.0, None, NOW, "coingecko")])
     finally:
-        dynamo.client.meta.events.unregister("before-call.dynamodb.*", write_in_between)
         other.close()
 
     assert [(p.symbol, p.updated_at) for p in dynamo.latest_prices()] == [("BTC", NOW + 60), ("C00", NOW), ("C01", NOW)]

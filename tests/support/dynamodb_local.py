@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -214,6 +214,26 @@ def dynamodb_local() -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def before_each_call(store: DynamoStore, hook: Callable[..., None]) -> Iterator[None]:
+    """Run `hook(model, **details)` before every DynamoDB call the store's client makes inside
+    the block (botocore's `before-call` event; `model.name` is the operation, `PutItem`...)."""
+    events = store.client.meta.events
+    events.register("before-call.dynamodb.*", hook)
+    try:
+        yield
+    finally:
+        events.unregister("before-call.dynamodb.*", hook)
+
+
+@contextlib.contextmanager
+def api_calls(store: DynamoStore) -> Iterator[list[str]]:
+    """The DynamoDB operations the store's client makes inside the block, in order."""
+    calls: list[str] = []
+    with before_each_call(store, lambda model, **_: calls.append(model.name)):
+        yield calls
+
+
+@contextlib.contextmanager
 def fresh_store(endpoint: str, **options: object) -> Iterator[DynamoStore]:
     """A DynamoStore on a table of its own, dropped afterwards."""
     store = new_store(endpoint, **options)
@@ -227,7 +247,7 @@ def contract_store(
     request: pytest.FixtureRequest,
 ) -> contextlib.AbstractContextManager[DynamoStore]:
     """The DynamoDB factory of the `store` fixture in `tests/support/backends.py` (the contract
-    suite's and the watch API tests'): a fresh table on the session's DynamoDB Local (skipped,
+    suite's and the watch API tests'): a fresh table on the session's DynamoDB Local (a failure,
     with the reason, when it cannot run here)."""
     return fresh_store(request.getfixturevalue("dynamodb_local"))
 
