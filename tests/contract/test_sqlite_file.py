@@ -3,11 +3,9 @@ data, reopening after close, and StoreUnavailable when the file cannot answer.""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from shared.store.sqlite import SQLiteStore
 from shared.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 from tests.contract import builders
 from tests.contract.builders import NOW
+from tests.support.sqlite_lock import write_locked
 
 DAY = 86_400
 
@@ -82,18 +81,6 @@ def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailable):
         store.ping()
     store.close()
-
-
-@contextlib.contextmanager
-def write_locked(path: Path) -> Iterator[None]:
-    """Another process in the middle of a write: SQLite's write lock held until the block ends."""
-    blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
 
 
 def test_a_writer_that_waits_too_long_for_the_lock_gets_unavailable(tmp_path: Path) -> None:

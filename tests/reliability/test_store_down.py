@@ -21,6 +21,7 @@ from shared.config import Settings
 from shared.store.sqlite import SQLiteStore
 from tests.reliability.conftest import Live, live_api
 from tests.support.dynamodb_local import DUMMY_AWS_ENV, DynamoDBLocal, new_store, require_dynamodb_local
+from tests.support.sqlite_lock import write_locked
 
 #: One request of each kind that needs the store: (client, method, path, JSON body).
 NEEDS_STORE = [
@@ -103,9 +104,7 @@ WRITES = {"POST /v1/alerts", "POST /admin/users", "GET /admin/stats", "POST /adm
 
 def test_the_sqlite_write_lock_held_elsewhere_refuses_writes_and_serves_the_rest(sqlite_live: Live) -> None:
     live = sqlite_live
-    blocker = sqlite3.connect(live.settings.sqlite_path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # another process stuck in the middle of a write
-    try:
+    with write_locked(live.settings.sqlite_path):  # another process stuck in the middle of a write
         # Reads are not blocked by a writer in WAL mode, and requests are counted in the shared
         # counter table (written behind once the lock is free); a key never seen is looked up
         # by a read and refused as unknown.
@@ -113,13 +112,10 @@ def test_the_sqlite_write_lock_held_elsewhere_refuses_writes_and_serves_the_rest
             f"{method} {path}": ask(live, who, method, path, body)
             for who, method, path, body in NEEDS_STORE if who != "fresh"
         }
-        assert ask(live, "fresh", "GET", "/v1/prices", None).json()["error"] == "unknown_key"
+        assert ask(live, *NEEDS_STORE[-1]).json()["error"] == "unknown_key"  # the key never seen
         assert {what for what, answer in answers.items() if unavailable(answer)} == WRITES
         assert {answer.status_code for what, answer in answers.items() if what not in WRITES} == {200}
         assert health(live) == (503, "unavailable", "unreachable")  # writes, the updater's too, fail
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     assert live.watch.get("/v1/prices").status_code == 200
     assert live.admin.post("/admin/users", json={"email": "after@example.com", "name": "After"}).status_code == 201
     assert health(live) == (200, "ok", "ok")
