@@ -11,13 +11,14 @@ import pytest
 from shared.alerts import AlertSpec, new_alert
 from shared.config import Settings
 from shared.ids import now
-from shared.models import Alert, Condition, User
+from shared.models import Alert, Condition, PricePoint, User
 from shared.store.base import Store
 from shared.store.sqlite import SQLiteStore
 from shared.users import create_user
 from tests.support.fake_upstream import FakeUpstream, running_fake_upstream
 from tests.support.server import free_port
 from tests.support.smtp import Mailbox, smtp_server
+from updater.alerts import fire_due_alerts
 
 SYMBOLS = ("BTC", "ETH")
 
@@ -81,3 +82,9 @@ def make_alert(
 ) -> Alert:
     spec = AlertSpec(symbol="BTC", condition=condition, target=target, **options)  # type: ignore[arg-type]
     return store.create_alert(new_alert(spec, user, settings, now()))
+
+
+def fire(store: Store, price: float, change: float = 0.0, at: int | None = None) -> int:
+    """Evaluate every alert against one BTC/usd price at `at` (now by default); how many fired."""
+    at = now() if at is None else at
+    return fire_due_alerts(store, [PricePoint("BTC", "usd", price, change, at, "coingecko")], at)

@@ -15,11 +15,11 @@ from shared.alerts import AlertSpec, new_alert
 from shared.config import Settings
 from shared.errors import InvalidInput
 from shared.ids import now
-from shared.models import Condition, NotificationStatus, PricePoint, User
+from shared.models import Condition, NotificationStatus, User
 from shared.store.base import Store
 from shared.users import EMAIL, valid_email
+from tests.notifications.conftest import fire
 from tests.support.smtp import Mailbox
-from updater.alerts import fire_due_alerts
 from updater.notify.outbox import OutboxDelivery
 
 #: What splits or rewrites an address in a header, sprinkled into otherwise good ones.
@@ -63,7 +63,7 @@ def test_a_record_that_is_not_one_address_is_given_up_unsent(
     legacy = dataclasses.replace(good, id=good.id + "x", destination="ada@example.com, eve@example.net")
     store.create_alert(legacy)
     at = now()
-    assert fire_due_alerts(store, [PricePoint("BTC", "usd", 2.0, 0.0, at, "coingecko")], at) == 2
+    assert fire(store, 2.0, at=at) == 2
 
     asyncio.run(OutboxDelivery().deliver(store, notify_settings, at))
 

@@ -11,12 +11,11 @@ from dataclasses import replace
 
 from shared.config import Settings
 from shared.ids import now
-from shared.models import Channel, Condition, NotificationStatus, PricePoint, User
+from shared.models import Channel, Condition, NotificationStatus, User
 from shared.store.base import Store
 from shared.users import create_user
-from tests.notifications.conftest import make_alert
+from tests.notifications.conftest import fire, make_alert
 from tests.support.webhook import webhook_receiver
-from updater.alerts import fire_due_alerts
 from updater.notify.outbox import Backoff, OutboxDelivery
 
 TOLERANCE_SECONDS = 300
@@ -30,11 +29,6 @@ def genuine(secret: str, headers: dict[str, str], raw_body: bytes) -> bool:
     signed = timestamp.encode() + b"." + raw_body
     expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, headers["x-cryptowatch-signature"])
-
-
-def fire(store: Store, price: float, change: float = 0.0) -> int:
-    at = now()
-    return fire_due_alerts(store, [PricePoint("BTC", "usd", price, change, at, "coingecko")], at)
 
 
 def test_the_webhook_is_signed_with_the_users_secret(notify_settings: Settings, store: Store, user: User) -> None:
@@ -132,8 +126,7 @@ def test_a_private_target_is_refused_at_delivery_without_the_setting(
     delivered once they are not: the check runs on the resolved addresses, at delivery."""
     strict = replace(notify_settings, webhook_allow_private=False)
     with webhook_receiver() as receiver:
-        port = receiver.url.split(":")[2].split("/")[0]
-        for url in (receiver.url, f"http://localhost:{port}/hook"):
+        for url in (receiver.url, f"http://localhost:{receiver.port}/hook"):
             make_alert(store, notify_settings, user, channel=Channel.WEBHOOK, destination=url)
         assert fire(store, 100_001.0) == 2
         assert asyncio.run(OutboxDelivery().deliver(store, strict, now())) == 0
@@ -147,7 +140,7 @@ def test_a_host_name_is_sent_in_the_host_header_to_the_address_checked(
     notify_settings: Settings, store: Store, user: User
 ) -> None:
     with webhook_receiver() as receiver:
-        port = receiver.url.split(":")[2].split("/")[0]
+        port = receiver.port
         make_alert(store, notify_settings, user, channel=Channel.WEBHOOK, destination=f"http://localhost:{port}/hook")
         fire(store, 100_001.0)
         assert asyncio.run(OutboxDelivery().deliver(store, notify_settings, now())) == 1

@@ -7,24 +7,18 @@ import asyncio
 
 from shared.config import Settings
 from shared.ids import now
-from shared.models import NotificationStatus, PricePoint, User
+from shared.models import NotificationStatus, User
 from shared.store.base import Store
-from tests.notifications.conftest import make_alert
+from tests.notifications.conftest import fire, make_alert
 from tests.support.smtp import Mailbox
-from updater.alerts import fire_due_alerts
 from updater.notify.outbox import OutboxDelivery
-
-
-def trigger(store: Store) -> None:
-    at = now()
-    assert fire_due_alerts(store, [PricePoint("BTC", "usd", 100_500.0, 1.0, at, "coingecko")], at) == 1
 
 
 def test_a_cancelled_alerts_notification_is_still_sent(
     notify_settings: Settings, store: Store, user: User, mailbox: Mailbox
 ) -> None:
     alert = make_alert(store, notify_settings, user, repeat=True)
-    trigger(store)
+    assert fire(store, 100_500.0, 1.0) == 1
     store.cancel_alert(alert.id)
 
     assert asyncio.run(OutboxDelivery().deliver(store, notify_settings, now())) == 1
@@ -36,7 +30,7 @@ def test_nothing_more_is_sent_to_a_deleted_user(
     notify_settings: Settings, store: Store, user: User, mailbox: Mailbox
 ) -> None:
     make_alert(store, notify_settings, user)
-    trigger(store)
+    assert fire(store, 100_500.0, 1.0) == 1
     store.delete_user(user.id, now())
 
     assert asyncio.run(OutboxDelivery().deliver(store, notify_settings, now() + 3600)) == 0

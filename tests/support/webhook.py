@@ -26,6 +26,7 @@ class Delivery:
 @dataclass
 class Receiver:
     url: str = ""
+    port: int = 0
     status: int = 204
     #: Seconds to wait before answering, to play a slow receiver.
     delay: float = 0.0
@@ -50,5 +51,5 @@ def webhook_receiver(status: int = 204) -> Iterator[Receiver]:
 
     app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
     with serve(app, lifespan="off") as server:
-        receiver.url = server.url + "/hook"
+        receiver.url, receiver.port = server.url + "/hook", server.port
         yield receiver
