@@ -94,9 +94,9 @@ class TestPrices:
         assert get(watch_service, "/v1/prices/sol").json()["c"] == "usd"
         assert_error(get(watch_service, "/v1/prices/NOPE"), 404, "unknown_symbol")
 
-    def test_a_supported_coin_without_a_price_yet_is_null(self, tmp_path: Path, store: Store) -> None:
+    def test_a_supported_coin_without_a_price_yet_is_null(self, settings: Settings, store: Store) -> None:
         key = issue_key(store, Scope.WATCH, now())
-        with serve(create_app(settings_for(tmp_path), store)) as server:
+        with serve(create_app(settings, store)) as server:
             response = httpx.get(server.url + "/v1/prices/BTC?vs=usd", headers={"X-API-Key": key.secret})
         assert (response.status_code, response.json()) == (200, {"t": 0, "p": None})
 
