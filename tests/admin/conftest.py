@@ -16,6 +16,7 @@ from shared.keyring import issue_key
 from shared.models import PricePoint, Scope
 from shared.store.base import Store
 from tests.support.server import serve
+from updater.alerts import fire_due_alerts
 
 #: Price history: three points per symbol, ten minutes apart, ending an hour before the test.
 HISTORY = {"BTC": [97000.0, 97500.5, 98000.25], "ETH": [3400.0, 3450.0, 3500.0]}
@@ -43,6 +44,19 @@ class AdminService:
         response = self.admin.post("/admin/keys", json={"user_id": user_id, "scope": scope, **extra})
         assert response.status_code == 201, response.text
         return dict(response.json())
+
+    def alert(self, user_id: str, target: float, condition: str = "above", **extra: Any) -> dict[str, Any]:
+        """A BTC alert for the user, made through the API."""
+        fields = {"user_id": user_id, "symbol": "BTC", "condition": condition, "target": target, **extra}
+        response = self.admin.post("/admin/alerts", json=fields)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def fire(self, price: float, change: float | None = 0.0, at: int | None = None) -> int:
+        """Evaluate every alert against one BTC/usd price at `at` (now by default), as an
+        updater cycle does; how many fired."""
+        at = now() if at is None else at
+        return fire_due_alerts(self.store, [PricePoint("BTC", "usd", price, change, at, "coingecko")], at)
 
 
 def seed_history(store: Store, end: int | None = None) -> int:

@@ -7,9 +7,7 @@ from typing import Any
 import pytest
 
 from shared.ids import now
-from shared.models import PricePoint
 from tests.admin.conftest import AdminService
-from updater.alerts import fire_due_alerts
 
 
 def create(service: AdminService, **fields: Any) -> Any:
@@ -146,7 +144,7 @@ def test_outbox_is_visible_with_filters(service: AdminService) -> None:
     fires = create(service, user_id=user, symbol="BTC", condition="above", target=90_000).json()
     create(service, user_id=user, symbol="BTC", condition="below", target=10)
     at = now()
-    assert fire_due_alerts(service.store, [PricePoint("BTC", "usd", 95_000.5, 1.0, at, "coingecko")], at) == 1
+    assert service.fire(95_000.5, 1.0, at=at) == 1
 
     pending = service.admin.get("/admin/notifications", params={"status": "pending"}).json()["items"]
     assert len(pending) == 1

@@ -6,11 +6,9 @@ import asyncio
 from dataclasses import replace
 
 from shared.ids import now
-from shared.models import PricePoint
 from tests.admin.conftest import AdminService
 from tests.support.server import free_port
 from tests.support.smtp import smtp_server
-from updater.alerts import fire_due_alerts
 from updater.notify.outbox import OutboxDelivery
 
 
@@ -20,10 +18,9 @@ def test_a_failed_notification_is_retried_and_then_delivered(service: AdminServi
         service.settings, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False, notification_max_attempts=1
     )
     user = service.user()
-    alert = {"user_id": user["id"], "symbol": "BTC", "condition": "above", "target": 1}
-    assert service.admin.post("/admin/alerts", json=alert).status_code == 201
+    service.alert(user["id"], 1)
     at = now()
-    assert fire_due_alerts(service.store, [PricePoint("BTC", "usd", 2.0, 0.0, at, "coingecko")], at) == 1
+    assert service.fire(2.0, at=at) == 1
     asyncio.run(OutboxDelivery().deliver(service.store, settings, at))  # nothing listens: it gives up
     [failed] = service.admin.get("/admin/notifications", params={"status": "failed"}).json()["items"]
     assert failed["attempts"] == 1 and "SMTP" in failed["last_error"]
@@ -48,10 +45,9 @@ def test_a_failed_notification_is_retried_and_then_delivered(service: AdminServi
 
 def test_a_deleted_users_notification_is_not_retried(service: AdminService) -> None:
     user = service.user()
-    alert = {"user_id": user["id"], "symbol": "BTC", "condition": "above", "target": 1}
-    assert service.admin.post("/admin/alerts", json=alert).status_code == 201
+    service.alert(user["id"], 1)
     at = now()
-    fire_due_alerts(service.store, [PricePoint("BTC", "usd", 2.0, 0.0, at, "coingecko")], at)
+    assert service.fire(2.0, at=at) == 1
     assert service.admin.delete(f"/admin/users/{user['id']}").status_code == 204
     asyncio.run(OutboxDelivery().deliver(service.store, service.settings, at))
     [failed] = service.admin.get("/admin/notifications", params={"status": "failed"}).json()["items"]

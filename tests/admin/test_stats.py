@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from shared.ids import now, utc_day
-from shared.models import PricePoint, UpdateStatus
+from shared.models import UpdateStatus
 from shared.ratelimit import USAGE_RETENTION_SECONDS
 from tests.admin.conftest import AdminService
-from updater.alerts import fire_due_alerts
 
 
 def test_stats_report_usage_updates_alerts_and_outbox(service: AdminService) -> None:
@@ -31,11 +30,8 @@ def test_stats_report_usage_updates_alerts_and_outbox(service: AdminService) -> 
         )
     )
     for target in (1.0, 2.0, 1e9):
-        service.admin.post(
-            "/admin/alerts",
-            json={"user_id": user, "symbol": "BTC", "condition": "above", "target": target},
-        )
-    fire_due_alerts(service.store, [PricePoint("BTC", "usd", 50.0, None, at, "coingecko")], at)
+        service.alert(user, target)
+    service.fire(50.0, None, at=at)
 
     stats = service.admin.get("/admin/stats").json()
     assert stats["day"] == utc_day(at)

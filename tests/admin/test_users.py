@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.ids import now
-from shared.models import PricePoint
 from tests.admin.conftest import AdminService
-from updater.alerts import fire_due_alerts
 
 
 def test_user_lifecycle(service: AdminService) -> None:
@@ -55,15 +53,9 @@ def test_deleting_a_user_revokes_their_keys_at_once_and_cancels_active_alerts(
 ) -> None:
     user = service.user()
     key = service.key(user["id"])
-    alert, fired = (
-        service.admin.post(
-            "/admin/alerts",
-            json={"user_id": user["id"], "symbol": "BTC", "condition": "above", "target": target},
-        ).json()
-        for target in (1e9, 1.0)
-    )
+    alert, fired = service.alert(user["id"], 1e9), service.alert(user["id"], 1.0)
     at = now()
-    assert fire_due_alerts(service.store, [PricePoint("BTC", "usd", 2.0, 0.0, at, "coingecko")], at) == 1
+    assert service.fire(2.0, at=at) == 1
     with service.client(key["key"]) as watch:
         assert watch.get("/v1/prices").status_code == 200  # now cached by the key cache
         assert service.admin.delete(f"/admin/users/{user['id']}").status_code == 204
