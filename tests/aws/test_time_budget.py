@@ -11,11 +11,8 @@ throttling backoff, rand() x min(2^(i-1) s, 20 s). Neither service sends the
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,6 +21,7 @@ from shared.errors import StoreUnavailable
 from shared.exports.s3 import S3Sink
 from shared.store.dynamodb import DynamoStore
 from tests.aws.test_template import function
+from tests.support.server import silent_listener
 
 HTTP_API_LIMIT_SECONDS = 30
 #: Left after the last store call gave up: answering 503 + Retry-After, and Lambda's own overhead.
@@ -60,33 +58,6 @@ def test_the_costliest_watch_request_fits_the_api_functions_timeout() -> None:
     assert worst <= budget, f"{worst} s of DynamoDB calls, {budget} s to spend"
 
 
-@contextmanager
-def silent_endpoint() -> Iterator[tuple[str, list[socket.socket]]]:
-    """A loopback port that accepts connections and never answers: a service that hangs."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}", accepted
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        for connection in accepted:
-            connection.close()
-        server.close()
-
-
 def timed_failure(call: Callable[[], object]) -> tuple[float, StoreUnavailable]:
     started = time.monotonic()
     with pytest.raises(StoreUnavailable) as raised:
@@ -95,8 +66,8 @@ def timed_failure(call: Callable[[], object]) -> tuple[float, StoreUnavailable]:
 
 
 def test_a_dynamodb_that_never_answers_is_store_unavailable_within_one_calls_budget() -> None:
-    with silent_endpoint() as (url, accepted):
-        store = DynamoStore("cw-silent", endpoint_url=url)
+    with silent_listener() as (port, accepted):
+        store = DynamoStore("cw-silent", endpoint_url=f"http://127.0.0.1:{port}")
         budget, tries = worst_call_seconds(store.client), attempts(store.client)
 
         elapsed, error = timed_failure(lambda: store.hit("key_a", 1_700_000_040, 100, 60))
@@ -110,8 +81,8 @@ def test_a_dynamodb_that_never_answers_is_store_unavailable_within_one_calls_bud
 def test_an_s3_that_never_answers_is_store_unavailable_within_one_calls_budget(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with silent_endpoint() as (url, accepted):
-        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", url)
+    with silent_listener() as (port, accepted):
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://127.0.0.1:{port}")
         sink = S3Sink("cw-silent", region="us-east-1")
         budget = worst_call_seconds(sink.client, sends_body=True)
 

@@ -15,14 +15,12 @@ import math
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from shared.models import AlertStatus, Condition, NotificationStatus
 from shared.store.sqlite import SQLiteStore
 from tests.reliability.conftest import live_api
 from tests.support.fake_upstream import FakeUpstream, Fault, running_fake_upstream
+from tests.support.server import silent_listener
 from tests.support.smtp import Mailbox, smtp_server
 from updater.notify.outbox import OutboxDelivery
 
@@ -48,30 +47,6 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0, what: str = "
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.02)
-
-
-@contextlib.contextmanager
-def stalling_smtp() -> Iterator[tuple[int, threading.Event]]:
-    """A port that accepts connections and never says a word: a send in progress hangs there."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    accepted = threading.Event()
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                held.append(listener.accept()[0])
-                accepted.set()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1], accepted
-    finally:
-        listener.close()
-        for connection in held:
-            connection.close()
-        thread.join(timeout=5)
 
 
 class Updater:
@@ -128,7 +103,7 @@ def climb(fake: FakeUpstream, btc: float) -> None:
 
 def test_an_updater_killed_mid_cycle_loses_and_corrupts_nothing(tmp_path: Path) -> None:
     rng = random.Random(SEED)
-    with running_fake_upstream() as fake, smtp_server() as mailbox, stalling_smtp() as (stall_port, stalled):
+    with running_fake_upstream() as fake, smtp_server() as mailbox, silent_listener() as (stall_port, stalled):
         settings = replace(
             fake.settings(tmp_path),
             supported_symbols=SYMBOLS,
@@ -164,7 +139,7 @@ def test_an_updater_killed_mid_cycle_loses_and_corrupts_nothing(tmp_path: Path) 
 
                 climb(fake, btc := btc + 2_000)
                 updater.start(stall_port)
-                wait_for(stalled.is_set, what="an email being handed to SMTP")
+                wait_for(lambda: bool(stalled), what="an email being handed to an SMTP server that never answers")
                 updater.kill()  # after claiming the email, before SMTP took it
 
                 dead_since = store.update_status()

@@ -21,6 +21,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextlib.contextmanager
+def silent_listener() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A loopback port that accepts connections and never says a word: a service that hangs.
+    Yields the port and the connections accepted so far."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], accepted
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in accepted:
+            connection.close()
+        server.close()
+
+
 @dataclass(frozen=True)
 class RunningServer:
     url: str
