@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.services import Services
 from shared.config import Settings
 from shared.ids import now
 from shared.keyring import issue_key
@@ -30,6 +31,9 @@ class AdminService:
     store: Store
     settings: Settings
     history_end: int
+    admin_key: str
+    #: The running app's own services, for a test that swaps one (a slow export sink).
+    services: Services
 
     def client(self, key: str | None) -> httpx.Client:
         headers = {"X-API-Key": key} if key else {}
@@ -78,6 +82,10 @@ def service(settings: Settings, sqlite_store: Store) -> Iterator[AdminService]:
     history_end = seed_history(sqlite_store)
     admin = issue_key(sqlite_store, Scope.ADMIN, at, label="admin")
     watch = issue_key(sqlite_store, Scope.WATCH, at, label="ownerless watch")
-    with serve(create_app(settings, sqlite_store)) as server:
+    app = create_app(settings, sqlite_store)
+    with serve(app) as server:
         with httpx.Client(base_url=server.url, headers={"X-API-Key": admin.secret}, timeout=10) as client:
-            yield AdminService(server.url, client, watch.secret, sqlite_store, settings, history_end)
+            yield AdminService(
+                server.url, client, watch.secret, sqlite_store, settings, history_end, admin.secret,
+                app.state.services,
+            )

@@ -6,23 +6,15 @@ import csv
 import io
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import pytest
 
-from api.app import create_app
-from shared.config import Settings
 from shared.exports.builder import ExportFormat, export_spec, file_key, run_export
 from shared.exports.local import LocalSink
 from shared.exports.sink import ExportSink
-from shared.ids import now
-from shared.keyring import issue_key
-from shared.models import Scope
-from shared.store.base import Store
-from tests.admin.conftest import HISTORY, AdminService, seed_history
-from tests.support.server import serve
+from tests.admin.conftest import HISTORY, AdminService
 
 FILE_KEY = re.compile(r"^exports/crypto_\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(_[0-9a-z]{6})?\.(json|csv)$")
 
@@ -143,29 +135,20 @@ class GatedSink:
         return self.inner.read(file_key)
 
 
-@pytest.fixture
-def slow_exports(settings: Settings, sqlite_store: Store) -> Iterator[tuple[Callable[[], httpx.Client], GatedSink]]:
-    """A server whose export sink is slow, and a maker of admin clients for it."""
-    seed_history(sqlite_store)
-    admin = issue_key(sqlite_store, Scope.ADMIN, now(), label="admin")
-    app = create_app(settings, sqlite_store)
-    sink = GatedSink(app.state.services.exports)
-    app.state.services.exports = sink
-    with serve(app) as server:
-        yield lambda: httpx.Client(base_url=server.url, headers={"X-API-Key": admin.secret}, timeout=10), sink
-
-
-def test_a_slow_export_or_download_holds_up_no_other_request(
-    slow_exports: tuple[Callable[[], httpx.Client], GatedSink],
-) -> None:
-    client, sink = slow_exports
+def test_a_slow_export_or_download_holds_up_no_other_request(service: AdminService) -> None:
+    sink = GatedSink(service.services.exports)
+    service.services.exports = sink
 
     def meanwhile(slow: Callable[[httpx.Client], httpx.Response]) -> httpx.Response:
         """Start the slow request; while the sink holds it, others are answered at once."""
         sink.entered.clear()
         sink.gate.clear()
-        with ThreadPoolExecutor(1) as pool, client() as other:
-            pending = pool.submit(lambda: slow(client()))
+        with (
+            ThreadPoolExecutor(1) as pool,
+            service.client(service.admin_key) as slow_client,
+            service.client(service.admin_key) as other,
+        ):
+            pending = pool.submit(slow, slow_client)
             assert sink.entered.wait(10)
             try:
                 assert other.get("/admin/users", timeout=2).status_code == 200
