@@ -1,6 +1,8 @@
 """`cryptowatch serve --no-updater` as its own process on 127.0.0.1, over a SQLite store in a
 temporary folder that holds fresh prices and a watch key: the server exactly as it ships, for
-tests of what happens at the connection level (head sizes, slow clients, the access log)."""
+tests of what happens at the connection level (head sizes, slow clients, the access log).
+
+`BENCH_SERVER` is how the benchmarks start the API instead (`python -m api.server`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,9 @@ from shared.models import Scope
 from shared.store.sqlite import SQLiteStore
 from tests.api.conftest import seed_prices
 from tests.support.server import free_port
+
+SERVE = ("shared.cli", "serve", "--no-updater")
+BENCH_SERVER = ("api.server", "api.app:create_app", "--factory")
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,12 @@ def seeded(data_dir: Path) -> str:
 
 @contextlib.contextmanager
 def running_serve(
-    data_dir: Path, *args: str, env: dict[str, str] | None = None, file_limit: int | None = None
+    data_dir: Path, *args: str, env: dict[str, str] | None = None, file_limit: int | None = None,
+    command: Sequence[str] = SERVE,
 ) -> Iterator[ServeProcess]:
-    """Start serve, wait until it answers, stop it (SIGTERM) when the block ends. `file_limit`
-    sets the process's open-file limit (soft and hard), as `ulimit -n` would."""
+    """Start serve (or `command`, a module and its arguments), wait until it answers, stop it
+    (SIGTERM) when the block ends. `file_limit` sets the process's open-file limit (soft and
+    hard), as `ulimit -n` would."""
     key = seeded(data_dir)
     port, log = free_port(), data_dir / "serve.log"
 
@@ -69,7 +76,7 @@ def running_serve(
 
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "serve", "--no-updater", "--port", str(port), *args],
+            [sys.executable, "-m", *command, "--port", str(port), *args],
             env={**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir), **(env or {})},
             stdout=out, stderr=subprocess.STDOUT, preexec_fn=limit_files,
         )
