@@ -3,7 +3,7 @@
 The key comes from `X-API-Key` or `Authorization: Bearer`. A refusal is a 401 whose code says
 why (missing_key, unknown_key, expired_key, revoked_key, ambiguous_key); a watch key on /admin/
 is a 403. The resolved key is left in `scope["state"]["api_key"]` for the rate limiter and the
-handlers.
+handlers. Refusals are limited per client address (`auth_failures.py`): past the limit, 429.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import hmac
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.middleware.auth_failures import FailureLimiter, client_address
 from api.responses import response_for
 from api.services import Services
 from api.storecall import call
@@ -89,13 +90,22 @@ class AuthMiddleware:
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
         self.services = services
+        self.failures = FailureLimiter(services.settings.auth_failures_per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
+        at, address = now(), client_address(scope)
         try:
-            key = await authenticate(self.services, presented_key(scope), now())
+            blocked = self.failures.blocked(address, at)
+            if blocked is not None and cached_key(self.services, scope, at) is None:
+                raise blocked
+            try:
+                key = await authenticate(self.services, presented_key(scope), at)
+            except Unauthorized:
+                self.failures.refused(address, at)
+                raise
             if scope["path"].startswith(ADMIN_PREFIX) and key.scope != KeyScope.ADMIN:
                 raise Forbidden("this route needs an admin key", code="insufficient_scope")
         except CryptowatchError as error:
