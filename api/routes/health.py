@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from api.responses import JSONBody
-from api.services import Services
+from api.services import Services, per_app
 from api.storecall import call
 from shared import __version__
 from shared.ids import now
@@ -63,15 +63,6 @@ class StoreProbe:
         return self._reachable
 
 
-def probe_of(request: Request, services: Services) -> StoreProbe:
-    """The app's probe, made on its first /health."""
-    state = request.app.state
-    probe: StoreProbe | None = getattr(state, "store_probe", None)
-    if probe is None:
-        probe = state.store_probe = StoreProbe(services.store.ping)
-    return probe
-
-
 def update_view(status: UpdateStatus | None, *, detailed: bool = False) -> dict[str, Any] | None:
     """The last cycle's outcome: `error` is the short code (`UpdateError`) that anyone may see
     on /health; `detailed` (for /admin/stats) adds `message`, the full text, which can hold
@@ -106,7 +97,8 @@ async def read_status(services: Services, probe: StoreProbe) -> tuple[bool, Upda
 
 async def health(request: Request) -> Response:
     services: Services = request.app.state.services
-    reachable, status = await read_status(services, probe_of(request, services))
+    probe = per_app(request.app, "store_probe", lambda: StoreProbe(services.store.ping))
+    reachable, status = await read_status(services, probe)
     at = now()
     stale_after = services.settings.stale_after_seconds
     last_success = status.last_success_at if status else None

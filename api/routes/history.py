@@ -2,8 +2,10 @@
 
 The series ends at the current minute and its last point is the latest price (the one
 /v1/prices serves, even when it came in during this minute); every request within that minute
-gets the same bytes (and ETag) until a new price arrives, and the store is read once per minute
-and price per shape, not per request."""
+gets the same bytes (and ETag) until a new price arrives. Every shape is sampled from one
+in-memory month of points per symbol and currency (`api.history_series`), read from the store,
+off the event loop, once per minute and price: a key asking for shape after shape makes the
+store do no more than one asking for one."""
 
 from __future__ import annotations
 
@@ -12,15 +14,14 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from api import params
-from api.payload import encode_history, resample
+from api.history_series import MAX_HOURS, SeriesBook
+from api.payload import encode_history
 from api.responses import Endpoint, etag_of, header, send_cached_body
 from api.routes.prices import snapshot
-from api.services import Services
-from api.storecall import call
+from api.services import Services, per_app
 from shared.errors import NotFound
 from shared.ids import now
 
-MAX_HOURS = 24 * 30
 MAX_POINTS = 96
 
 
@@ -41,9 +42,9 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
     cache_key = (symbol, currency, stated_currency, interval, count, end, latest.updated_at if latest else None)
     cached = services.history.get(cache_key)
     if cached is None:
-        start = end - interval * count  # one extra interval so the first slot has a price
-        points = await call(services.store, services.store.price_history, symbol, currency, start, end)
-        series = resample(points, end, interval, count)
+        book = per_app(scope["app"], "history_series", lambda: SeriesBook(services.store))
+        month = await book.series(symbol, currency, end, latest.updated_at if latest else None)
+        series = month.sample(end - interval * count, interval, count)  # an extra interval: the first slot's price
         if latest is not None:
             series[-1] = latest.price  # also when it came in after the minute began
         body = encode_history(symbol, stated_currency, end, interval, series)

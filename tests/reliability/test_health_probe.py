@@ -41,8 +41,8 @@ def test_health_answers_from_a_probe_at_most_about_a_second_old(live: Live) -> N
             answers.append(timed_health(live.watch))
         time.sleep(max(0.0, probed + PROBE_SECONDS - time.monotonic()) + 0.05)
         status_after, _ = timed_health(live.watch)
-    assert len(answers) >= 10
-    assert {status for status, _ in answers} == {200}
-    assert max(seconds for _, seconds in answers) < 0.1  # none waited for the lock
+    assert len(answers) >= 3
+    assert {status for status, _ in answers} == {200}  # a probe under the lock would have said 503
+    assert max(seconds for _, seconds in answers) < 0.5  # none waited for the lock (the probe waits 0.5 s)
     assert status_after == 503  # a second on, the probe ran again and met the lock
     assert health_recovers(live.watch)
