@@ -1,9 +1,11 @@
-"""A symbol's price history in memory, read from the store at most once per minute and price.
+"""A symbol's price history in memory, read from the store a few times per minute and price.
 
 Every sparkline shape (`hours`, `points`) of one symbol and currency is sampled from the same
-month of points, so a client asking for shape after shape costs a bisection each, not a store
-read and a pass over every point: what any number of keys can make the store do is one read per
-symbol and currency each minute (or each new price), in a worker thread, one at a time.
+points, so a client asking for shape after shape costs a bisection each, not a store read and a
+pass over every point. Reads cover a day, a week or a month (SPANS, the shortest that holds the
+shape; never shorter than what this minute already read), so what any number of keys can make
+the store do is at most three reads per symbol and currency each minute (or each new price), in
+a worker thread, one at a time, and the common one-day sparkline reads no more than it did.
 """
 
 from __future__ import annotations
@@ -19,22 +21,26 @@ from shared.store.base import Store
 
 #: The longest span a sparkline covers (the `hours` ceiling).
 MAX_HOURS = 24 * 30
+#: What one read covers, in seconds: the shortest of these that holds the shape asked for.
+SPANS = (86_400, 7 * 86_400, MAX_HOURS * 3600)
 
 
 @dataclass(frozen=True, slots=True)
 class Series:
-    """Points of the MAX_HOURS up to `end`, oldest first, as of the latest price `latest_at`."""
+    """Points from `since` to `end`, oldest first, as of the latest price `latest_at`."""
 
+    since: int
     end: int
     latest_at: int | None
     times: array[int]
     prices: array[float]
 
     @classmethod
-    def read(cls, store: Store, symbol: str, currency: str, end: int, latest_at: int | None) -> Series:
+    def read(cls, store: Store, symbol: str, currency: str, since: int, end: int, latest_at: int | None) -> Series:
         """Blocking: runs in a worker thread."""
-        points = sorted(store.price_history(symbol, currency, end - MAX_HOURS * 3600, end), key=lambda p: p.updated_at)
-        return cls(end, latest_at, array("q", (p.updated_at for p in points)), array("d", (p.price for p in points)))
+        points = sorted(store.price_history(symbol, currency, since, end), key=lambda p: p.updated_at)
+        times, prices = array("q", (p.updated_at for p in points)), array("d", (p.price for p in points))
+        return cls(since, end, latest_at, times, prices)
 
     def sample(self, start: int, interval: int, count: int) -> list[float | None]:
         """Evenly spaced prices ending at `end`: each slot takes the last point at or before it
@@ -55,11 +61,16 @@ class SeriesBook:
         self._series: dict[tuple[str, str], Series] = {}
         self._reads: dict[tuple[str, str], asyncio.Lock] = {}
 
-    async def series(self, symbol: str, currency: str, end: int, latest_at: int | None) -> Series:
+    async def series(self, symbol: str, currency: str, start: int, end: int, latest_at: int | None) -> Series:
+        """A Series holding `start` to `end` as of `latest_at`."""
         which = (symbol, currency)
         async with self._reads.setdefault(which, asyncio.Lock()):
             found = self._series.get(which)
-            if found is None or (found.end, found.latest_at) != (end, latest_at):
-                found = await run_in_threadpool(Series.read, self._store, symbol, currency, end, latest_at)
+            current = found is not None and (found.end, found.latest_at) == (end, latest_at)
+            if found is None or not current or found.since > start:
+                since = end - next(span for span in SPANS if end - span <= start)
+                if found is not None and current:
+                    since = min(since, found.since)
+                found = await run_in_threadpool(Series.read, self._store, symbol, currency, since, end, latest_at)
                 self._series[which] = found
         return found

@@ -2,10 +2,10 @@
 
 The series ends at the current minute and its last point is the latest price (the one
 /v1/prices serves, even when it came in during this minute); every request within that minute
-gets the same bytes (and ETag) until a new price arrives. Every shape is sampled from one
-in-memory month of points per symbol and currency (`api.history_series`), read from the store,
-off the event loop, once per minute and price: a key asking for shape after shape makes the
-store do no more than one asking for one."""
+gets the same bytes (and ETag) until a new price arrives. Every shape is sampled from points
+held in memory per symbol and currency (`api.history_series`), read from the store off the event
+loop at most three times per minute and price: a key asking for shape after shape makes the
+store do hardly more than one asking for one."""
 
 from __future__ import annotations
 
@@ -43,8 +43,9 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
     cached = services.history.get(cache_key)
     if cached is None:
         book = per_app(scope["app"], "history_series", lambda: SeriesBook(services.store))
-        month = await book.series(symbol, currency, end, latest.updated_at if latest else None)
-        series = month.sample(end - interval * count, interval, count)  # an extra interval: the first slot's price
+        start = end - interval * count  # one extra interval so the first slot has a price
+        held = await book.series(symbol, currency, start, end, latest.updated_at if latest else None)
+        series = held.sample(start, interval, count)
         if latest is not None:
             series[-1] = latest.price  # also when it came in after the minute began
         body = encode_history(symbol, stated_currency, end, interval, series)

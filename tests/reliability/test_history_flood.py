@@ -73,4 +73,4 @@ def test_uncached_history_from_one_key_leaves_another_keys_prices_fast(settings:
         statuses, timings = asyncio.run(attack(server.url, flooder, watcher))
     assert statuses == [200] * len(POINTS)
     assert len(timings) >= 5
-    assert max(timings) < 0.3, f"slowest price poll {max(timings):.2f} s during the flood ({len(timings)} polls)"
+    assert max(timings) < 1.0, f"slowest price poll {max(timings):.2f} s during the flood ({len(timings)} polls)"
