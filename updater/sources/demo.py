@@ -59,6 +59,7 @@ LEVELS_USD: dict[str, float] = {
     "XTZ": 0.8,
     "TIA": 6,
     "LDO": 1.6,
+    "RENDER": 6,
     "RNDR": 6,
     "XMR": 160,
     "USDC": 1.0,
