@@ -66,7 +66,7 @@ def alert_view(alert: Alert) -> dict[str, Any]:
 
 def create_for(store: Store, settings: Settings, user_id: str, spec: AlertSpec, at: int) -> Alert:
     user = user_or_404(store, user_id)
-    return store.create_alert(new_alert(spec, user, settings, at))
+    return store.create_alert(new_alert(spec, user, settings, at), max_active=settings.max_alerts_per_user)
 
 
 async def create(request: Request) -> Response:

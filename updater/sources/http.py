@@ -10,7 +10,8 @@ An upstream that names a time to stay away for which is longer than we wait with
 Retry-After) is not called again until then (`RESTING`): Binance lengthens the ban, from 2
 minutes up to 3 days, for every call made during it. This is remembered by the process (the
 local loop, a warm Lambda container); a fresh process calls once and is told again.
-A response body is read up to MAX_BODY_BYTES only.
+A body is read up to MAX_BODY_BYTES only, and an attempt ends after `attempt_seconds` however
+slowly the answer trickles in.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 import httpx
 
 from shared.models import UpdateError
+from updater.bounded import read_at_most, snippet
 from updater.sources.base import SourceError
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class RetryPolicy:
     #: A Retry-After longer than this is not waited for: the source gives up at once, so the
     #: cycle can fall back instead of sleeping past its own schedule.
     max_retry_after: float = 20.0
+    #: One attempt's whole answer, however slowly it trickles in (httpx's timeouts are per read).
+    attempt_seconds: float = 30.0
     sleep: Sleep = field(default=asyncio.sleep, compare=False)
     jitter: Callable[[], float] = field(default=random.random, compare=False)
 
@@ -58,6 +62,10 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY = RetryPolicy()
+#: Largest body read from an upstream: CoinGecko's answer for a few hundred coins is ~50 KB.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+#: Of an error answer, only what a message shows.
+ERROR_BODY_BYTES = 2048
 #: Binance's shortest IP ban, assumed when a 418 names no time.
 MIN_BAN_SECONDS = 120.0
 _BANNED_UNTIL = re.compile(r"banned until (\d{12,14})")
@@ -104,21 +112,32 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def ban_seconds(response: httpx.Response) -> float:
+def ban_seconds(response: httpx.Response, body: bytes) -> float:
     """How long a 418 IP ban lasts: Retry-After, else the 'banned until <epoch ms>' of Binance's
     message, else its shortest ban."""
     wait = retry_after_seconds(response.headers.get("retry-after"))
     if wait is not None:
         return wait
-    found = _BANNED_UNTIL.search(response.text)
+    found = _BANNED_UNTIL.search(body.decode("utf-8", errors="replace"))
     if found is not None:
         return max(0.0, int(found.group(1)) / 1000 - time.time())
     return MIN_BAN_SECONDS
 
 
-def _snippet(response: httpx.Response) -> str:
-    text = " ".join(response.text.split())
-    return text[:200] + ("..." if len(text) > 200 else "")
+async def _answer(
+    client: httpx.AsyncClient,
+    url: str,
+    policy: RetryPolicy,
+    params: Mapping[str, str] | None,
+    headers: Mapping[str, str] | None,
+) -> tuple[httpx.Response, bytes, bool]:
+    """One GET within the attempt's deadline: (response, its body read up to the limit for its
+    status, whether the body went past that limit)."""
+    async with asyncio.timeout(policy.attempt_seconds):
+        async with client.stream("GET", url, params=params, headers=headers) as response:
+            limit = MAX_BODY_BYTES if response.is_success else ERROR_BODY_BYTES
+            body, more = await read_at_most(response, limit)
+            return response, body, more
 
 
 async def get_json(
@@ -136,7 +155,10 @@ async def get_json(
     for attempt in range(policy.attempts):
         last = attempt == policy.attempts - 1
         try:
-            response = await client.get(url, params=params, headers=headers)
+            response, body, more = await _answer(client, url, policy, params, headers)
+        except TimeoutError:
+            problem = f"timed out (no whole answer within {policy.attempt_seconds:g} s)"
+            code, delay = UpdateError.UPSTREAM_TIMEOUT, policy.backoff(attempt)
         except httpx.TimeoutException as error:
             problem, code = f"timed out ({type(error).__name__})", UpdateError.UPSTREAM_TIMEOUT
             delay = policy.backoff(attempt)
@@ -146,8 +168,10 @@ async def get_json(
         else:
             status = response.status_code
             if 200 <= status < 300:
+                if more:
+                    raise SourceError(f"{source}: the body is larger than {MAX_BODY_BYTES} bytes; not read")
                 try:
-                    return response.json()
+                    return json.loads(body)
                 except (json.JSONDecodeError, UnicodeDecodeError) as error:
                     raise SourceError(f"{source}: malformed JSON body ({error})") from None
             if status == 429:
@@ -162,7 +186,7 @@ async def get_json(
                 problem, code = "rate limited (HTTP 429)", UpdateError.UPSTREAM_RATE_LIMITED
                 delay = policy.backoff(attempt) if wait is None else wait
             elif status == 418:
-                wait = ban_seconds(response)
+                wait = ban_seconds(response, body)
                 RESTING.rest(url, wait, "banned (HTTP 418)", UpdateError.UPSTREAM_RATE_LIMITED)
                 raise SourceError(
                     f"{source}: IP banned (HTTP 418) for {wait:.0f} s; not called again before then",
@@ -172,7 +196,7 @@ async def get_json(
                 problem, code = f"HTTP {status}", UpdateError.UPSTREAM_ERROR
                 delay = policy.backoff(attempt)
             else:
-                raise SourceError(f"{source}: HTTP {status}: {_snippet(response)}", UpdateError.UPSTREAM_REFUSED)
+                raise SourceError(f"{source}: HTTP {status}: {snippet(body)}", UpdateError.UPSTREAM_REFUSED)
         if not last:
             log.info("%s: %s; retrying in %.2f s", source, problem, delay)
             await policy.sleep(delay)
