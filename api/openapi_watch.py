@@ -86,6 +86,7 @@ WATCH_SCHEMAS: dict[str, Schema] = {
             "t": {"type": "integer", "description": "time of the last point"},
             "i": {"type": "integer", "description": "seconds between points"},
             "p": {"type": "array", "items": {"type": ["number", "null"]}},
+            "d": _FLAGS["d"],
         },
     },
     "Health": {

@@ -19,6 +19,7 @@ from api.services import Services
 from api.storecall import call
 from shared.errors import NotFound
 from shared.ids import now
+from shared.models import SIMULATED_SOURCE
 
 MAX_HOURS = 24 * 30
 MAX_POINTS = 96
@@ -46,7 +47,8 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
         series = resample(points, end, interval, count)
         if latest is not None:
             series[-1] = latest.price  # also when it came in after the minute began
-        body = encode_history(symbol, stated_currency, end, interval, series)
+        simulated = any(p.source == SIMULATED_SOURCE for p in (*points, *([latest] if latest else [])))
+        body = encode_history(symbol, stated_currency, end, interval, series, simulated)
         cached = services.history[cache_key] = (body, etag_of(body))
     body, etag = cached
     await send_cached_body(send, body, etag, header(scope, b"if-none-match"), max_age=end + 60 - at)

@@ -53,6 +53,10 @@ class Store(Protocol):
         """History points with start <= updated_at <= end, oldest first; at most `limit`
         (the newest ones when cut)."""
 
+    def delete_history(self, symbol: str, currency: str, source: str) -> int:
+        """Remove the pair's history points that came from `source` (the demo's simulated
+        points, once real prices replace them); how many there were."""
+
     # --- updater status ----------------------------------------------------------------
     def record_update(self, status: UpdateStatus) -> UpdateStatus:
         """Store the latest cycle's outcome. `last_success_at` is carried over from the

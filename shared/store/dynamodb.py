@@ -189,6 +189,17 @@ class DynamoStore:
             items.reverse()
         return [decode(PricePoint, item) for item in items]
 
+    def delete_history(self, symbol: str, currency: str, source: str) -> int:
+        e = Expr()
+        query = e.params(
+            KeyConditionExpression=f"{e.n('pk')} = {e.v(L.history_pk(symbol, currency))}",
+            FilterExpression=f"{e.n('source')} = {e.v(source)}",
+            ProjectionExpression=f"{e.n('pk')}, {e.n('sk')}",
+        )
+        keys = [{"pk": item["pk"], "sk": item["sk"]} for item in self._db.query_all(ConsistentRead=True, **query)]
+        self._db.batch_write([{"DeleteRequest": {"Key": key}} for key in keys])
+        return len(keys)
+
     # --- updater status ----------------------------------------------------------------
     def record_update(self, status: UpdateStatus) -> UpdateStatus:
         e = Expr()

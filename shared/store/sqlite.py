@@ -309,6 +309,13 @@ class SQLiteStore:
         ).fetchall()
         return [rows.HISTORY.item(row) for row in reversed(found)]
 
+    @_guarded
+    def delete_history(self, symbol: str, currency: str, source: str) -> int:
+        return self._conn().execute(
+            "DELETE FROM price_history WHERE symbol = ? AND currency = ? AND source = ?",
+            (symbol, currency, source),
+        ).rowcount
+
     # --- updater status ----------------------------------------------------------------------
     @_guarded
     def record_update(self, status: UpdateStatus) -> UpdateStatus:
