@@ -10,7 +10,9 @@ failed, unsent (a cancelled alert's is still sent: the trigger happened).
 Nothing here can hold up the next price refresh (the prices and the cycle's status are written
 before this step runs):
 - every delivery has an overall deadline (NOTIFICATION_DEADLINE_SECONDS), however slowly its
-  receiver answers; one that runs out is a failed attempt, retried with backoff;
+  receiver answers; one that runs out is a failed attempt, retried with backoff, and the rest
+  of that destination's records wait for the next run untouched: a stalled receiver costs a
+  run one deadline, however many records it has;
 - a run stops claiming after `budget_seconds` (at most a third of the update interval), so a run
   ends within its budget plus one deadline; what is left goes out on the next cycle;
 - records are taken in the store's fair order (users in turn) by `concurrency` workers, so one
@@ -101,19 +103,26 @@ class OutboxDelivery:
         now: int,
         senders: Mapping[Channel, Sender],
     ) -> int:
-        """Workers take the records in the order given until the budget is spent."""
+        """Workers take the records in the order given until the budget is spent; one
+        destination gets one request at a time, and none more in this run once one of its
+        deliveries ran out of time (the rest stay due, unclaimed and uncounted)."""
         budget = min(self.budget_seconds, settings.update_interval_seconds / 3)
         stop_claiming = time.monotonic() + budget
         queue = iter(due)
+        turns: dict[str, asyncio.Lock] = {}
+        stalled: set[str] = set()
         sent = 0
 
         async def worker() -> None:
             nonlocal sent
             for notification in queue:
-                if time.monotonic() >= stop_claiming:
-                    log.info("outbox: time budget spent; the rest waits for the next cycle")
-                    return
-                delivered = await self._deliver_one(store, settings, notification, now, senders)
+                async with turns.setdefault(notification.destination, asyncio.Lock()):
+                    if time.monotonic() >= stop_claiming:
+                        log.info("outbox: time budget spent; the rest waits for the next cycle")
+                        return
+                    if notification.destination in stalled:
+                        continue
+                    delivered = await self._deliver_one(store, settings, notification, now, senders, stalled)
                 sent += delivered  # not `sent += await ...`: that reads `sent` before the await
 
         async with asyncio.TaskGroup() as group:
@@ -128,7 +137,9 @@ class OutboxDelivery:
         notification: Notification,
         now: int,
         senders: Mapping[Channel, Sender],
+        stalled: set[str],
     ) -> bool:
+        """Claim, send and record one; a destination that ran out of time joins `stalled`."""
         claimed_at = max(now, self.clock())
         if not store.claim_notification(notification.id, claimed_at, claimed_at + self.lease_seconds):
             return False  # another run has it
@@ -142,6 +153,8 @@ class OutboxDelivery:
             async with asyncio.timeout(deadline):
                 await senders[notification.channel].send(notification, user)
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+            if isinstance(error, TimeoutError):
+                stalled.add(notification.destination)
             reason = _reason(error, notification.channel, deadline)
             failures = notification.attempts + 1
             final = isinstance(error, Undeliverable) or failures >= settings.notification_max_attempts
