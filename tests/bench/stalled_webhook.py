@@ -91,12 +91,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)  # each stalled delivery logs a warning
     print(f"{args.alerts} webhook alerts fire in one cycle; delivery deadline {args.deadline:g} s")
-    print(f"{'receiver':<16} {'cycle s':>8} {'x healthy':>10} {'sent':>5} {'pending':>8} {'prices age s':>13}")
+    print(f"{'receiver':<16} {'cycle s':>8} {'x healthy':>10} {'sent':>5} {'pending':>8} {'prices written s ago':>21}")
     base = None
     for name in RECEIVERS:
         seconds, sent, pending, age = one_cycle(name, args.alerts, args.deadline)
         base = base or seconds
-        print(f"{name:<16} {seconds:>8.2f} {seconds / base:>10.1f} {sent:>5} {pending:>8} {age:>13}")
+        print(f"{name:<16} {seconds:>8.2f} {seconds / base:>10.1f} {sent:>5} {pending:>8} {age:>21}")
 
 
 if __name__ == "__main__":
