@@ -9,7 +9,7 @@ failed, unsent (a cancelled alert's is still sent: the trigger happened).
 
 Nothing here can hold up the next price refresh (the prices and the cycle's status are written
 before this step runs):
-- every delivery has an overall deadline (NOTIFICATION_DEADLINE_SECONDS), however slowly its
+- every delivery has an overall deadline (`delivery_deadline`), however slowly its
   receiver answers; one that runs out is a failed attempt, retried with backoff, and the rest
   of that destination's records wait for the next run untouched: a stalled receiver costs a
   run one deadline, however many records it has;
@@ -87,7 +87,7 @@ class OutboxDelivery:
             return 0
         if self.senders is not None:
             return await self._deliver_all(store, settings, due, now, self.senders)
-        timeout = httpx.Timeout(settings.notification_deadline_seconds)
+        timeout = httpx.Timeout(delivery_deadline(settings))
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
             senders = {
                 Channel.EMAIL: EmailSender(settings),
@@ -148,7 +148,7 @@ class OutboxDelivery:
             store.fail_notification(notification.id, USER_DELETED, None)
             log.info("notification %s not sent: its user was deleted", notification.id)
             return False
-        deadline = settings.notification_deadline_seconds
+        deadline = delivery_deadline(settings)
         try:
             async with asyncio.timeout(deadline):
                 await senders[notification.channel].send(notification, user)
@@ -171,6 +171,12 @@ class OutboxDelivery:
         store.complete_notification(notification.id, max(now, self.clock()))
         log.info("notification %s sent by %s", notification.id, notification.channel.value)
         return True
+
+
+def delivery_deadline(settings: Settings) -> float:
+    """NOTIFICATION_DEADLINE_SECONDS, but at most a third of the update interval: with the
+    claiming budget (another third at most) a run always ends before the next tick."""
+    return min(settings.notification_deadline_seconds, settings.update_interval_seconds / 3)
 
 
 def _reason(error: Exception, channel: Channel, deadline: float) -> str:
