@@ -4,7 +4,10 @@ Sources are tried in order (CoinGecko, then Binance) until one gives believable 
 prices are written in one store call and the outcome in a second one, so a failed cycle writes
 no prices at all and the last good ones stay in place. Steps given to the cycle (alert
 evaluation, outbox delivery) run afterwards on every cycle, even a failed one: notifications
-already queued must still go out while the upstream is down.
+already queued must still go out while the upstream is down. Before them, simulated and real
+history are kept apart (`updater.demo_history`): a fresh demo gets a day of simulated history,
+and real prices replace a pair's simulated history. Real prices are judged for jumps against
+real ones only, simulated against simulated.
 """
 
 from __future__ import annotations
