@@ -70,6 +70,8 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_allow_private: bool = False
     notification_max_attempts: int = 8
+    notification_deadline_seconds: float = 10.0
+    max_alerts_per_user: int = 25
     export_bucket: str | None = None
     log_level: str = "INFO"
 
@@ -138,6 +140,8 @@ class Settings:
             webhook_secret=read.optional("WEBHOOK_SECRET"),
             webhook_allow_private=read.boolean("WEBHOOK_ALLOW_PRIVATE", False),
             notification_max_attempts=read.integer("NOTIFICATION_MAX_ATTEMPTS", 8, low=1, high=100),
+            notification_deadline_seconds=read.number("NOTIFICATION_DEADLINE_SECONDS", 10.0, low=0.1, high=60),
+            max_alerts_per_user=read.integer("MAX_ALERTS_PER_USER", 25, low=1, high=10_000),
             export_bucket=read.optional("EXPORT_BUCKET"),
             log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         )

@@ -127,6 +127,11 @@ def alert_copy_key(user_id: str, alert_id: str) -> Item:
     return key(user_pk(user_id), ALERT_COPY_PREFIX + alert_id)
 
 
+def alert_seq_key(user_id: str) -> Item:
+    """Bumped by every capped alert creation of the user: the optimistic lock of the cap."""
+    return key(user_pk(user_id), "ALERTSEQ")
+
+
 def alerts_list(status: str) -> str:
     return f"ALERTS#{status}"
 

@@ -51,7 +51,7 @@ class Codec(Generic[M]):
         self._load = dict(load or {})
         self._dump = dict(dump or {})
         self._derived = dict(derived or {})
-        columns = ", ".join(f'"{name}"' for name in self.fields)
+        columns = self.columns = ", ".join(f'"{name}"' for name in self.fields)
         stored = ", ".join(f'"{name}"' for name in (*self.fields, *self._derived))
         marks = ", ".join("?" * (len(self.fields) + len(self._derived)))
         self.select = f"SELECT {columns} FROM {table}"
