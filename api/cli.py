@@ -25,6 +25,7 @@ from shared.models import ApiKey, Scope, User
 from shared.paging import PAGE_SIZE, every_item
 from shared.store import open_store
 from shared.store.base import Store
+from shared.text import printable
 
 BOOTSTRAP_ADMIN_RATE_LIMIT = 600
 MAX_RATE_LIMIT = 1_000_000  # as RATE_LIMIT_PER_MINUTE
@@ -143,7 +144,7 @@ def _print_keys(keys: Sequence[ApiKey]) -> None:
     for k in keys:
         print(
             f"{k.prefix:<12} {k.id:<26} {k.scope.value:<6} {_when(k.created_at):<16} "
-            f"{_when(k.expires_at):<16} {_when(k.revoked_at):<16} {k.label or ''}"
+            f"{_when(k.expires_at):<16} {_when(k.revoked_at):<16} {printable(k.label or '')}"
         )
 
 

@@ -53,11 +53,11 @@ class CompanionScreen(Screen[None]):
 
     def report(self, error: CompanionError) -> None:
         self.status.show_error(error)
-        self.notify(error.message, title=error.title, severity="error")
+        self.notify(error.message, title=error.title, severity="error", markup=False)
 
     def done(self, text: str) -> None:
         self.status.show_done(text)
-        self.notify(text)
+        self.notify(text, markup=False)  # it names server records: plain text
 
     async def attempt(self, call: Awaitable[T]) -> T | None:
         """Await a client call; on failure show why and return None."""

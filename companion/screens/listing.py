@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,13 @@ from textual.widgets import DataTable
 from companion.client import JSON, Page
 from companion.screens.base import CompanionScreen
 from companion.widgets.pager import Pager
+from shared.text import printable
+
+
+def plain(cell: Any) -> Any:
+    """A cell as it reads: DataTable parses a str as Rich markup, so a label `[/oops]` would
+    crash the screen and `[red]` would restyle it; a server's string is shown as plain text."""
+    return Text(printable(cell)) if isinstance(cell, str) else cell
 
 
 class ListScreen(CompanionScreen):
@@ -81,7 +89,7 @@ class ListScreen(CompanionScreen):
         table.clear()
         self.items = {item["id"]: item for item in page.items}
         for item in page.items:
-            table.add_row(*self.row(item), key=item["id"])
+            table.add_row(*map(plain, self.row(item)), key=item["id"])
         if kept is not None and kept["id"] in self.items:
             table.move_cursor(row=table.get_row_index(kept["id"]))
         self.pager.loaded(len(page.items), page.next_cursor)
