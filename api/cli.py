@@ -23,6 +23,7 @@ from shared.ids import now
 from shared.keyring import find_key, issue_key
 from shared.models import ApiKey, Scope, User
 from shared.paging import PAGE_SIZE, every_item
+from shared.private_files import open_to_others, write_private
 from shared.store import open_store
 from shared.store.base import Store
 from shared.text import printable
@@ -39,11 +40,9 @@ def _open(settings: Settings) -> Store:
 
 
 def write_admin_key(path: Path, secret: str) -> None:
-    """Leave the key for the companion, readable by this user only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secret + "\n")
+    """Leave the key for the companion, readable by this user only (an older file's mode
+    is not kept: the file is replaced)."""
+    write_private(path, (secret + "\n").encode())
 
 
 def ensure_admin_key(store: Store, settings: Settings) -> str | None:
@@ -80,6 +79,9 @@ def serve_command(argv: Sequence[str]) -> int:
     settings = Settings.from_env()
     store = _open(settings)
     secret = ensure_admin_key(store, settings)
+    if open_to_others(settings.data_dir):
+        print(f"warning: other users of this machine can open {settings.data_dir}, which holds the admin key "
+              f"and webhook secrets; `chmod 700 {settings.data_dir}` closes it.", file=sys.stderr)
     store.close()
     if secret:
         _announce_admin_key(secret, settings)
