@@ -180,12 +180,20 @@ def keys_command(argv: Sequence[str]) -> int:
         "--expires-in-days", type=_whole(MAX_EXPIRY_DAYS), metavar="DAYS",
         help="whole days until the key stops working (left out: it never expires)",
     )
+    create.add_argument(
+        "--save", action="store_true",
+        help="also write an admin key to the data folder's admin.key (mode 0600), replacing the key "
+        "`cryptowatch companion` finds there: the way back in after that key was revoked or lost",
+    )
     sub.add_parser("list", help="list keys (never the secrets)")
     revoke = sub.add_parser("revoke", help="revoke a key now")
     revoke.add_argument("key", metavar="PREFIX", help="the key's display prefix or id")
     args = parser.parse_args(argv)
+    if args.action == "create" and args.save and args.scope != Scope.ADMIN.value:
+        parser.error("--save writes the companion's admin key: use it with --scope admin")
 
-    store = _open(Settings.from_env())
+    settings = Settings.from_env()
+    store = _open(settings)
     try:
         if args.action == "create":
             at = now()
@@ -195,6 +203,9 @@ def keys_command(argv: Sequence[str]) -> int:
                 store, Scope(args.scope), at, user_id=user_id, label=args.label,
                 rate_limit=args.rate_limit, expires_at=expires_at,
             )
+            if args.save:
+                write_admin_key(settings.admin_key_file, issued.secret)
+                print(f"saved in {settings.admin_key_file} (mode 0600), where `cryptowatch companion` finds it")
             print(f"created {issued.record.scope.value} key {issued.record.prefix} ({issued.record.id}); "
                   "it is shown only now:")
             print(issued.secret)
