@@ -38,6 +38,7 @@ class ListScreen(CompanionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, JSON] = {}
+        self._select_next: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_controls()
@@ -86,15 +87,23 @@ class ListScreen(CompanionScreen):
     def fill(self, page: Page) -> None:
         table = self.table
         kept = self.selected
+        wanted, self._select_next = self._select_next or (kept and kept["id"]), None
         table.clear()
         self.items = {item["id"]: item for item in page.items}
         for item in page.items:
             table.add_row(*map(plain, self.row(item)), key=item["id"])
-        if kept is not None and kept["id"] in self.items:
-            table.move_cursor(row=table.get_row_index(kept["id"]))
+        if wanted in self.items:
+            table.move_cursor(row=table.get_row_index(wanted))
         self.pager.loaded(len(page.items), page.next_cursor)
         if not page.items and self.pager.number == 1:
             self.status.show_info(f"No {self.NOUN}s yet: press n to add one.")
+
+    def reload_selecting(self, item_id: str) -> None:
+        """Reload from the first page with a record just made selected, so the next key
+        (save, show URL) acts on it rather than on the row selected before."""
+        self._select_next = item_id
+        self.pager.reset()
+        self.reload()
 
     @property
     def selected(self) -> JSON | None:
