@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from api.next_steps import client_url, next_steps
 from shared.config import PRICE_SOURCES, Settings
 from shared.errors import CryptowatchError
 from shared.ids import now
@@ -55,13 +56,16 @@ def ensure_admin_key(store: Store, settings: Settings) -> str | None:
     return issued.secret
 
 
-def _announce_admin_key(secret: str, settings: Settings) -> None:
+def _announce_admin_key(secret: str, settings: Settings, url: str) -> None:
+    companion, watch_key = next_steps(os.environ, url)
     print(
         "\nNo admin key existed, so one was made. It is shown this once:\n\n"
         f"    {secret}\n\n"
-        f"It is also saved (mode 0600) in {settings.admin_key_file.resolve()}, where\n"
-        "`cryptowatch companion` finds it. Make watch keys with it, or with\n"
-        "`cryptowatch keys create --scope watch`.\n",
+        f"It is also saved (mode 0600) in {settings.admin_key_file.resolve()}. From another\n"
+        "terminal in this folder, the companion finds it there:\n\n"
+        f"    {companion}\n\n"
+        "and this makes a key for a watch:\n\n"
+        f"    {watch_key}\n",
         flush=True,
     )
 
@@ -84,7 +88,7 @@ def serve_command(argv: Sequence[str]) -> int:
               f"and webhook secrets; `chmod 700 {settings.data_dir}` closes it.", file=sys.stderr)
     store.close()
     if secret:
-        _announce_admin_key(secret, settings)
+        _announce_admin_key(secret, settings, client_url(args.host, args.port))
 
     from api import server
     from api.updater_process import UpdaterProcess
