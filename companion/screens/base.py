@@ -46,7 +46,7 @@ class CompanionScreen(Screen[None]):
         yield NavBar(self.companion.section_titles(), self.MODE)
         yield from self.compose_body()
         yield StatusLine()
-        yield Footer()
+        yield Footer(compact=True)  # every key, `? Help` last, fits 80 columns
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -31,7 +31,7 @@ class KeyForm(FormModal[JSON]):
         yield Field("Scope", Select(SCOPES, value="watch", allow_blank=False, compact=True), name="scope")
         yield Field("Label", Input(placeholder="e.g. garmin fenix (optional)", compact=True), name="label")
         yield Field(
-            "Requests per minute",
+            "Requests/minute",
             Input(placeholder="blank: the server's default", type="integer", compact=True),
             name="rate_limit",
         )

@@ -31,8 +31,9 @@ class ListScreen(CompanionScreen):
     AUTO_FOCUS = "#table"
     BINDINGS = [
         Binding("r", "reload", "Refresh"),
-        Binding("right_square_bracket", "page(1)", "Next page"),
-        Binding("left_square_bracket", "page(-1)", "Prev page"),
+        # Not in the footer (the pager's line names them, help lists them): `? Help` must fit.
+        Binding("right_square_bracket", "page(1)", "Next page", show=False),
+        Binding("left_square_bracket", "page(-1)", "Prev page", show=False),
     ]
 
     def __init__(self) -> None:
