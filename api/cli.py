@@ -207,6 +207,9 @@ def keys_command(argv: Sequence[str]) -> int:
                 store, Scope(args.scope), at, user_id=user_id, label=args.label,
                 rate_limit=args.rate_limit, expires_at=expires_at,
             )
+            if user_id is None and issued.record.scope is Scope.WATCH:
+                print("note: this key has no owner, so /v1/alerts refuses it (403 no_owner): alerts belong "
+                      "to users. For a watch that sets alerts, make its key with --user EMAIL.", file=sys.stderr)
             if args.save:
                 write_admin_key(settings.admin_key_file, issued.secret)
                 print(f"saved in {settings.admin_key_file} (mode 0600), where `cryptowatch companion` finds it")
