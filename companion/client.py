@@ -261,6 +261,17 @@ class CompanionClient:
         prefix = str(key.get("prefix") or "")
         return bool(self._key and prefix and self._key.startswith(prefix))
 
+    async def owns_own_key(self, user_id: str) -> bool:
+        """Whether the user owns the key this client sends: deleting them would revoke it."""
+        cursor = None
+        while True:
+            page = await self.keys(user_id=user_id, limit=MAX_PAGE, cursor=cursor)
+            if any(self.is_own_key(key) for key in page.items):
+                return True
+            if page.next_cursor is None:
+                return False
+            cursor = page.next_cursor
+
     async def revoke_key(self, key_id: str) -> JSON:
         return await self._call("POST", f"/admin/keys/{key_id}/revoke")
 

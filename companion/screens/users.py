@@ -99,6 +99,15 @@ class UsersScreen(ListScreen):
         user = self.require_selected()
         if user is None:
             return
+        mine = await self.attempt(self.client.owns_own_key(user["id"]))
+        if mine is None:
+            return
+        if mine:
+            self.status.show_info(
+                f"{user['email']} owns the admin key this companion uses: deleting them would revoke it "
+                "and lock you out. Connect with another admin key to delete them."
+            )
+            return
         confirmed = await self.app.push_screen_wait(
             ConfirmModal(
                 f"Delete {user['email']}?",

@@ -14,6 +14,8 @@ from textual.widgets import DataTable
 from companion.client import error_for
 from companion.connection import resolve
 from companion.screens.confirm import ConfirmModal
+from shared.keyring import issue_key
+from shared.models import Scope
 from tests.api.test_cli import cryptowatch
 from tests.companion.conftest import SIZE, Service, settle
 
@@ -81,3 +83,16 @@ def test_a_revoked_key_message_names_the_recovery_command(service: Service) -> N
     with httpx.Client(base_url=service.url, headers={"X-API-Key": service.admin_key}, timeout=10) as http:
         error = error_for(http.get("/admin/keys"))
     assert "cryptowatch keys create --scope admin --save" in error.message
+
+
+async def test_deleting_the_owner_of_the_key_in_use_is_refused(service: Service) -> None:
+    """Deleting a user revokes their keys, the companion's own among them if it is theirs."""
+    issued = issue_key(service.store, Scope.ADMIN, service.at, user_id=service.users["grace"].id)
+    app = service.app(key=issued.secret, start="users")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "d")  # grace
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmModal)
+        assert "grace@example.com owns the admin key this companion uses" in app.screen.status.text
+    assert service.store.get_user(service.users["grace"].id) is not None
