@@ -304,6 +304,7 @@ ADMIN_SCHEMAS: dict[str, Schema] = {
             },
             "totals": obj({"requests": INT, "rejected": INT}),
             "last_update": {"type": ["object", "null"]},
+            "stream": {"type": ["object", "null"]},
             "alerts": obj({"active": INT}),
             "outbox": obj({"pending": INT, "failed": INT}),
         }

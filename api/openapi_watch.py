@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.openapi_parts import KEY_AUTH, SYMBOL_PATTERN, Schema, error_responses, json_content, ref
-from shared.models import UpdateError
+from shared.models import StreamState, UpdateError
 
 _RATE_HEADERS = {
     name: {"schema": {"type": "string"}}
@@ -90,7 +90,9 @@ WATCH_SCHEMAS: dict[str, Schema] = {
     },
     "Health": {
         "type": "object",
-        "required": ["status", "version", "store", "prices_age_seconds", "stale_after_seconds", "last_update"],
+        "required": [
+            "status", "version", "store", "prices_age_seconds", "stale_after_seconds", "last_update", "stream"
+        ],
         "properties": {
             "status": {"type": "string", "enum": ["ok", "stale", "unavailable"]},
             "version": {"type": "string"},
@@ -110,6 +112,21 @@ WATCH_SCHEMAS: dict[str, Schema] = {
                         "description": "what kind of problem the last cycle met (its details are in /admin/stats)",
                     },
                     "last_success_at": {"type": ["integer", "null"]},
+                },
+            },
+            "stream": {
+                "type": ["object", "null"],
+                "description": "the live alert stream (`cryptowatch stream`); null when none ever ran",
+                "properties": {
+                    "state": {"type": "string", "enum": [state.value for state in StreamState]},
+                    "alerts": {
+                        "type": "string",
+                        "enum": ["stream", "cycle"],
+                        "description": "who evaluates alerts now: the live stream, or only the five-minute cycle",
+                    },
+                    "streams": {"type": "integer"},
+                    "connected_at": {"type": ["integer", "null"]},
+                    "last_message_at": {"type": ["integer", "null"]},
                 },
             },
         },

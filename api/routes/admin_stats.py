@@ -13,6 +13,7 @@ from api.responses import JSONBody
 from api.routes.health import update_view
 from api.services import Services
 from api.storecall import call
+from api.stream_view import stream_view
 from shared.errors import InvalidInput
 from shared.ids import day_start, now, utc_day
 from shared.models import NotificationStatus
@@ -69,6 +70,7 @@ def gather(store: Store, day: str) -> dict[str, Any]:
             "rejected": sum(u.rejected for u in usage),
         },
         "last_update": update_view(store.update_status(), detailed=True),
+        "stream": stream_view(store.stream_status(), now(), detailed=True),
         "alerts": {"active": len(store.active_alerts())},
         "outbox": {
             "pending": outbox(NotificationStatus.PENDING),

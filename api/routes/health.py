@@ -15,6 +15,7 @@ from starlette.routing import Route
 from api.responses import JSONBody
 from api.services import Services
 from api.storecall import call
+from api.stream_view import read_stream, stream_view
 from shared import __version__
 from shared.ids import now
 from shared.models import UpdateStatus
@@ -72,6 +73,7 @@ async def health(request: Request) -> Response:
         "prices_age_seconds": age,
         "stale_after_seconds": stale_after,
         "last_update": update_view(status),
+        "stream": stream_view(await read_stream(services), at),
     }
     return JSONBody(body, status_code=200 if state == "ok" else 503, headers={"Cache-Control": "no-store"})
 
