@@ -1,13 +1,10 @@
-"""The live stream under test: a StreamRunner in a thread of its own, fed by the fake Binance
-stream server, sending mail to a real SMTP server, on a SQLite store shared with the test."""
+"""The live stream under test (`tests.support.stream_runner`), fed by the fake Binance stream
+server, sending mail to a real SMTP server, on a SQLite store shared with the test."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,13 +16,11 @@ from shared.models import Alert, Condition, StreamState, User
 from shared.store.base import Store
 from shared.store.sqlite import SQLiteStore
 from shared.users import create_user
-from tests.conftest import settings_for
 from tests.support.binance_stream import FakeBinanceStream, running_binance_stream
 from tests.support.smtp import Mailbox, smtp_server
+from tests.support.stream_runner import stream_settings
 from tests.support.wait import wait_for
 from updater.stream.runner import StreamRunner
-
-SYMBOLS = ("BTC", "ETH")
 
 
 @dataclass
@@ -45,52 +40,6 @@ class Harness:
 
     def mails(self) -> list[str]:
         return [str(message["Subject"]) for message in self.mailbox.received()]
-
-
-@contextlib.contextmanager
-def running_stream(settings: Settings, store: Store) -> Iterator[StreamRunner]:
-    """A StreamRunner on its own event loop thread until the block ends; it stops cleanly."""
-    started = threading.Event()
-    box: dict[str, object] = {}
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        runner = StreamRunner(settings, store)
-        box.update(runner=runner, stop=stop, loop=asyncio.get_running_loop())
-        started.set()
-        await runner.run(stop)
-
-    thread = threading.Thread(target=asyncio.run, args=(main(),), name="stream-runner", daemon=True)
-    thread.start()
-    assert started.wait(10)
-    runner = box["runner"]
-    assert isinstance(runner, StreamRunner)
-    try:
-        yield runner
-    finally:
-        loop = box["loop"]
-        stop = box["stop"]
-        assert isinstance(loop, asyncio.AbstractEventLoop) and isinstance(stop, asyncio.Event)
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(timeout=15)
-        assert not thread.is_alive(), "the stream did not stop"
-
-
-def stream_settings(data_dir: Path, fake: FakeBinanceStream, smtp_port: int, **overrides: object) -> Settings:
-    """Quick reloads, a short silence limit and SMTP on loopback, so faults show within a test."""
-    return replace(
-        settings_for(data_dir),
-        supported_symbols=SYMBOLS,
-        binance_ws_url=fake.url,
-        stream_refresh_seconds=0.2,
-        stream_silence_seconds=3.0,
-        stream_evaluations_per_second=10.0,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp_port,
-        smtp_starttls=False,
-        smtp_from="alerts@cryptowatch.test",
-        **overrides,  # type: ignore[arg-type]
-    )
 
 
 def wait_live(runner: StreamRunner, fake: FakeBinanceStream, streams: set[str]) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from shared.models import AlertStatus, Condition, NotificationStatus, StreamState
-from tests.stream.conftest import Harness, running_stream, wait_live
+from tests.stream.conftest import Harness, wait_live
+from tests.support.stream_runner import running_stream
 from tests.support.wait import wait_for
 
 BTC = "btcusdt@miniTicker"

@@ -11,8 +11,9 @@ from dataclasses import replace
 import orjson
 
 from shared.models import StreamState
-from tests.stream.conftest import Harness, running_stream, wait_live
+from tests.stream.conftest import Harness, wait_live
 from tests.support.binance_stream import mini_ticker, running_binance_stream
+from tests.support.stream_runner import running_stream
 from tests.support.wait import wait_for
 from updater.stream.runner import RECONNECT_BASE, RECONNECT_CAP, reconnect_delay
 

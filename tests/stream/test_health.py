@@ -10,8 +10,9 @@ import httpx
 from api.app import create_app
 from shared.ids import now
 from shared.models import STREAM_HEARTBEAT_SECONDS, StreamState, StreamStatus
-from tests.stream.conftest import Harness, running_stream
+from tests.stream.conftest import Harness
 from tests.support.server import serve
+from tests.support.stream_runner import running_stream
 from tests.support.wait import wait_for
 
 

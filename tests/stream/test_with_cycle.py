@@ -16,8 +16,9 @@ import pytest
 from shared.models import AlertStatus
 from shared.paging import PAGE_SIZE, every_item
 from shared.store.sqlite import SQLiteStore
-from tests.stream.conftest import Harness, running_stream, wait_live
+from tests.stream.conftest import Harness, wait_live
 from tests.support.fake_upstream import FakeUpstream, running_fake_upstream
+from tests.support.stream_runner import running_stream
 from tests.support.wait import wait_for
 from updater.cycle import run_cycle
 
