@@ -11,8 +11,10 @@ from dataclasses import replace
 import orjson
 
 from shared.models import StreamState
+from shared.store.sqlite import SQLiteStore
 from tests.stream.conftest import Harness, wait_live
 from tests.support.binance_stream import mini_ticker, running_binance_stream
+from tests.support.sqlite_lock import write_locked
 from tests.support.stream_runner import running_stream
 from tests.support.wait import wait_for
 from updater.stream.runner import RECONNECT_BASE, RECONNECT_CAP, reconnect_delay
@@ -165,3 +167,21 @@ def test_a_flood_of_ticks_costs_a_few_evaluations_a_second(harness: Harness) -> 
         per_second = harness.settings.stream_evaluations_per_second
         assert len(rounds) <= per_second * (seconds + 1.5) + 1
         assert len(rounds) < ticks / 10
+
+
+def test_a_crossing_while_the_store_is_locked_fires_once_it_is_free(harness: Harness) -> None:
+    """The trigger cannot be written while another process holds SQLite's write lock: the prices
+    wait for the next round instead of being dropped."""
+    harness.alert(100_000.0)
+    impatient = SQLiteStore(harness.settings.sqlite_path, busy_timeout_seconds=0.1)
+    with running_stream(harness.settings, impatient) as runner:
+        wait_live(runner, harness.fake, {BTC})
+        with write_locked(harness.settings.sqlite_path):
+            harness.fake.tick("BTCUSDT", 101_000.0)
+            harness.fake.tick("BTCUSDT", 99_500.0)  # back below before the store is free
+            time.sleep(1.0)
+            assert harness.mails() == []
+        wait_for(lambda: len(harness.mails()) == 1, timeout=5, what="the email once the lock is gone")
+        time.sleep(0.3)
+        assert harness.mails() == ["BTC is above 100000 USD: now 101000 USD"]
+    impatient.close()
