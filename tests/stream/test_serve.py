@@ -93,7 +93,8 @@ def test_the_stream_alone_says_it_stopped_when_terminated(tmp_path: Path) -> Non
         try:
             wait_for(lambda: fake.subscriptions() == {"btcusdt@miniTicker"}, timeout=30, what="the subscription")
             process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=15) == 0
+            _, errors = process.communicate(timeout=30)
+            assert process.returncode == 0, errors
             status = store.stream_status()
             assert status is not None and status.state == StreamState.STOPPED
             assert status.current(now() + 3600) == StreamState.STOPPED

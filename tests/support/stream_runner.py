@@ -55,7 +55,7 @@ def stream_settings(data_dir: Path, fake: FakeBinanceStream, smtp_port: int, **o
         supported_symbols=SYMBOLS,
         binance_ws_url=fake.url,
         stream_refresh_seconds=0.2,
-        stream_silence_seconds=3.0,
+        stream_silence_seconds=10.0,
         stream_evaluations_per_second=10.0,
         smtp_host="127.0.0.1",
         smtp_port=smtp_port,
