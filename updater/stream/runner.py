@@ -185,6 +185,8 @@ class StreamRunner:
             ended: Link | str = link
             while isinstance(ended, Link):
                 self.link = ended
+                with contextlib.suppress(*CONNECT_ERRORS):  # alerts changed while it was opened
+                    await ended.sync(self._names())
                 ended = await self._pump(ended)
             self.link = None
             self.board.reconnects += 1
