@@ -3,6 +3,7 @@ server, sending mail to a real SMTP server, on a SQLite store shared with the te
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,14 +48,28 @@ def wait_live(runner: StreamRunner, fake: FakeBinanceStream, streams: set[str]) 
              what=f"a live connection subscribed to {streams}")
 
 
+@contextlib.contextmanager
+def harness_on(store: Store, data_dir: Path) -> Iterator[Harness]:
+    with running_binance_stream(ping_interval=0.3) as fake, smtp_server() as mailbox:
+        settings = stream_settings(data_dir, fake, mailbox.port)
+        user = create_user(store, email="ada@example.com", name="Ada")
+        yield Harness(fake, store, mailbox, settings, user)
+
+
 @pytest.fixture
 def harness(tmp_path: Path) -> Iterator[Harness]:
-    with running_binance_stream(ping_interval=0.3) as fake, smtp_server() as mailbox:
-        settings = stream_settings(tmp_path, fake, mailbox.port)
-        store = SQLiteStore(settings.sqlite_path)
-        store.init()
-        user = create_user(store, email="ada@example.com", name="Ada")
-        try:
-            yield Harness(fake, store, mailbox, settings, user)
-        finally:
-            store.close()
+    """On a SQLite store, the one the other stream tests' processes share a file with."""
+    store = SQLiteStore(tmp_path / "cryptowatch.db")
+    store.init()
+    try:
+        with harness_on(store, tmp_path) as ready:
+            yield ready
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def harness_on_every_store(store: Store, tmp_path: Path) -> Iterator[Harness]:
+    """On each backend of the contract suite (SQLite, DynamoDB Local)."""
+    with harness_on(store, tmp_path) as ready:
+        yield ready

@@ -3,18 +3,22 @@ same trigger-plus-outbox write as the cycle, with the email sent at once over re
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import replace
 
 from shared.models import AlertStatus, Condition, NotificationStatus, StreamState
 from tests.stream.conftest import Harness, wait_live
 from tests.support.stream_runner import running_stream
 from tests.support.wait import wait_for
+from updater.stream.link import REQUEST_GAP, Link
 
 BTC = "btcusdt@miniTicker"
 ETH = "ethusdt@miniTicker"
 
 
-def test_a_crossing_tick_sends_the_email_at_once(harness: Harness) -> None:
+def test_a_crossing_tick_sends_the_email_at_once(harness_on_every_store: Harness) -> None:
+    harness = harness_on_every_store
     alert = harness.alert(100_000.0)
     harness.alert(50_000.0, Condition.BELOW)
     with running_stream(harness.settings, harness.store) as runner:
@@ -76,3 +80,23 @@ def test_alert_changes_subscribe_and_unsubscribe_on_the_open_connection(harness:
 
         harness.fake.tick("ETHUSDT", 10_100.0)
         wait_for(lambda: harness.mails() == ["ETH is above 10000 USD: now 10100 USD"], what="the ETH email")
+
+
+
+def test_subscription_changes_in_a_burst_stay_under_binance_request_limit(harness: Harness) -> None:
+    """Binance drops a connection that sends more than five messages a second: however fast the
+    alert set changes, requests leave at most four a second."""
+
+    async def churn() -> float:
+        link = await Link.open(harness.fake.url, {BTC})
+        started = time.monotonic()
+        for step in range(12):
+            await link.sync({BTC, ETH} if step % 2 == 0 else {BTC})
+        took = time.monotonic() - started
+        await link.close()
+        return took
+
+    took = asyncio.run(churn())
+
+    assert harness.fake.over_limit == 0 and len(harness.fake.requests) == 13
+    assert took >= 12 * REQUEST_GAP - 0.05
