@@ -81,6 +81,10 @@ def test_alert_changes_subscribe_and_unsubscribe_on_the_open_connection(harness:
         harness.fake.tick("ETHUSDT", 10_100.0)
         wait_for(lambda: harness.mails() == ["ETH is above 10000 USD: now 10100 USD"], what="the ETH email")
 
+        wait_for(lambda: runner.board.state == StreamState.IDLE and harness.fake.live() == 0,
+                 what="the connection closed once the last alert fired")
+        assert runner.board.reconnects == 0
+
 
 
 def test_subscription_changes_in_a_burst_stay_under_binance_request_limit(harness: Harness) -> None:

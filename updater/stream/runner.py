@@ -136,7 +136,9 @@ class StreamRunner:
         self.wanted = wanted
         self.board.streams = len(wanted)
         self._alerts_changed.set()
-        if self.link is not None:
+        if self.link is not None and not wanted:
+            await self.link.close()  # nothing left to watch: idle until an alert appears
+        elif self.link is not None:
             with contextlib.suppress(*CONNECT_ERRORS):  # a dead link is the pump's to notice
                 await self.link.sync(self._names())
 
@@ -182,13 +184,16 @@ class StreamRunner:
                 continue
             self.board.move(StreamState.LIVE)
             messages = self.board.messages
-            ended: Link | str = link
+            ended: Link | str | None = link
             while isinstance(ended, Link):
                 self.link = ended
                 with contextlib.suppress(*CONNECT_ERRORS):  # alerts changed while it was opened
                     await ended.sync(self._names())
                 ended = await self._pump(ended)
             self.link = None
+            if ended is None:
+                failures = 0
+                continue
             self.board.reconnects += 1
             failures = 1 if self.board.messages > messages else failures + 1
             await self._down(ended, failures)
@@ -199,8 +204,9 @@ class StreamRunner:
         self.board.move(StreamState.DOWN, reason)
         await asyncio.sleep(delay)
 
-    async def _pump(self, link: Link) -> Link | str:
-        """Read `link` until it is replaced by a renewed one (returned) or fails (why)."""
+    async def _pump(self, link: Link) -> Link | str | None:
+        """Read `link` until it is replaced by a renewed one (returned), fails (why), or was
+        closed because no alert is left to watch (None)."""
         renew_at = link.opened + self.settings.stream_renew_seconds
         silence = self.settings.stream_silence_seconds
         self._logged = 0
@@ -218,7 +224,7 @@ class StreamRunner:
                     return f"no message for {silence:g} s"
                 continue
             except ConnectionClosed as error:
-                return describe(error)
+                return None if not self.wanted else describe(error)
             if isinstance(self.handle(raw), wire.Shutdown):
                 renew_at = 0.0
 
