@@ -15,7 +15,6 @@ from shared.config import Settings
 from shared.ids import now
 from shared.models import Alert, Condition, StreamState, User
 from shared.store.base import Store
-from shared.store.sqlite import SQLiteStore
 from shared.users import create_user
 from tests.support.binance_stream import FakeBinanceStream, running_binance_stream
 from tests.support.smtp import Mailbox, smtp_server
@@ -57,15 +56,10 @@ def harness_on(store: Store, data_dir: Path) -> Iterator[Harness]:
 
 
 @pytest.fixture
-def harness(tmp_path: Path) -> Iterator[Harness]:
-    """On a SQLite store, the one the other stream tests' processes share a file with."""
-    store = SQLiteStore(tmp_path / "cryptowatch.db")
-    store.init()
-    try:
-        with harness_on(store, tmp_path) as ready:
-            yield ready
-    finally:
-        store.close()
+def harness(sqlite_store: Store, tmp_path: Path) -> Iterator[Harness]:
+    """On a SQLite store in `tmp_path`, the file the stream tests' other processes open too."""
+    with harness_on(sqlite_store, tmp_path) as ready:
+        yield ready
 
 
 @pytest.fixture
