@@ -28,6 +28,7 @@ from shared.models import (
     Page,
     PricePoint,
     Scope,
+    StreamStatus,
     UpdateStatus,
     User,
 )
@@ -217,6 +218,13 @@ class DynamoStore:
     def update_status(self) -> UpdateStatus | None:
         item = self._db.get(L.STATUS_KEY)
         return None if item is None else decode(UpdateStatus, item)
+
+    def record_stream(self, status: StreamStatus) -> None:
+        self._db.call("put_item", Item={**encode(status), **L.STREAM_KEY})
+
+    def stream_status(self) -> StreamStatus | None:
+        item = self._db.get(L.STREAM_KEY)
+        return None if item is None else decode(StreamStatus, item)
 
     # --- users -------------------------------------------------------------------------
     def create_user(self, user: User) -> User:

@@ -56,6 +56,7 @@ def history_pk(symbol: str, currency: str) -> str:
 
 
 STATUS_KEY = key("STATUS", "UPDATE")
+STREAM_KEY = key("STATUS", "STREAM")
 
 # Users: the record, and a copy under the lower-cased email that makes the email unique.
 USERS_LIST = "USERS"
