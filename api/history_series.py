@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
+from shared.limits import MAX_HISTORY_HOURS
 from shared.store.base import Store
 
-#: The longest span a sparkline covers (the `hours` ceiling).
-MAX_HOURS = 24 * 30
 #: What one read covers, in seconds: the shortest of these that holds the shape asked for.
-SPANS = (86_400, 7 * 86_400, MAX_HOURS * 3600)
+SPANS = (86_400, 7 * 86_400, MAX_HISTORY_HOURS * 3600)
 
 
 @dataclass(frozen=True, slots=True)

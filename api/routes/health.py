@@ -10,24 +10,28 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from api.responses import JSONBody
+from api.operations import operation, path
+from api.responses import encoded
 from api.services import Services, per_app
 from api.storecall import call
 from shared import __version__
 from shared.ids import now
 from shared.models import UpdateStatus
+from shared.shapes.base import shape
+from shared.shapes.health import Health, UpdateSummary
 
 log = logging.getLogger(__name__)
 
 
 VERSION = __version__
+U = TypeVar("U", bound=UpdateSummary)
+
 #: How long one probe of the store answers for. A monitor or load balancer may ask many times a
 #: second, and SQLite's probe takes the write lock (waiting up to 0.5 s for it).
 PROBE_SECONDS = 1.0
@@ -63,23 +67,14 @@ class StoreProbe:
         return self._reachable
 
 
-def update_view(status: UpdateStatus | None, *, detailed: bool = False) -> dict[str, Any] | None:
+def update_view(status: UpdateStatus | None, model: type[U]) -> U | None:
     """The last cycle's outcome: `error` is the short code (`UpdateError`) that anyone may see
-    on /health; `detailed` (for /admin/stats) adds `message`, the full text, which can hold
+    on /health; UpdateDetail (for /admin/stats) adds `message`, the full text, which can hold
     upstream bodies and exception messages."""
     if status is None:
         return None
-    view = {
-        "ok": status.ok,
-        "source": status.source,
-        "finished_at": status.finished_at,
-        "symbols_updated": status.symbols_updated,
-        "error": status.error_code,
-        "last_success_at": status.last_success_at,
-    }
-    if detailed:
-        view["message"] = status.error
-    return view
+    detail = {"message": status.error} if "message" in model.__struct_fields__ else {}
+    return shape(model, status, error=status.error_code, **detail)
 
 
 async def read_status(services: Services, probe: StoreProbe) -> tuple[bool, UpdateStatus | None]:
@@ -95,6 +90,10 @@ async def read_status(services: Services, probe: StoreProbe) -> tuple[bool, Upda
         return False, None
 
 
+@operation(
+    "GET", "Service health for monitoring (no auth): 503 when the store is down or prices are stale",
+    response=Health, public=True, also=(503,),
+)
 async def health(request: Request) -> Response:
     services: Services = request.app.state.services
     probe = per_app(request.app, "store_probe", lambda: StoreProbe(services.store.ping))
@@ -105,15 +104,15 @@ async def health(request: Request) -> Response:
     age = at - last_success if last_success is not None else None
     fresh = age is not None and age <= stale_after
     state = "ok" if reachable and fresh else ("unavailable" if not reachable else "stale")
-    body = {
-        "status": state,
-        "version": VERSION,
-        "store": "ok" if reachable else "unreachable",
-        "prices_age_seconds": age,
-        "stale_after_seconds": stale_after,
-        "last_update": update_view(status),
-    }
-    return JSONBody(body, status_code=200 if state == "ok" else 503, headers={"Cache-Control": "no-store"})
+    body = Health(
+        status=state,
+        version=VERSION,
+        store="ok" if reachable else "unreachable",
+        prices_age_seconds=age,
+        stale_after_seconds=stale_after,
+        last_update=update_view(status, UpdateSummary),
+    )
+    return encoded(body, 200 if state == "ok" else 503, {"Cache-Control": "no-store"})
 
 
-routes = [Route("/health", health, methods=["GET"])]
+routes = [path("/health", health)]

@@ -8,8 +8,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.history_series import MAX_HOURS, SPANS, Series, SeriesBook
+from api.history_series import SPANS, Series, SeriesBook
 from shared.ids import now
+from shared.limits import MAX_HISTORY_HOURS
 from shared.models import PricePoint
 from shared.store.sqlite import SQLiteStore
 
@@ -54,7 +55,7 @@ def test_every_shape_of_a_minute_costs_at_most_three_reads(tmp_path: Path) -> No
     book = SeriesBook(store)
 
     async def every_shape() -> None:
-        for hours in range(1, MAX_HOURS + 1, 7):
+        for hours in range(1, MAX_HISTORY_HOURS + 1, 7):
             for points in (2, 24, 96):
                 interval = max(60, hours * 3600 // points)
                 await book.series("BTC", "usd", end - interval * points, end, latest_at=end)
