@@ -24,6 +24,7 @@ from shared.errors import ConfigError, InvalidInput, StoreUnavailable
 from shared.ids import new_id, utc_day
 from shared.models import PricePoint
 from shared.ratelimit import RateLimiter
+from shared.store import dynamodb_layout as L
 from shared.store.dynamodb import DynamoStore
 from shared.store.dynamodb_client import MAX_ATTEMPTS
 from tests.contract import builders
@@ -196,7 +197,7 @@ def test_windows_and_history_points_carry_their_expiry(dynamo: DynamoStore) -> N
     expiry = {item["pk"]["S"]: int(item["ttl"]["N"]) for item in items if "ttl" in item}
 
     assert expiry == {
-        "KEY#key_a": NOW + 3600,
+        L.usage_pk(utc_day(NOW), L.usage_shard("key_a")): NOW + 3600,
         "HIST#BTC#usd": NOW + dynamo.history_retention_seconds,
     }
 
