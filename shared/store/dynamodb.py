@@ -277,7 +277,14 @@ class DynamoStore:
         return decoded(ApiKey, self._db.get(L.api_key_key(key_id)))
 
     def find_key_by_hash(self, key_hash: str) -> ApiKey | None:
-        return decoded(ApiKey, self._db.get(L.key_hash_key(key_hash)))
+        """Every watch poll meets a cold key cache (it polls every 5 minutes, the cache keeps a
+        key 30 s), so this read is on the hot path: eventually consistent, half a read unit.
+        A revocation shows within about a second, inside the cache's own 30 s; a key too new
+        for the replica read is read again, consistently, so it is never refused for that."""
+        item = self._db.get(L.key_hash_key(key_hash), consistent=False)
+        if item is None:
+            item = self._db.get(L.key_hash_key(key_hash))
+        return decoded(ApiKey, item)
 
     def list_keys(self, user_id: str | None = None, limit: int = 100, cursor: str | None = None) -> Page[ApiKey]:
         source = Source(L.user_keys_list(user_id) if user_id else L.KEYS_LIST)

@@ -60,6 +60,24 @@ def test_a_key_lookup_by_hash_is_one_get_item(dynamo: DynamoStore) -> None:
     assert calls == ["GetItem"]
 
 
+def test_a_key_lookup_reads_eventually_consistent_and_a_miss_again_consistently(dynamo: DynamoStore) -> None:
+    key = dynamo.create_key(builders.key())
+    consistent: list[bool] = []
+
+    def note(params: dict[str, object], **_: object) -> None:
+        consistent.append(bool(params.get("ConsistentRead")))
+
+    events = dynamo.client.meta.events
+    events.register("provide-client-params.dynamodb.GetItem", note)
+    try:
+        assert dynamo.find_key_by_hash(key.key_hash) == key
+        assert dynamo.find_key_by_hash("sha256:nothing") is None
+    finally:
+        events.unregister("provide-client-params.dynamodb.GetItem", note)
+
+    assert consistent == [False, False, True]  # found on the first read; a miss reads twice
+
+
 def test_a_store_on_an_injected_client_uses_it_and_leaves_it_open(dynamo: DynamoStore) -> None:
     borrowed = DynamoStore(dynamo.table_name, client=dynamo.client)
 
