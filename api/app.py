@@ -1,6 +1,6 @@
 """The Starlette application factory, shared by `cryptowatch serve`, the tests and Lambda.
 
-Middleware order (outermost first): Starlette's error guard, the watch fast lane (a repeat
+Middleware order (outermost first): Starlette's error guard, CORS when configured, the watch fast lane (a repeat
 price poll with a known key, answered at once), the query-size limit, auth, rate limit, then
 Starlette's exception handlers and the router. Every error leaves as {"error",
 "message"} JSON; an unexpected exception is logged here and the client sees a plain 500 without
@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
+from api.cors import cors_middleware
 from api.middleware.auth import AuthMiddleware
 from api.middleware.fast_lane import FastLaneMiddleware
 from api.middleware.query_limit import QueryLimitMiddleware
@@ -101,6 +102,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
+            *cors_middleware(settings),
             Middleware(FastLaneMiddleware, services=services),
             Middleware(QueryLimitMiddleware),
             Middleware(AuthMiddleware, services=services),

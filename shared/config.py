@@ -27,6 +27,8 @@ PRICE_SOURCES = ("coingecko", "binance", "demo")
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
 _CURRENCY = re.compile(r"^[a-z]{3,5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: A browser origin (scheme, host, optional port; no path), or `*` for any.
+_ORIGIN = re.compile(r"^(\*|https?://[a-z0-9.-]+(:[0-9]{1,5})?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ class Settings:
     notification_max_attempts: int = 8
     export_bucket: str | None = None
     log_level: str = "INFO"
+    #: Origins whose browser pages may call the API (CORS); empty: none, the default.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def stale_after_seconds(self) -> int:
@@ -129,6 +133,7 @@ class Settings:
             notification_max_attempts=read.integer("NOTIFICATION_MAX_ATTEMPTS", 8, low=1, high=100),
             export_bucket=read.optional("EXPORT_BUCKET"),
             log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+            cors_origins=read.items("CORS_ORIGINS", (), lambda o: o.lower().rstrip("/"), _ORIGIN),
         )
 
 

@@ -279,3 +279,9 @@ def test_every_environment_variable_is_one_the_config_reads() -> None:
     assert set(variables) <= env.read, set(variables) - env.read
     assert settings.rate_limit_per_minute == 100
     assert settings.update_interval_seconds == 300
+
+
+def test_the_api_function_writes_no_platform_line_per_invocation() -> None:
+    logging = function("ApiFunction")["LoggingConfig"]
+
+    assert (logging["LogFormat"], logging["SystemLogLevel"]) == ("JSON", "WARN")  # no START/END/REPORT
