@@ -1,10 +1,10 @@
 """The Starlette application factory, shared by `cryptowatch serve`, the tests and Lambda.
 
-Middleware order (outermost first): Starlette's error guard, CORS when configured, the watch fast lane (a repeat
-price poll with a known key, answered at once), the query-size limit, auth, rate limit, then
-Starlette's exception handlers and the router. Every error leaves as {"error",
-"message"} JSON; an unexpected exception is logged here and the client sees a plain 500 without
-a traceback.
+Middleware order (outermost first): Starlette's error guard, request metrics (`api/metrics.py`),
+CORS when configured, the watch fast lane (a repeat price poll with a known key, answered at
+once), the query-size limit, auth, rate limit, then Starlette's exception handlers and the
+router. Every error leaves as {"error", "message"} JSON; an unexpected exception is logged here
+and the client sees a plain 500 without a traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
 from api.cors import cors_middleware
+from api.metrics import MetricsMiddleware, RouteNames, metrics_setup
 from api.middleware.auth import AuthMiddleware
 from api.middleware.fast_lane import FastLaneMiddleware
 from api.middleware.query_limit import QueryLimitMiddleware
@@ -78,7 +79,8 @@ def create_app(
     settings = settings or Settings.from_env()
     store = store or open_store(settings)
     services = Services.build(settings, store)
-    document = orjson.dumps(build_document(health.VERSION, settings, ADMIN_PATHS, ADMIN_SCHEMAS))
+    metrics = metrics_setup(settings)
+    document = orjson.dumps(build_document(health.VERSION, settings, {**ADMIN_PATHS, **metrics.paths}, ADMIN_SCHEMAS))
 
     async def openapi(request: Request) -> Response:
         return Response(document, media_type=JSON)
@@ -93,6 +95,7 @@ def create_app(
             store.close()
 
     routes: list[BaseRoute] = [
+        *metrics.routes,
         *prices.routes,
         *history.routes,
         *health.routes,
@@ -102,6 +105,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(MetricsMiddleware, observer=metrics.observer, names=RouteNames(routes)),
             *cors_middleware(settings),
             Middleware(FastLaneMiddleware, services=services),
             Middleware(QueryLimitMiddleware),

@@ -119,7 +119,8 @@ def test_a_public_function_url_on_the_alias_is_an_option_off_by_default() -> Non
                    if r["Type"] == "AWS::Lambda::Permission"}  # fmt: skip
 
     assert source()["Parameters"]["FunctionUrl"]["Default"] == "off"
-    assert made["ApiFunctionUrl"]["Properties"] == {"TargetFunctionArn": {"Ref": "ApiFunctionAliaslive"}, "AuthType": "NONE"}
+    url = made["ApiFunctionUrl"]["Properties"]
+    assert url == {"TargetFunctionArn": {"Ref": "ApiFunctionAliaslive"}, "AuthType": "NONE"}
     assert permissions == {
         ("lambda:InvokeFunctionUrl", "ApiFunctionAliaslive"), ("lambda:InvokeFunction", "ApiFunctionAliaslive"),
     }  # fmt: skip
