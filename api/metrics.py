@@ -12,10 +12,10 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from cachetools import LRUCache
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.config import Settings
@@ -38,12 +38,20 @@ class RouteNames:
         path: str = scope["path"]
         name = self._known.get(path)
         if name is None:
-            name = next(
-                (getattr(r, "path", UNMATCHED) for r in self._routes if r.matches(scope)[0] is not Match.NONE),
-                UNMATCHED,
-            )
-            self._known[path] = name
+            name = self._known[path] = template(self._routes, scope) or UNMATCHED
         return name
+
+
+def template(routes: Sequence[BaseRoute], scope: Scope, prefix: str = "") -> str | None:
+    """The full template of the route `scope` goes to, through mounts (/v1 + /prices/{symbol})."""
+    for route in routes:
+        match, child = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        if isinstance(route, Mount):
+            return template(route.routes, {**scope, **child}, prefix + route.path)
+        return prefix + getattr(route, "path", "")
+    return None
 
 
 class MetricsMiddleware:
@@ -59,6 +67,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        route = self.names.of(scope)  # before routing, which rewrites the scope's root_path
         status = 500  # an exception before any answer is what the client sees as a 500
 
         async def sending(message: Message) -> None:
@@ -70,14 +79,13 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, sending)
         finally:
-            self.observer.observe(self.names.of(scope), status, time.perf_counter() - started)
+            self.observer.observe(route, status, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
 class Metrics:
     observer: Observer
     routes: list[BaseRoute]
-    paths: dict[str, Any]  # their OpenAPI entries
 
 
 def metrics_setup(settings: Settings) -> Metrics:
@@ -86,7 +94,7 @@ def metrics_setup(settings: Settings) -> Metrics:
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         from api.metrics_emf import EmfMetrics
 
-        return Metrics(EmfMetrics(settings.environment), [], {})
+        return Metrics(EmfMetrics(settings.environment), [])
     from api import metrics_prometheus as prometheus
 
-    return Metrics(prometheus.PrometheusMetrics.shared(), list(prometheus.routes), prometheus.OPENAPI_PATHS)
+    return Metrics(prometheus.PrometheusMetrics.shared(), list(prometheus.routes))

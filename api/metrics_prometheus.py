@@ -19,9 +19,8 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from api.openapi_parts import KEY_AUTH, error_responses
+from api.operations import operation, path
 from shared.errors import Forbidden
 from shared.models import ApiKey, Scope
 
@@ -92,6 +91,12 @@ def exposition() -> tuple[bytes, str]:
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
+@operation(
+    "GET",
+    "Request count and latency per route and status class, every worker together (admin key)",
+    errors=(403,),
+    content={"text/plain": str},
+)
 async def metrics(request: Request) -> Response:
     key: Any = request.scope.get("state", {}).get("api_key")
     if not isinstance(key, ApiKey) or key.scope is not Scope.ADMIN:
@@ -100,19 +105,4 @@ async def metrics(request: Request) -> Response:
     return Response(body, media_type=media_type, headers={"Cache-Control": "no-store"})
 
 
-routes = [Route("/metrics", metrics, methods=["GET"])]
-OPENAPI_PATHS: dict[str, Any] = {
-    "/metrics": {
-        "get": {
-            "summary": "Request count and latency per route and status class, all workers together (admin key)",
-            "security": KEY_AUTH,
-            "responses": {
-                "200": {
-                    "description": "Prometheus text exposition format",
-                    "content": {"text/plain": {"schema": {"type": "string"}}},
-                },
-                **error_responses(401, 403, 429),
-            },
-        }
-    }
-}
+routes = [path("/metrics", metrics)]
