@@ -8,12 +8,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from api.metrics_emf import FLUSH_SECONDS, EmfMetrics
+from api.metrics_prometheus import PrometheusMetrics
 from shared.emf import MAX_VALUES
 from shared.ids import now
 from shared.keyring import issue_key
@@ -78,6 +80,7 @@ def test_every_worker_answers_metrics_for_all_of_them(tmp_path: Path) -> None:
         wait_until_up(url, process)
         for _ in range(60):  # a new connection each, so both workers take some
             assert httpx.get(url + "/v1/prices/BTC", headers={"X-API-Key": watch}).status_code == 200
+        time.sleep(PrometheusMetrics.FLUSH_SECONDS * 2)  # each worker writes its tallies every second
         scrapes = [httpx.get(url + "/metrics", headers={"X-API-Key": admin}).text for _ in range(8)]
     finally:
         process.terminate()
