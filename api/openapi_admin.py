@@ -377,7 +377,7 @@ ADMIN_PATHS: dict[str, Any] = {
             "Create an alert for a user",
             201,
             ref("Alert"),
-            (*BODY_ERRORS, 404),
+            (*BODY_ERRORS, 404, 409),
             body=ref("AlertCreate"),
         ),
         "get": op(
@@ -474,7 +474,7 @@ ADMIN_PATHS: dict[str, Any] = {
             "Create an email alert to the key owner's own address",
             201,
             ref("WatchAlert"),
-            BODY_ERRORS,
+            (*BODY_ERRORS, 409),
             body=ref("WatchAlertCreate"),
         ),
     },
