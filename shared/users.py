@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from shared.errors import InvalidInput
 from shared.ids import new_id, now
+from shared.limits import EMAIL_SHAPE, ENCODED_WORD, MAX_EMAIL, MAX_LOCAL, MAX_NAME
 from shared.models import User
 from shared.store.base import Store
+from shared.text import unprintable
 
-# An address is a mail header's recipient and an SMTP envelope's, so it must mean one mailbox to
-# every parser: the RFC 5322 dot-atom local part (ASCII letters, digits and !#$%&'*+/=?^_`{|}~-,
-# dots only between them; no quotes, commas, angle brackets or comments) and a host name of
-# letter-digit-hyphen labels under a letter TLD (or a punycode one).
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = re.compile(rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}}))")
-#: `=?` starts an RFC 2047 encoded word, which header parsers decode into other text.
-ENCODED_WORD = "=?"
-MAX_EMAIL = 254
-MAX_LOCAL = 64
-MAX_NAME = 100
-#: Control characters (NUL, escapes, newlines, DEL...) and the Unicode line and paragraph
-#: separators: a name is shown in terminals, logs and mail, where they would do more than print.
-_UNPRINTABLE = frozenset({"Cc", "Zl", "Zp"})
+EMAIL = re.compile(EMAIL_SHAPE)
 
 
 def valid_email(raw: object) -> str:
@@ -38,7 +25,7 @@ def valid_email(raw: object) -> str:
 def valid_name(raw: object) -> str:
     if not isinstance(raw, str) or not raw.strip() or len(raw) > MAX_NAME:
         raise InvalidInput(f"name must be 1 to {MAX_NAME} characters", code="invalid_name")
-    if any(unicodedata.category(ch) in _UNPRINTABLE for ch in raw):
+    if unprintable(raw):  # a name is shown in terminals, logs and mail
         raise InvalidInput("name must not contain control characters or line breaks", code="invalid_name")
     return raw.strip()
 

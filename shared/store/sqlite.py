@@ -38,6 +38,7 @@ from shared.models import (
     User,
 )
 from shared.paging import decode_cursor, encode_cursor
+from shared.private_files import private_file, private_folder, tighten
 from shared.store import sqlite_rows as rows
 from shared.store.sqlite_counters import SharedCounters, WindowCount
 from shared.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
@@ -156,9 +157,12 @@ class SQLiteStore:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(self._path.parent)
+            private_file(self._path)  # SQLite gives its -wal and -shm files the database's mode
         except OSError as exc:
             raise StoreUnavailable(f"cannot create the data folder {self._path.parent}") from exc
+        for suffix in ("-wal", "-shm"):
+            tighten(Path(f"{self._path}{suffix}"))
         conn = sqlite3.connect(
             self._path,
             timeout=self._busy_timeout,  # how long a writer waits for the lock
