@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.middleware.auth import cached_key
 from api.middleware.rate_limit import admit
-from api.routes.prices import send_prices
+from api.price_bodies import send_prices
 from api.services import Services
 from shared.ids import now
 

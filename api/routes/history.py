@@ -16,8 +16,8 @@ from starlette.types import Receive, Scope, Send
 from api import params
 from api.operations import Param, operation, path
 from api.payload import encode_history, resample
+from api.price_bodies import snapshot
 from api.responses import etag_of, header, send_cached_body
-from api.routes.prices import snapshot
 from api.services import Services
 from api.storecall import call
 from shared.errors import NotFound
