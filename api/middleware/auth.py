@@ -19,7 +19,6 @@ from api.services import Services
 from api.storecall import call
 from shared.cache import MISSING
 from shared.errors import CryptowatchError, Forbidden, Unauthorized
-from shared.ids import now
 from shared.keys import hash_key, looks_like_key
 from shared.models import ApiKey
 from shared.models import Scope as KeyScope
@@ -95,7 +94,7 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            key = await authenticate(self.services, presented_key(scope), now())
+            key = await authenticate(self.services, presented_key(scope), self.services.clock())
         except CryptowatchError as error:
             await response_for(error)(scope, receive, send)
             return

@@ -14,8 +14,10 @@ from shared.ids import next_tick, now
 from shared.keyring import issue_key
 from shared.models import PricePoint, Scope, UpdateStatus
 from shared.store.base import Store
-from tests.api.conftest import WatchService, seed_prices, wait_for_fresh_minute
+from tests.api.conftest import WatchService
 from tests.conftest import settings_for
+from tests.support.clock import freeze
+from tests.support.seed import seed_prices
 from tests.support.server import serve
 
 
@@ -193,7 +195,7 @@ class TestRepeatPolls:
 
 class TestRateLimit:
     def test_the_101st_request_in_a_minute_is_429_with_retry_after(self, watch_service: WatchService) -> None:
-        wait_for_fresh_minute()
+        freeze(watch_service.services)
         with httpx.Client(base_url=watch_service.url, headers={"X-API-Key": watch_service.key}) as client:
             answers = [client.get("/v1/prices?symbols=BTC") for _ in range(100)]
             refused = client.get("/v1/prices?symbols=BTC")
@@ -207,14 +209,14 @@ class TestRateLimit:
         assert 1 <= int(refused.headers["retry-after"]) <= 60
 
     def test_a_per_key_limit_overrides_the_default(self, watch_service: WatchService) -> None:
-        wait_for_fresh_minute()
+        freeze(watch_service.services)
         small = issue_key(watch_service.store, Scope.WATCH, now(), rate_limit=3)
         codes = [get(watch_service, "/v1/prices", key=small.secret).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         assert get(watch_service, "/v1/prices").status_code == 200  # other keys are unaffected
 
     def test_refused_keys_do_not_count_against_anyone(self, watch_service: WatchService) -> None:
-        wait_for_fresh_minute()
+        freeze(watch_service.services)
         for _ in range(5):
             get(watch_service, "/v1/prices", key="cw_" + "z" * 32)
         assert get(watch_service, "/v1/prices").headers["ratelimit-remaining"] == "99"

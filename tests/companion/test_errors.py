@@ -14,8 +14,8 @@ from companion.widgets.history_panel import HistoryPanel
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
-from tests.api.conftest import wait_for_fresh_minute
 from tests.companion.conftest import SIZE, Misbehaving, Service, settle, watch_key_for
+from tests.support.clock import wait_for_fresh_minute
 from tests.support.server import free_port
 
 pytestmark = pytest.mark.anyio
