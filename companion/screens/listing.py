@@ -1,24 +1,33 @@
 """A section that lists records from a paged admin endpoint in a table: fetching, paging,
-keeping the cursor on the same record across reloads, and finding the selected record."""
+keeping the cursor on the same record across reloads, and finding the selected record.
+
+Records are the API's own models (`shared/shapes`). Each screen lays out the fields it knows
+in COLUMNS and names them in SHOWN; any other field of its MODEL gets a column of its own, so a
+field added to the API's model shows here with no edit to the companion."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
+import msgspec
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from companion.client import JSON, Page
+from companion import format
+from companion.client import Page
 from companion.screens.base import CompanionScreen
 from companion.widgets.pager import Pager
 
 
 class ListScreen(CompanionScreen):
     COLUMNS: ClassVar[tuple[str, ...]]
+    MODEL: ClassVar[type[msgspec.Struct]]
+    #: The MODEL's fields that COLUMNS show, or leave out on purpose.
+    SHOWN: ClassVar[frozenset[str]]
     NOUN: ClassVar[str]
     AUTO_FOCUS = "#table"
     BINDINGS = [
@@ -29,7 +38,7 @@ class ListScreen(CompanionScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: dict[str, JSON] = {}
+        self.items: dict[str, Any] = {}
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_controls()
@@ -51,8 +60,21 @@ class ListScreen(CompanionScreen):
     def pager(self) -> Pager:
         return self.query_one(Pager)
 
+    @classmethod
+    def more_fields(cls) -> tuple[str, ...]:
+        """The MODEL's fields no column of this screen was written for."""
+        return tuple(name for name in cls.MODEL.__struct_fields__ if name not in cls.SHOWN)
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        return (*cls.COLUMNS, *(name.replace("_", " ").capitalize() for name in cls.more_fields()))
+
+    def cells(self, item: Any) -> tuple[Any, ...]:
+        """The row of `item`: the screen's own cells, then its other fields as plain text."""
+        return (*self.row(item), *(format.plain(getattr(item, name)) for name in self.more_fields()))
+
     def on_mount(self) -> None:
-        self.table.add_columns(*self.COLUMNS)
+        self.table.add_columns(*self.columns())
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -60,10 +82,10 @@ class ListScreen(CompanionScreen):
     async def fetch(self, cursor: str | None) -> Page:
         raise NotImplementedError
 
-    async def prepare(self, items: Sequence[JSON]) -> None:
+    async def prepare(self, items: Sequence[Any]) -> None:
         """Fetch what the rows need besides the page itself (owners' emails)."""
 
-    def row(self, item: JSON) -> Sequence[Any]:
+    def row(self, item: Any) -> Sequence[Any]:
         raise NotImplementedError
 
     @work(exclusive=True, group="list")
@@ -79,24 +101,24 @@ class ListScreen(CompanionScreen):
         table = self.table
         kept = self.selected
         table.clear()
-        self.items = {item["id"]: item for item in page.items}
+        self.items = {item.id: item for item in page.items}
         for item in page.items:
-            table.add_row(*self.row(item), key=item["id"])
-        if kept is not None and kept["id"] in self.items:
-            table.move_cursor(row=table.get_row_index(kept["id"]))
+            table.add_row(*self.cells(item), key=item.id)
+        if kept is not None and kept.id in self.items:
+            table.move_cursor(row=table.get_row_index(kept.id))
         self.pager.loaded(len(page.items), page.next_cursor)
         if not page.items and self.pager.number == 1:
             self.status.show_info(f"No {self.NOUN}s yet: press n to add one.")
 
     @property
-    def selected(self) -> JSON | None:
+    def selected(self) -> Any | None:
         table = self.table
         if table.row_count == 0:
             return None
         row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
         return self.items.get(str(row_key.value))
 
-    def require_selected(self) -> JSON | None:
+    def require_selected(self) -> Any | None:
         item = self.selected
         if item is None:
             self.status.show_info(f"No {self.NOUN} selected: the list is empty.")
