@@ -26,7 +26,7 @@ def get(service: WatchService, path: str, key: str | None = "watch", **headers: 
         headers["X-API-Key"] = service.key
     elif key is not None:
         headers["X-API-Key"] = key
-    return httpx.get(service.url + path, headers=headers, timeout=10)
+    return service.http.get(path, headers=headers)
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> None:
@@ -44,9 +44,7 @@ class TestAuthentication:
 
     @pytest.mark.parametrize("bad", ["cw_" + "x" * 32, "nonsense", "cw_" + "y" * 500, "cw_ключ-ключ-ключ-ключ"])
     def test_a_wrong_key_is_401_unknown(self, watch_service: WatchService, bad: str) -> None:
-        response = httpx.get(
-            watch_service.url + "/v1/prices", headers=[(b"X-API-Key", bad.encode())], timeout=10
-        )
+        response = watch_service.http.get("/v1/prices", headers=[(b"X-API-Key", bad.encode())])
         assert_error(response, 401, "unknown_key")
 
     def test_bearer_authorization_works_too(self, watch_service: WatchService) -> None:
@@ -139,7 +137,7 @@ class TestPrices:
 
     def test_unknown_route_and_method_are_json_errors(self, watch_service: WatchService) -> None:
         assert_error(get(watch_service, "/v1/nothing-here"), 404, "not_found")
-        response = httpx.post(watch_service.url + "/v1/prices", headers={"X-API-Key": watch_service.key})
+        response = watch_service.http.post("/v1/prices", headers={"X-API-Key": watch_service.key})
         assert_error(response, 405, "method_not_allowed")
 
 
@@ -196,7 +194,7 @@ class TestRepeatPolls:
 class TestRateLimit:
     def test_the_101st_request_in_a_minute_is_429_with_retry_after(self, watch_service: WatchService) -> None:
         freeze(watch_service.services)
-        with httpx.Client(base_url=watch_service.url, headers={"X-API-Key": watch_service.key}) as client:
+        with watch_service.connect({"X-API-Key": watch_service.key}) as client:
             answers = [client.get("/v1/prices?symbols=BTC") for _ in range(100)]
             refused = client.get("/v1/prices?symbols=BTC")
         assert [r.status_code for r in answers] == [200] * 100
@@ -256,7 +254,7 @@ class TestHistory:
 
 class TestHealth:
     def test_healthy_service_is_200_without_auth(self, watch_service: WatchService) -> None:
-        response = httpx.get(watch_service.url + "/health")
+        response = watch_service.http.get("/health")
         assert response.status_code == 200
         body = response.json()
         assert body["status"] == "ok"
@@ -266,12 +264,12 @@ class TestHealth:
         assert response.headers["cache-control"] == "no-store"
 
     def test_health_turns_503_when_prices_go_stale(self, watch_service: WatchService) -> None:
-        assert httpx.get(watch_service.url + "/health").status_code == 200
+        assert watch_service.http.get("/health").status_code == 200
         old = now() - 2 * watch_service.settings.update_interval_seconds - 5
         watch_service.store.record_update(
             UpdateStatus(ok=True, source="coingecko", started_at=old, finished_at=old, symbols_updated=3,
                          last_success_at=old)
         )
-        response = httpx.get(watch_service.url + "/health")
+        response = watch_service.http.get("/health")
         assert response.status_code == 503
         assert response.json()["status"] == "stale"
