@@ -1,4 +1,5 @@
-"""The watch API over real HTTP: what a watch sends and what it gets back."""
+"""The watch API: what a watch sends and what it gets back (in-process; the few tests that start
+their own server say why)."""
 
 from __future__ import annotations
 
