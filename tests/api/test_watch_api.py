@@ -1,5 +1,4 @@
-"""The watch API: what a watch sends and what it gets back (in-process; the few tests that start
-their own server say why)."""
+"""The watch API: what a watch sends and what it gets back (in-process, no socket)."""
 
 from __future__ import annotations
 
@@ -18,8 +17,8 @@ from shared.store.base import Store
 from tests.api.conftest import WatchService
 from tests.conftest import settings_for
 from tests.support.clock import freeze
+from tests.support.inprocess import served
 from tests.support.seed import seed_prices
-from tests.support.server import serve
 
 
 def get(service: WatchService, path: str, key: str | None = "watch", **headers: str) -> httpx.Response:
@@ -96,8 +95,8 @@ class TestPrices:
 
     def test_a_supported_coin_without_a_price_yet_is_null(self, settings: Settings, store: Store) -> None:
         key = issue_key(store, Scope.WATCH, now())
-        with serve(create_app(settings, store)) as server:
-            response = httpx.get(server.url + "/v1/prices/BTC?vs=usd", headers={"X-API-Key": key.secret})
+        with served(create_app(settings, store)) as http:
+            response = http.get("/v1/prices/BTC?vs=usd", headers={"X-API-Key": key.secret})
         assert (response.status_code, response.json()) == (200, {"t": 0, "p": None})
 
     def test_etag_and_if_none_match_give_304_without_body(self, watch_service: WatchService) -> None:
@@ -146,9 +145,9 @@ def test_prices_older_than_two_cycles_are_flagged_stale(settings: Settings, stor
     old = now() - 3 * settings.update_interval_seconds
     seed_prices(store, old)
     key = issue_key(store, Scope.WATCH, now())
-    with serve(create_app(settings, store)) as server:
-        body = httpx.get(server.url + "/v1/prices?symbols=BTC", headers={"X-API-Key": key.secret}).json()
-        health = httpx.get(server.url + "/health")
+    with served(create_app(settings, store)) as http:
+        body = http.get("/v1/prices?symbols=BTC", headers={"X-API-Key": key.secret}).json()
+        health = http.get("/health")
     assert body["s"] == 1
     assert body["p"]["BTC"][0] == 97123.5  # the last good price is still served
     assert health.status_code == 503
@@ -161,8 +160,8 @@ def test_quote_currency_is_chosen_per_request(tmp_path: Path, store: Store) -> N
     seed_prices(store, at)
     store.put_prices([PricePoint("BTC", "eur", 90001.0, -1.0, at, "coingecko")])
     key = issue_key(store, Scope.WATCH, at)
-    with serve(create_app(settings, store)) as server:
-        body = httpx.get(server.url + "/v1/prices?symbols=BTC,ETH&vs=EUR", headers={"X-API-Key": key.secret}).json()
+    with served(create_app(settings, store)) as http:
+        body = http.get("/v1/prices?symbols=BTC,ETH&vs=EUR", headers={"X-API-Key": key.secret}).json()
     assert body == {"t": at, "p": {"BTC": [90001, -1]}, "u": ["ETH"]}
 
 

@@ -58,3 +58,10 @@ def in_process(app: ASGIApp) -> Iterator[BlockingPortal]:
 
 def client(app: ASGIApp, portal: BlockingPortal, headers: dict[str, str] | None = None) -> httpx.Client:
     return httpx.Client(transport=PortalTransport(app, portal), base_url=BASE_URL, headers=headers, timeout=10)
+
+
+@contextlib.contextmanager
+def served(app: ASGIApp, headers: dict[str, str] | None = None) -> Iterator[httpx.Client]:
+    """One client of `app`, in-process, for a test that builds its own app."""
+    with in_process(app) as portal, client(app, portal, headers) as http:
+        yield http
