@@ -65,7 +65,7 @@ class ExportsScreen(ListScreen):
                 f"{export.message}: {export.records:,} records "
                 f"in {export.file_key}. Press s to save it, u for its URL."
             )
-            self.reload()
+            self.reload_selecting(export.id)
 
     @work(exclusive=True, group="action")
     async def action_save(self) -> None:

@@ -94,6 +94,7 @@ HEALTHY = msgspec.json.encode(Health(
     status="ok", version="0.1.0", store="ok", prices_age_seconds=0, stale_after_seconds=600,
     last_update=UpdateSummary(ok=True, source="coingecko", finished_at=now(), symbols_updated=1, error=None,
                               last_success_at=now()),
+    stream=None,
 )).decode()
 
 
