@@ -21,6 +21,8 @@ from companion.screens.help import HelpScreen
 from companion.screens.key_form import KeyForm
 from companion.screens.key_reveal import KeyReveal
 from companion.screens.user_form import UserForm
+from shared.models import Scope
+from shared.shapes.keys import KeyCreated
 from tests.companion.conftest import SHOWN_URL, SIZE, Service, settle_for_picture
 
 
@@ -52,7 +54,12 @@ DIALOGS: dict[str, Callable[[CompanionApp], ModalScreen[Any]]] = {
         yes="Revoke",
     ),
     "new-key-with-its-whole-qr-code": lambda app: KeyReveal(
-        {"key": SHOWN_KEY, "scope": "watch", "label": "venu 3", "owner": "ada@example.com"}
+        KeyCreated(
+            id="k_snapshot", prefix=SHOWN_KEY[:11], scope=Scope.WATCH, user_id="u_ada", label="venu 3",
+            rate_limit=None, created_at=1_763_790_000, expires_at=None, revoked_at=None, last_used_at=None,
+            requests_today=0, rejected_today=0, status="active", key=SHOWN_KEY,
+        ),
+        "ada@example.com",
     ),
     "help": lambda app: HelpScreen("exports"),
 }

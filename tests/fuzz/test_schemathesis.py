@@ -23,9 +23,8 @@ from shared.limits import DAY_PATTERN
 from shared.models import Scope
 from shared.store.sqlite import SQLiteStore
 from shared.users import create_user
-from tests.admin.conftest import seed_history
-from tests.api.conftest import seed_prices
 from tests.conftest import settings_for
+from tests.support.seed import seed_history, seed_prices
 from tests.support.server import serve
 
 #: Generated cases per operation and phase. 25 keeps the CI run near a minute on two cores;
