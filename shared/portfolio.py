@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from shared.config import Settings
 from shared.errors import InvalidInput
@@ -65,9 +65,12 @@ def exact(raw: object, name: str, *, low_exclusive: bool, high: Decimal, places:
 
 
 def normalised(value: Decimal) -> Decimal:
-    """Trailing zeros dropped, never an exponent: 0.50 -> 0.5, 100 -> 100 (not 1E+2)."""
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    """Trailing zeros dropped, never a positive exponent: 0.50 -> 0.5, 100 -> 100 (not 1E+2).
+    Within 40 digits: the largest quantity with all its places has 34, which the default
+    28-digit context would round."""
+    with localcontext(prec=40):
+        value = value.normalize()
+        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
 def quantity_of(raw: object) -> Decimal:

@@ -17,14 +17,14 @@ from tests.contract.builders import NOW, race
 
 def test_quantities_and_cost_basis_read_back_exactly(store: Store) -> None:
     wei = builders.holding("usr_ada", "ETH", quantity="1.000000000000000001", cost_basis="3456.78901234")
-    dust = builders.holding("usr_ada", "SHIB", quantity="123456789012345.123456789")
+    dust = builders.holding("usr_ada", "SHIB", quantity="999999999999999.999999999999999999")
 
     store.add_holding(wei, cap=50)
     store.add_holding(dust, cap=50)
 
     found = store.list_holdings("usr_ada")
     assert found == [wei, dust]
-    assert [str(h.quantity) for h in found] == ["1.000000000000000001", "123456789012345.123456789"]
+    assert [str(h.quantity) for h in found] == ["1.000000000000000001", "999999999999999.999999999999999999"]
     assert str(found[0].cost_basis) == "3456.78901234" and found[1].cost_basis is None
     assert isinstance(found[0].kind, AssetKind)
 
