@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation, localcontext
 
-from shared.config import Settings
+from shared.config import STOCK_SYMBOL_PATTERN, Settings
 from shared.errors import InvalidInput
 from shared.ids import new_id
 from shared.models import AssetKind, Holding
@@ -26,8 +26,6 @@ MAX_QUANTITY = Decimal(10) ** 15
 MAX_QUANTITY_PLACES = 18
 MAX_COST_BASIS = Decimal(10) ** 15
 MAX_COST_PLACES = 8
-#: Stock tickers as Yahoo Finance writes them: BRK-B, RY.TO, 7203.T.
-STOCK_SYMBOL_PATTERN = r"^[A-Z0-9][A-Z0-9.-]{0,11}$"
 _STOCK_SYMBOL = re.compile(STOCK_SYMBOL_PATTERN)
 
 

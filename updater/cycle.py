@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 
 import httpx
 
@@ -122,6 +123,7 @@ async def run_cycle(
     local loop and the Lambda handler share. `steps` defaults to the standard ones (pass `()`
     for none). Without `client`, one is made and closed."""
     name = source_name or settings.price_source
+    settings = replace(settings, price_source=name)  # the steps price stocks from the same kind of source
     chosen = standard_steps() if steps is None else steps
     if client is None:
         async with build_client(settings) as own:

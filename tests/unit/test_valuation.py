@@ -27,7 +27,8 @@ AAPL = PricePoint("AAPL", "usd", 200.0, -20.0, 1_699_999_000, "yahoo", closed=Tr
 
 
 def test_half_a_bitcoin_and_ten_apple_shares() -> None:
-    worth = value([holding("BTC", "0.5", cost="20000"), holding("AAPL", "10", AssetKind.STOCK)], prices(BTC, AAPL), "usd")
+    held = [holding("BTC", "0.5", cost="20000"), holding("AAPL", "10", AssetKind.STOCK)]
+    worth = value(held, prices(BTC, AAPL), "usd")
 
     assert (worth.total, worth.crypto, worth.stock) == (Decimal("32000.0"), Decimal("30000.0"), Decimal("2000.0"))
     # a day ago: 30000 / 1.1 + 2000 / 0.8 = 29772.73; now 32000
@@ -56,7 +57,10 @@ def test_an_empty_portfolio_is_worth_nothing() -> None:
     assert (worth.total, worth.change_24h, worth.profit) == (0, None, None)
 
 
-@given(st.lists(st.decimals(min_value=Decimal("0.000001"), max_value=Decimal("1000000"), places=6), min_size=1, max_size=10))
+QUANTITIES = st.decimals(min_value=Decimal("0.000001"), max_value=Decimal("1000000"), places=6)
+
+
+@given(st.lists(QUANTITIES, min_size=1, max_size=10))
 def test_the_total_is_the_exact_sum_of_quantity_times_price(quantities: list[Decimal]) -> None:
     held = [holding(f"C{i}", str(q)) for i, q in enumerate(quantities)]
     quotes = prices(*(PricePoint(f"C{i}", "usd", 1.1 + i, 0.0, 1, "x") for i in range(len(held))))
