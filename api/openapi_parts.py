@@ -7,7 +7,7 @@ from typing import Any
 Schema = dict[str, Any]
 
 #: One symbol as a client writes it (api/params.py checks the same).
-SYMBOL_PATTERN = "^[A-Za-z0-9]{1,12}$"
+SYMBOL_PATTERN = "^[A-Za-z0-9][A-Za-z0-9.-]{0,11}$"
 
 ERROR_SCHEMA: Schema = {
     "type": "object",
