@@ -23,6 +23,9 @@ MAX_COOLDOWN = 30 * 86_400
 DEFAULT_COOLDOWN = 3600
 MAX_PCT_MOVE = 1000.0
 MAX_URL = 2000
+#: The symbol of an alert on its owner's portfolio total rather than on one coin's price: above
+#: or below a value, or a move of the whole by a percentage over 24 h (`updater/portfolio_alerts`).
+PORTFOLIO = "PORTFOLIO"
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
 #: http(s), a plain host name or IPv4 address, an optional port, an optional printable-ASCII
 #: path (the OpenAPI document states the same pattern).
@@ -47,9 +50,11 @@ class AlertSpec:
 def new_alert(spec: AlertSpec, user: User, settings: Settings, at: int) -> Alert:
     """An active alert for `user`, or InvalidInput naming the field that is wrong."""
     symbol = spec.symbol.strip().upper()
-    if not _SYMBOL.match(symbol) or symbol not in settings.supported_symbols:
+    if symbol != PORTFOLIO and (not _SYMBOL.match(symbol) or symbol not in settings.supported_symbols):
         raise InvalidInput(
-            f"symbol must be one of {', '.join(settings.supported_symbols)}", code="invalid_symbol"
+            f"symbol must be one of {', '.join(settings.supported_symbols)}, or {PORTFOLIO} "
+            "for the owner's portfolio total",
+            code="invalid_symbol",
         )
     currency = (spec.currency or settings.vs_currencies[0]).strip().lower()
     if currency not in settings.vs_currencies:
