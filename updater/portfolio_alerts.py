@@ -1,5 +1,5 @@
-"""The portfolio alert step of the updater cycle: alerts whose symbol is PORTFOLIO watch their
-owner's total (above or below a value, or a 24 h move of the whole by a percentage).
+"""Portfolio alerts, judged in the alert step of the updater cycle: alerts whose symbol is
+PORTFOLIO watch their owner's total (above or below a value, or a 24 h move of the whole by a percentage).
 
 Each owner's holdings are valued at the latest prices, coins and stocks alike (so it runs after
 the stock step), and the total is judged by the same rules and fired through the same atomic
@@ -8,10 +8,10 @@ trigger + outbox write as a price alert: overlapping cycles notify once."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from shared.alerts import PORTFOLIO, notification_for, should_fire
-from shared.config import Settings
-from shared.models import Holding, PricePoint
+from shared.models import Alert, Holding, PricePoint
 from shared.store.base import Store
 from shared.valuation import value
 
@@ -21,9 +21,11 @@ log = logging.getLogger(__name__)
 SOURCE = "portfolio"
 
 
-def fire_portfolio_alerts(store: Store, at: int) -> int:
-    """Trigger every active portfolio alert whose condition holds now; how many fired here."""
-    alerts = [alert for alert in store.active_alerts() if alert.symbol == PORTFOLIO]
+def fire_portfolio_alerts(store: Store, at: int, active: Sequence[Alert] | None = None) -> int:
+    """Trigger every active portfolio alert (among `active`, read from the store when not given)
+    whose condition holds now; how many fired here. Judged even when the crypto fetch failed:
+    stocks may have moved, and the last good coin prices still stand."""
+    alerts = [alert for alert in (store.active_alerts() if active is None else active) if alert.symbol == PORTFOLIO]
     if not alerts:
         return 0
     latest = {(p.symbol, p.currency): p for p in store.latest_prices()}
@@ -41,8 +43,3 @@ def fire_portfolio_alerts(store: Store, at: int) -> int:
             log.info("portfolio alert %s fired: %s %s", alert.id, alert.condition.value, alert.target)
     return fired
 
-
-async def evaluate_portfolio_alerts(store: Store, settings: Settings, prices: list[PricePoint], now: int) -> None:
-    """Cycle step: judge portfolio totals, even when the crypto fetch failed (stocks may have
-    moved, and the last good coin prices still stand)."""
-    fire_portfolio_alerts(store, now)

@@ -1,5 +1,5 @@
 """The steps every updater cycle runs after writing prices, in order: price stocks, evaluate
-price alerts, then portfolio alerts (both queue notifications), then deliver the outbox. The
+price and portfolio alerts (which queues notifications), then deliver the outbox. The
 local loop, `cryptowatch update` and the Lambda handler all use this list, so they behave the
 same."""
 
@@ -8,9 +8,8 @@ from __future__ import annotations
 from updater.alerts import evaluate_alerts
 from updater.cycle import Step
 from updater.notify.outbox import OutboxDelivery
-from updater.portfolio_alerts import evaluate_portfolio_alerts
 from updater.stocks import StockPricing
 
 
 def cycle_steps() -> list[Step]:
-    return [StockPricing(), evaluate_alerts, evaluate_portfolio_alerts, OutboxDelivery()]
+    return [StockPricing(), evaluate_alerts, OutboxDelivery()]
