@@ -6,8 +6,10 @@ last slot cannot both win."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from decimal import Decimal
+from typing import Any
 
 from shared.errors import Conflict
 from shared.models import AssetKind, Holding
@@ -15,6 +17,18 @@ from shared.portfolio import too_many
 from shared.store.sqlite_rows import HOLDINGS
 
 Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
+_KINDS = {kind.value: kind for kind in AssetKind}
+
+
+def _holding(row: Sequence[Any]) -> Holding:
+    """A row (in HOLDINGS.select's column order) as a Holding. Written out rather than through
+    the generic codec: a cycle reads the holdings of every portfolio-alert owner, and this is
+    four times faster."""
+    holding_id, user_id, symbol, kind, quantity, currency, created_at, updated_at, cost_basis = row
+    return Holding(
+        holding_id, user_id, symbol, _KINDS[kind], Decimal(quantity), currency, created_at, updated_at,
+        None if cost_basis is None else Decimal(cost_basis),
+    )
 
 
 def add(transaction: Transaction, holding: Holding, cap: int) -> Holding:
@@ -37,12 +51,12 @@ def add(transaction: Transaction, holding: Holding, cap: int) -> Holding:
 
 def of_user(conn: sqlite3.Connection, user_id: str) -> list[Holding]:
     found = conn.execute(f"{HOLDINGS.select} WHERE user_id = ? ORDER BY id", (user_id,))
-    return [HOLDINGS.item(row) for row in found]
+    return [_holding(row) for row in found]
 
 
 def one(conn: sqlite3.Connection, user_id: str, holding_id: str) -> Holding | None:
     found = conn.execute(f"{HOLDINGS.select} WHERE id = ? AND user_id = ?", (holding_id, user_id)).fetchone()
-    return None if found is None else HOLDINGS.item(found)
+    return None if found is None else _holding(found)
 
 
 def update(conn: sqlite3.Connection, holding: Holding) -> Holding | None:
@@ -57,7 +71,7 @@ def update(conn: sqlite3.Connection, holding: Holding) -> Holding | None:
             holding.user_id,
         ),
     ).fetchall()
-    return HOLDINGS.item(found[0]) if found else None
+    return _holding(found[0]) if found else None
 
 
 def delete(conn: sqlite3.Connection, user_id: str, holding_id: str) -> bool:
