@@ -238,6 +238,15 @@ class CompanionClient:
         """Deletes the user, revokes their keys and cancels their alerts; {} on success."""
         return await self._call("DELETE", f"/admin/users/{user_id}")
 
+    async def portfolio(self, user_id: str, *, vs: str = "") -> JSON:
+        """The user's holdings valued at the latest prices, with the total and its subtotals."""
+        path = f"/admin/users/{user_id}/portfolio"
+        data = await self._call("GET", path, params=_query(vs=vs))
+        holdings = data.get("holdings")
+        if not isinstance(holdings, list) or not all(isinstance(h, dict) and "symbol" in h for h in holdings):
+            raise ServerFailed(f"The server answered GET {path} without a list of holdings.")
+        return data
+
     # Keys
 
     async def keys(self, *, user_id: str = "", limit: int = 50, cursor: str | None = None) -> Page:
