@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import tempfile
 import time
 from collections.abc import Sequence
@@ -170,6 +171,7 @@ def main() -> None:
     worst = max(row[1] for row in rows)
     verdict = "met" if worst < TARGET_SECONDS else "MISSED"
     print(f"slowest cycle {worst:.3f} s; target under {TARGET_SECONDS:.0f} s: {verdict}")
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
 
 
 if __name__ == "__main__":
