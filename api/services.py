@@ -15,7 +15,7 @@ from cachetools import LRUCache, TTLCache
 from shared.cache import KeyCache, PriceBook
 from shared.config import Settings
 from shared.exports import ExportSink, open_sink
-from shared.models import PricePoint, UpdateStatus
+from shared.models import Holding, PricePoint, UpdateStatus
 from shared.ratelimit import RateLimiter
 from shared.store.base import Store
 
@@ -30,6 +30,8 @@ class Services:
     history: TTLCache[Any, tuple[bytes, str]]
     price_queries: LRUCache[tuple[str, bytes], Any]  # (path, query string) -> a PriceQuery
     exports: ExportSink
+    #: user id -> their holdings, so a portfolio poll costs no store read (api/portfolio.py).
+    holdings: TTLCache[str, list[Holding]]
 
     @classmethod
     def build(cls, settings: Settings, store: Store) -> Services:
@@ -45,4 +47,5 @@ class Services:
             history=TTLCache(maxsize=1024, ttl=max(1, settings.cache_ttl_seconds)),
             price_queries=LRUCache(maxsize=1024),
             exports=open_sink(settings),
+            holdings=TTLCache(maxsize=10_000, ttl=max(1, settings.cache_ttl_seconds)),
         )
