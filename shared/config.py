@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from shared.errors import ConfigError
+from shared.limits import MAX_RATE_LIMIT, SYMBOL_PATTERN
 from shared.symbols import parse_overrides
 
 T = TypeVar("T")
@@ -25,9 +26,7 @@ COINGECKO_PRO_ROOT = "https://pro-api.coingecko.com/api/v3"
 #: the offline simulation.
 PRICE_SOURCES = ("coingecko", "binance", "demo")
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
-#: Stock tickers as Yahoo Finance writes them: AAPL, BRK-B, RY.TO, 7203.T.
-STOCK_SYMBOL_PATTERN = r"^[A-Z0-9][A-Z0-9.-]{0,11}$"
-_STOCK_SYMBOL = re.compile(STOCK_SYMBOL_PATTERN)
+_STOCK_SYMBOL = re.compile(SYMBOL_PATTERN)
 YAHOO_ROOT = "https://query1.finance.yahoo.com"
 _CURRENCY = re.compile(r"^[a-z]{3,5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -111,7 +110,7 @@ class Settings:
             dynamodb_table_name=read.optional("DYNAMODB_TABLE_NAME"),
             dynamodb_endpoint_url=read.optional("AWS_ENDPOINT_URL_DYNAMODB"),
             aws_region=read.text("AWS_REGION", read.text("AWS_DEFAULT_REGION", "us-east-1")),
-            rate_limit_per_minute=read.integer("RATE_LIMIT_PER_MINUTE", 100, low=1, high=1_000_000),
+            rate_limit_per_minute=read.integer("RATE_LIMIT_PER_MINUTE", 100, low=1, high=MAX_RATE_LIMIT),
             cache_ttl_seconds=read.integer("CACHE_TTL_SECONDS", 30, low=0, high=3600),
             key_cache_ttl_seconds=key_cache_ttl,
             supported_symbols=supported,

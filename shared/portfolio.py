@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation, localcontext
 
-from shared.config import STOCK_SYMBOL_PATTERN, Settings
+from shared.config import Settings
 from shared.errors import InvalidInput
 from shared.ids import new_id
+from shared.limits import SYMBOL_PATTERN
 from shared.models import AssetKind, Holding
 
 #: Assets one user may hold (crypto and stocks together). A watch shows a handful; the cap keeps
@@ -26,7 +27,7 @@ MAX_QUANTITY = Decimal(10) ** 15
 MAX_QUANTITY_PLACES = 18
 MAX_COST_BASIS = Decimal(10) ** 15
 MAX_COST_PLACES = 8
-_STOCK_SYMBOL = re.compile(STOCK_SYMBOL_PATTERN)
+_STOCK_SYMBOL = re.compile(SYMBOL_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
