@@ -17,6 +17,7 @@ from companion.client import JSON, Page
 from companion.screens.confirm import ConfirmModal
 from companion.screens.key_form import issue_and_reveal
 from companion.screens.listing import ListScreen
+from companion.screens.portfolio import PortfolioScreen
 from companion.screens.user_form import UserForm
 
 
@@ -29,6 +30,7 @@ class UsersScreen(ListScreen):
         Binding("n", "new_user", "New user"),
         Binding("d", "delete", "Delete"),
         Binding("k", "new_key", "New key for user"),
+        Binding("p", "portfolio", "Portfolio"),
         Binding("slash", "search", "Search"),
         Binding("escape", "clear_search", "Clear search", show=False),
     ]
@@ -93,6 +95,14 @@ class UsersScreen(ListScreen):
         user = self.require_selected()
         if user is not None:
             await issue_and_reveal(self.app, self.client, user["email"])
+
+    async def action_portfolio(self) -> None:
+        user = self.require_selected()
+        if user is not None:
+            await self.companion.action_goto("portfolio")
+            portfolio = self.app.screen
+            assert isinstance(portfolio, PortfolioScreen)
+            portfolio.show_user(user["email"])
 
     @work(exclusive=True, group="action")
     async def action_delete(self) -> None:
