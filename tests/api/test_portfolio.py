@@ -159,3 +159,12 @@ def test_the_summary_values_each_holding_and_the_operator_sees_it(owner: Owner, 
 def test_a_key_without_an_owner_has_no_portfolio(watch_service: WatchService) -> None:
     response = httpx.get(f"{watch_service.url}/v1/portfolio", headers={"X-API-Key": watch_service.key})
     assert_error(response, 403, "no_owner")
+
+
+def test_the_operator_sets_an_alert_on_a_portfolio_total(owner: Owner, watch_service: WatchService) -> None:
+    created = httpx.post(f"{watch_service.url}/admin/alerts", headers={"X-API-Key": watch_service.admin_key},
+                         json={"user_id": owner.user_id, "symbol": "portfolio", "condition": "above",
+                               "target": 50_000}, timeout=10)
+
+    assert created.status_code == 201, created.text
+    assert created.json()["symbol"] == "PORTFOLIO"
