@@ -10,6 +10,9 @@ owner of a portfolio alert, run the outbox) on a store that already holds `--his
 five-minute history for every coin. Steady cycles fire no alert (the usual case); the busy
 cycle moves 100 coins so 100 alerts fire and their emails go through the outbox, to a sender
 that accepts at once (delivery latency is SMTP's, not ours). Target: every cycle under 2 s.
+Each cycle's CPU time is printed beside its wall time: on a machine shared with other work the
+wall time measures the queue for the cores as well, and the load average printed at the end
+says how long that queue was.
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ def price_alert(n: int) -> AlertSpec:
     return AlertSpec(symbol, Condition.PCT_MOVE, 25.0, channel=Channel.EMAIL)
 
 
-Row = tuple[str, float, float, float, float, int]
+Row = tuple[str, float, float, float, float, float, int]
 
 
 def run(cycles: int, history_days: int) -> list[Row]:
@@ -146,14 +149,15 @@ def run(cycles: int, history_days: int) -> list[Row]:
             if busy:
                 source.prices.update({s: BASE[s] * 1.02 for s in SYMBOLS[:NEAR]})
             sent_before = sender.sent
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             steps = [stocks, evaluate, deliver]
             status = asyncio.run(refresh(store, settings, [source], steps=steps))
-            total = time.perf_counter() - started
+            total, cpu = time.perf_counter() - started, time.process_time() - cpu
             assert status.ok and status.symbols_updated == len(SYMBOLS), status
             assert sum(p.symbol in STOCK_BASE for p in store.latest_prices()) == len(STOCKS)
             label = "busy (100 fire)" if busy else ("first" if number == 0 else f"steady {number}")
-            rows.append((label, total, stocks.seconds, evaluate.seconds, deliver.seconds, sender.sent - sent_before))
+            sent = sender.sent - sent_before
+            rows.append((label, total, cpu, stocks.seconds, evaluate.seconds, deliver.seconds, sent))
         store.close()
     return rows
 
@@ -164,13 +168,15 @@ def main() -> None:
     parser.add_argument("--history-days", type=int, default=2, help="history already in the store")
     args = parser.parse_args()
     rows = run(args.cycles, args.history_days)
-    print(f"{'cycle':<16} {'total s':>8} {'prices s':>9} {'stocks s':>9} {'alerts s':>9} {'outbox s':>9} {'emails':>7}")
-    for label, total, stocks, evaluate, deliver, sent in rows:
+    print(f"{'cycle':<16} {'total s':>8} {'cpu s':>7} {'prices s':>9} {'stocks s':>9} {'alerts s':>9} {'outbox s':>9}"
+          f" {'emails':>7}")
+    for label, total, cpu, stocks, evaluate, deliver, sent in rows:
         prices = total - stocks - evaluate - deliver
-        print(f"{label:<16} {total:>8.3f} {prices:>9.3f} {stocks:>9.3f} {evaluate:>9.3f} {deliver:>9.3f} {sent:>7}")
-    worst = max(row[1] for row in rows)
+        print(f"{label:<16} {total:>8.3f} {cpu:>7.3f} {prices:>9.3f} {stocks:>9.3f} {evaluate:>9.3f} {deliver:>9.3f}"
+              f" {sent:>7}")
+    worst, worst_cpu = max(row[1] for row in rows), max(row[2] for row in rows)
     verdict = "met" if worst < TARGET_SECONDS else "MISSED"
-    print(f"slowest cycle {worst:.3f} s; target under {TARGET_SECONDS:.0f} s: {verdict}")
+    print(f"slowest cycle {worst:.3f} s ({worst_cpu:.3f} s of CPU); target under {TARGET_SECONDS:.0f} s: {verdict}")
     print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
 
 
