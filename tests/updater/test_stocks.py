@@ -50,6 +50,14 @@ def hold(store: SQLiteStore, user_id: str, *symbols: str) -> None:
         store.add_holding(holding, cap=50)
 
 
+def quoted(yahoo: FakeYahoo, count: int) -> list[str]:
+    """`count` stocks S0, S1... that Yahoo quotes at 10."""
+    symbols = [f"S{i}" for i in range(count)]
+    for symbol in symbols:
+        yahoo.set_stock(symbol, 10.0)
+    return symbols
+
+
 def cycle(settings: Settings, store: SQLiteStore, retry: RetryPolicy, source: str | None = None) -> None:
     status = asyncio.run(run_cycle(settings, store, source, retry=retry, steps=[StockPricing(retry=retry)]))
     assert status.ok
@@ -115,10 +123,7 @@ def test_an_absurd_jump_is_rejected_and_the_last_good_price_kept(
 def test_rate_limited_stock_calls_stop_and_keep_the_last_prices(
     settings: Settings, sqlite_store: SQLiteStore, yahoo: FakeYahoo, fast_retry: RetryPolicy
 ) -> None:
-    symbols = [f"S{i}" for i in range(10)]
-    for symbol in symbols:
-        yahoo.set_stock(symbol, 10.0)
-    hold(sqlite_store, "usr_ada", "AAPL", *symbols)
+    hold(sqlite_store, "usr_ada", "AAPL", *quoted(yahoo, 10))
     cycle(settings, sqlite_store, fast_retry)
     yahoo.requests.clear()
     yahoo.fail(Fault.error(429))
@@ -133,9 +138,7 @@ def test_rate_limited_stock_calls_stop_and_keep_the_last_prices(
 def test_a_cycle_prices_at_most_the_budget_least_recently_priced_first(
     settings: Settings, sqlite_store: SQLiteStore, yahoo: FakeYahoo, fast_retry: RetryPolicy
 ) -> None:
-    symbols = [f"S{i}" for i in range(5)]
-    for symbol in symbols:
-        yahoo.set_stock(symbol, 10.0)
+    symbols = quoted(yahoo, 5)
     hold(sqlite_store, "usr_ada", *symbols)
     budget = replace(settings, stock_max_symbols=2)
 
