@@ -1,19 +1,19 @@
 """Holdings without I/O: what a valid asset is, so the API, the companion's server side and
 the tests share one set of rules, each refusal naming the field and what is accepted.
 
-Quantities and cost bases are `Decimal`s built from the text the client sent (a JSON number is
-read through its shortest repr, which is the text that was typed), normalised so that `0.50`
-and `0.5` are one value that reads back the same from every store.
+Quantities and cost bases are `Decimal`s built from the decimal text the client sent (a JSON
+number would have been a float on the way), normalised so that `0.50` and `0.5` are one value
+that reads back the same from every store. A quantity of 0 is allowed: an asset kept in view.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 
 from shared.config import Settings
-from shared.errors import InvalidInput
+from shared.errors import Conflict, InvalidInput
 from shared.ids import new_id
 from shared.limits import SYMBOL_PATTERN
 from shared.models import AssetKind, Holding
@@ -21,13 +21,19 @@ from shared.models import AssetKind, Holding
 #: Assets one user may hold (crypto and stocks together). A watch shows a handful; the cap keeps
 #: one user's portfolio one small store read and its valuation cheap on every poll.
 MAX_ASSETS_PER_USER = 50
-#: Larger than the supply of anything anyone holds (a trillion SHIB is 1e12): more is a typo.
-MAX_QUANTITY = Decimal(10) ** 15
+#: Integer digits of a quantity or cost basis: below 10^15 (a trillion SHIB is 10^12; more is
+#: a typo).
+MAX_WHOLE_DIGITS = 15
 #: Decimal places of a quantity: 18 is ETH's wei, the finest unit of any common asset.
 MAX_QUANTITY_PLACES = 18
-MAX_COST_BASIS = Decimal(10) ** 15
 MAX_COST_PLACES = 8
-_STOCK_SYMBOL = re.compile(SYMBOL_PATTERN)
+#: Quantities and cost bases are decimal text (a float would drift): digits, an optional
+#: fraction, nothing else. The patterns are the whole rule, so the API document states it.
+QUANTITY_PATTERN = rf"^[0-9]{{1,{MAX_WHOLE_DIGITS}}}(\.[0-9]{{1,{MAX_QUANTITY_PLACES}}})?$"
+COST_PATTERN = rf"^[0-9]{{1,{MAX_WHOLE_DIGITS}}}(\.[0-9]{{1,{MAX_COST_PLACES}}})?$"
+_QUANTITY = re.compile(QUANTITY_PATTERN)
+_COST = re.compile(COST_PATTERN)
+_SYMBOL = re.compile(SYMBOL_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,26 +47,17 @@ class HoldingSpec:
     currency: str | None = None
 
 
-def exact(raw: object, name: str, *, low_exclusive: bool, high: Decimal, places: int) -> Decimal:
-    """`raw` (text, an int, or a float read through its repr) as a normalised Decimal within
-    (0 or above 0, `high`] with at most `places` decimals, or InvalidInput naming `name`."""
-    if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
-        raise InvalidInput(f"{name} must be a decimal number like \"0.5\"", code=f"invalid_{name}")
-    try:
-        value = Decimal(repr(raw) if isinstance(raw, float) else str(raw).strip())
-    except InvalidOperation:
-        raise InvalidInput(f"{name} must be a decimal number like \"0.5\"", code=f"invalid_{name}") from None
-    if not value.is_finite():
-        raise InvalidInput(f"{name} must be a finite number", code=f"invalid_{name}")
-    if value < 0 or (low_exclusive and value == 0):
-        bound = "above 0" if low_exclusive else "0 or more"
-        raise InvalidInput(f"{name} must be {bound}, not {value}", code=f"invalid_{name}")
-    if value > high:
-        raise InvalidInput(f"{name} must be at most {high:,.0f}, not {value:,}", code=f"invalid_{name}")
-    value = normalised(value)
-    if -value.as_tuple().exponent > places:  # type: ignore[operator]
-        raise InvalidInput(f"{name} may have at most {places} decimal places", code=f"invalid_{name}")
-    return value
+def exact(raw: object, name: str, pattern: re.Pattern[str], places: int) -> Decimal:
+    """`raw`, decimal text matching `pattern`, as a normalised Decimal; InvalidInput naming
+    `name` otherwise."""
+    text = raw if isinstance(raw, str) else ""
+    if not pattern.fullmatch(text):
+        raise InvalidInput(
+            f"{name} must be decimal text like \"0.5\": 0 or more, below 10^{MAX_WHOLE_DIGITS}, at most "
+            f"{places} decimal places",
+            code=f"invalid_{name}",
+        )
+    return normalised(Decimal(text))
 
 
 def normalised(value: Decimal) -> Decimal:
@@ -73,28 +70,26 @@ def normalised(value: Decimal) -> Decimal:
 
 
 def quantity_of(raw: object) -> Decimal:
-    return exact(raw, "quantity", low_exclusive=True, high=MAX_QUANTITY, places=MAX_QUANTITY_PLACES)
+    return exact(raw, "quantity", _QUANTITY, MAX_QUANTITY_PLACES)
 
 
 def cost_basis_of(raw: object) -> Decimal | None:
-    if raw is None:
-        return None
-    return exact(raw, "cost_basis", low_exclusive=False, high=MAX_COST_BASIS, places=MAX_COST_PLACES)
+    return None if raw is None else exact(raw, "cost_basis", _COST, MAX_COST_PLACES)
 
 
 def symbol_of(raw: object, kind: AssetKind, settings: Settings) -> str:
     """A coin the updater prices (SUPPORTED_SYMBOLS), or a stock ticker that is not also one of
     those coins: prices are kept by symbol, so a stock `ETH` would shadow the coin."""
-    symbol = raw.strip().upper() if isinstance(raw, str) else ""
+    symbol = raw.upper() if isinstance(raw, str) and _SYMBOL.fullmatch(raw) else ""
     if kind is AssetKind.CRYPTO:
         if symbol not in settings.supported_symbols:
+            shown = raw[:16] if isinstance(raw, str) and raw else "symbol"
             raise InvalidInput(
-                f"{symbol[:16] or 'symbol'} is not a coin this service prices; "
-                f"choose one of {', '.join(settings.supported_symbols)}",
+                f"{shown!r} is not a coin this service prices; choose one of {', '.join(settings.supported_symbols)}",
                 code="unknown_symbol",
             )
         return symbol
-    if not _STOCK_SYMBOL.match(symbol):
+    if not symbol:
         raise InvalidInput(
             "a stock symbol is 1-12 letters, digits, dots or dashes, like AAPL, BRK-B or RY.TO",
             code="invalid_symbol",
@@ -140,9 +135,10 @@ def changed_holding(holding: Holding, quantity: object, cost_basis: object, at: 
     )
 
 
-def too_many(count: int) -> InvalidInput:
-    """The refusal the stores raise when an add would pass MAX_ASSETS_PER_USER."""
-    return InvalidInput(
+def too_many(count: int) -> Conflict:
+    """The refusal the stores raise when an add would pass MAX_ASSETS_PER_USER: a 409, like
+    every refusal that depends on what is stored rather than on the request."""
+    return Conflict(
         f"a portfolio holds at most {MAX_ASSETS_PER_USER} assets and this one has {count}; "
         "remove one first",
         code="too_many_assets",

@@ -5,39 +5,47 @@ sent as text or a JSON number, always answered as text."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 from msgspec import UNSET, Meta, UnsetType
 
 from shared.limits import MAX_CURRENCY, MAX_SYMBOL, SYMBOL_PATTERN
 from shared.models import AssetKind
-from shared.portfolio import MAX_COST_BASIS, MAX_COST_PLACES, MAX_QUANTITY, MAX_QUANTITY_PLACES
+from shared.portfolio import COST_PATTERN, MAX_COST_PLACES, MAX_QUANTITY_PLACES, QUANTITY_PATTERN
 from shared.shapes.base import Epoch, Request, Response, checked, configured, text
 from shared.shapes.prices import Flag, StatedCurrency
 
-#: Text keeps every digit; a JSON number is read as the shortest decimal of its float (up to 17
-#: significant digits), which is the text that was typed for any quantity anyone types.
 Quantity = Annotated[
-    Decimal | float,
+    str,
     Meta(
-        description=f"decimal text (\"0.5\") or a number: above 0, at most {MAX_QUANTITY:,}, at most "
-        f"{MAX_QUANTITY_PLACES} decimal places; kept exactly as written",
+        pattern=QUANTITY_PATTERN,
+        description=f"decimal text such as \"0.5\": 0 or more, at most {MAX_QUANTITY_PLACES} decimal places; "
+        "kept exactly as written",
         extra={"code": "invalid_quantity"},
     ),
 ]
 CostBasis = Annotated[
-    Decimal | float,
+    str,
     Meta(
-        description=f"the total paid, in `currency`, as decimal text or a number: 0 to {MAX_COST_BASIS:,}, at "
-        f"most {MAX_COST_PLACES} decimal places",
+        pattern=COST_PATTERN,
+        description=f"the total paid, in `currency`, as decimal text: at most {MAX_COST_PLACES} decimal places",
         extra={"code": "invalid_cost_basis"},
     ),
 ]
 Money = Annotated[float, Meta(description="in the currency of the portfolio asked for")]
 
 
+#: A coin symbol for kind crypto; a stock ticker that is not a coin's for kind stock.
+KIND_RULE: dict[str, Any] = {
+    "if": {"properties": {"kind": {"const": "crypto"}}, "required": ["kind"]},
+    "then": {"properties": {"symbol": {"x-configured": "Symbol"}}},
+    "else": {"properties": {"symbol": {"not": {"x-configured": "Symbol"}}}},
+}
+
+
 class AssetCreate(Request):
+    schema_rules: ClassVar[list[dict[str, Any]]] = [KIND_RULE]
+
     symbol: checked(
         str, "invalid_symbol", {"maxLength": MAX_SYMBOL, "pattern": SYMBOL_PATTERN},
         description="a supported coin (kind crypto) or a stock ticker such as AAPL or BRK-B (kind stock)",

@@ -179,8 +179,8 @@ class Store(Protocol):
     # --- portfolio holdings ------------------------------------------------------------
     def add_holding(self, holding: Holding, cap: int) -> Holding:
         """Store a new holding, atomically with the checks: Conflict (code `asset_exists`) when
-        the user already holds that symbol of that kind, InvalidInput (`too_many_assets`) when
-        they hold `cap` assets already. Quantities read back exactly as given."""
+        the user already holds that symbol of that kind, Conflict (`too_many_assets`) when they
+        hold `cap` assets already. Quantities read back exactly as given."""
 
     def list_holdings(self, user_id: str) -> list[Holding]:
         """The user's holdings, oldest first (at most the cap: one call, never paged)."""

@@ -51,7 +51,7 @@ def add(owner: Owner, **asset: object) -> httpx.Response:
 
 def test_half_a_bitcoin_and_ten_apple_shares_are_worth_what_the_served_prices_say(owner: Owner) -> None:
     assert add(owner, symbol="BTC", kind="crypto", quantity="0.5", cost_basis="20000").status_code == 201
-    assert add(owner, symbol="aapl", kind="stock", quantity=10, cost_basis=1500).status_code == 201
+    assert add(owner, symbol="aapl", kind="stock", quantity="10", cost_basis="1500").status_code == 201
 
     prices = owner.client.get("/v1/prices?symbols=BTC,AAPL&vs=usd").json()["p"]
     watch = owner.client.get("/v1/portfolio?vs=usd")
@@ -118,8 +118,9 @@ def test_another_users_holding_is_not_found(owner: Owner, watch_service: WatchSe
         ({"symbol": "BTC", "kind": "crypto", "quantity": "-1"}, 400, "invalid_quantity"),
         ({"symbol": "BTC", "kind": "crypto", "quantity": "1e20"}, 400, "invalid_quantity"),
         ({"symbol": "BTC", "kind": "crypto", "quantity": "lots"}, 400, "invalid_quantity"),
-        ({"symbol": "BTC", "kind": "crypto", "quantity": 1, "cost_basis": -2}, 400, "invalid_cost_basis"),
-        ({"symbol": "BTC", "kind": "gold", "quantity": 1}, 400, "invalid_field"),
+        ({"symbol": "BTC", "kind": "crypto", "quantity": 0.5}, 400, "invalid_quantity"),
+        ({"symbol": "BTC", "kind": "crypto", "quantity": "1", "cost_basis": "-2"}, 400, "invalid_cost_basis"),
+        ({"symbol": "BTC", "kind": "gold", "quantity": "1"}, 400, "invalid_field"),
         ({"symbol": "BTC", "kind": "crypto"}, 400, "missing_field"),
     ],
 )
@@ -134,7 +135,7 @@ def test_a_second_holding_of_a_symbol_and_one_too_many(owner: Owner, watch_servi
 
     for n in range(MAX_ASSETS_PER_USER - 1):
         assert add(owner, symbol=f"S{n}", kind="stock", quantity="1").status_code == 201
-    assert_error(add(owner, symbol="ONEMORE", kind="stock", quantity="1"), 400, "too_many_assets")
+    assert_error(add(owner, symbol="ONEMORE", kind="stock", quantity="1"), 409, "too_many_assets")
 
 
 def test_the_summary_values_each_holding_and_the_operator_sees_it(owner: Owner, watch_service: WatchService) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict
 from shared.models import AssetKind
 from shared.store.base import Store
 from tests.contract import builders
@@ -44,7 +44,7 @@ def test_the_cap_counts_every_asset_of_the_user(store: Store) -> None:
     for symbol in ("BTC", "ETH", "SOL"):
         store.add_holding(builders.holding("usr_ada", symbol), cap=3)
 
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         store.add_holding(builders.holding("usr_ada", "AAPL", kind=AssetKind.STOCK), cap=3)
 
     assert refused.value.code == "too_many_assets" and "3" in refused.value.message
@@ -61,7 +61,7 @@ def test_racing_adds_for_the_last_slot_leave_the_cap_intact(store: Store) -> Non
     def add_one() -> str:
         try:
             store.add_holding(builders.holding("usr_ada", next(candidates)), cap=2)
-        except InvalidInput as refused:
+        except Conflict as refused:
             return refused.code
         return "added"
 

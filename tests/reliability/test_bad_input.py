@@ -82,7 +82,7 @@ def test_every_body_route_refuses_every_bad_body_with_a_reason(live: Live) -> No
         for (method, path), bad in cases
         if (got := error_of(send(live, method, path, bad))) != bad.expected
     ]
-    assert len(operations) == 6 and len(cases) == 84  # the counts docs/reliability.md quotes
+    assert len(operations) == 8 and len(cases) == 112  # the counts docs/reliability.md quotes
     assert wrong == []
 
 
@@ -100,7 +100,7 @@ def test_every_route_refuses_an_oversize_query_before_any_work(live: Live) -> No
         for method, path in operations
         if (got := error_of(live.admin.request(method, path, params=query))) != (414, "query_too_long")
     ]
-    assert len(operations) == 29
+    assert len(operations) == 36
     assert wrong == []
     assert requests_counted_today(live) == counted_before  # refused before the key was even looked up
 
