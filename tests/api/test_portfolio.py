@@ -169,3 +169,20 @@ def test_the_operator_sets_an_alert_on_a_portfolio_total(owner: Owner, watch_ser
 
     assert created.status_code == 201, created.text
     assert created.json()["symbol"] == "PORTFOLIO"
+
+
+def test_the_operator_exports_a_users_holdings_and_their_value(owner: Owner, watch_service: WatchService) -> None:
+    add(owner, symbol="BTC", kind="crypto", quantity="0.5")
+    admin = {"X-API-Key": watch_service.admin_key}
+
+    created = httpx.post(f"{watch_service.url}/admin/exports", headers=admin, json={"user_id": owner.user_id},
+                         timeout=10)
+    unknown = httpx.post(f"{watch_service.url}/admin/exports", headers=admin, json={"user_id": "usr_nobody"},
+                         timeout=10)
+
+    assert created.status_code == 201, created.text
+    assert created.json()["file_key"].startswith(f"exports/portfolio_{owner.user_id}_")
+    document = httpx.get(watch_service.url + created.json()["url"], headers=admin, timeout=10).json()
+    assert [(h["symbol"], h["quantity"]) for h in document["holdings"]] == [("BTC", "0.5")]
+    assert document["valuation"][-1]["value"] == BTC / 2
+    assert_error(unknown, 404, "user_not_found")
