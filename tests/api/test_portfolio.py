@@ -186,3 +186,26 @@ def test_the_operator_exports_a_users_holdings_and_their_value(owner: Owner, wat
     assert [(h["symbol"], h["quantity"]) for h in document["holdings"]] == [("BTC", "0.5")]
     assert document["valuation"][-1]["value"] == BTC / 2
     assert_error(unknown, 404, "user_not_found")
+
+
+def test_a_warm_portfolio_poll_reads_no_holdings_and_an_edit_is_seen_at_once(
+    owner: Owner, watch_service: WatchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(owner, symbol="BTC", kind="crypto", quantity="1")
+    owner.client.get("/v1/portfolio?vs=usd")
+    store, reads = watch_service.store, []
+    real = store.list_holdings
+
+    def counted(user_id: str) -> list[object]:
+        reads.append(user_id)
+        return real(user_id)  # type: ignore[return-value]
+
+    monkeypatch.setattr(store, "list_holdings", counted)
+    for _ in range(3):
+        assert owner.client.get("/v1/portfolio?vs=usd").status_code == 200
+    assert reads == []
+
+    add(owner, symbol="ETH", kind="crypto", quantity="2")
+    crypto = owner.client.get("/v1/portfolio/summary").json()["crypto"]
+    assert crypto == float(Decimal(str(BTC)) + 2 * Decimal("3456.789"))  # ETH's seeded price
+    assert reads == [owner.user_id]
