@@ -47,7 +47,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 A = TypeVar("A", bound=Asset)
 
 
-def asset(holding: Holding, model: type[A] = Asset, **computed: object) -> A:  # type: ignore[assignment]
+def asset(holding: Holding, model: type[A], **computed: object) -> A:
     """A holding as the API shows it: quantities as exact decimal text."""
     cost = holding.cost_basis
     return shape(model, holding, quantity=format(holding.quantity, "f"),
@@ -115,7 +115,7 @@ async def summary(request: Request) -> PortfolioSummary:
 @operation("GET", "The key owner's holdings", response=Assets, headers=NO_STORE)
 async def listing(request: Request) -> Assets:
     services: Services = request.app.state.services
-    return Assets(items=[asset(holding) for holding in await holdings_of(services, owner(request))])
+    return Assets(items=[asset(holding, Asset) for holding in await holdings_of(services, owner(request))])
 
 
 @operation(
@@ -129,7 +129,7 @@ async def add(request: Request, body: AssetCreate) -> Asset:
     holding = new_holding(spec, user_id, services.settings, now())
     stored = await call(services.store, services.store.add_holding, holding, MAX_ASSETS_PER_USER)
     forget(services, user_id)
-    return asset(stored)
+    return asset(stored, Asset)
 
 
 def own_holding(store: Store, user_id: str, holding_id: str) -> Holding:
@@ -157,7 +157,7 @@ async def change(request: Request, body: AssetChange) -> Asset:
     asset_id = request.path_params["asset_id"]
     stored = await call(services.store, change_own, services.store, user_id, asset_id, body)
     forget(services, user_id)
-    return asset(stored)
+    return asset(stored, Asset)
 
 
 @operation("DELETE", "Remove a holding", status=204, errors=(404,))
