@@ -14,7 +14,7 @@ One price (/v1/prices/BTC), a single-coin watch face's poll:  {"t":1732252800,"p
      above, and m 1 when it is a stock's last close
 History: {"s":"BTC","t":1732252800,"i":3600,"p":[96011,96250.5,null,...]}
   t  time of the last point      i  seconds between points      p  oldest first, null = no data
-  c  as above
+  c  as above      d  1 when any of the points is simulated (the demo's backfilled history)
 
 Prices keep six significant digits (enough for any watch face), changes two decimals.
 """
@@ -73,12 +73,19 @@ def encode_price(point: PricePoint | None, stated_currency: str | None, stale: b
 
 
 def encode_history(
-    symbol: str, stated_currency: str | None, end: int, interval: int, prices: Sequence[float | None]
+    symbol: str,
+    stated_currency: str | None,
+    end: int,
+    interval: int,
+    prices: Sequence[float | None],
+    simulated: bool = False,
 ) -> bytes:
     body: dict[str, object] = {"s": symbol}
     if stated_currency is not None:
         body["c"] = stated_currency
     body.update(t=end, i=interval, p=[None if p is None else round_significant(p) for p in prices])
+    if simulated:
+        body["d"] = 1
     return orjson.dumps(body)
 
 
@@ -98,18 +105,3 @@ def _with_flags(body: dict[str, object], points: Sequence[PricePoint], stale: bo
     if any(p.source == SIMULATED_SOURCE for p in points):
         body["d"] = 1
     return orjson.dumps(body)
-
-
-def resample(points: Sequence[PricePoint], end: int, interval: int, count: int) -> list[float | None]:
-    """Evenly spaced prices ending at `end`: each slot takes the last point at or before it,
-    so a sparkline never invents a price; slots before the first point are None."""
-    slots = [end - interval * (count - 1 - i) for i in range(count)]
-    ordered = sorted(points, key=lambda p: p.updated_at)
-    result: list[float | None] = []
-    index, last = 0, None
-    for slot in slots:
-        while index < len(ordered) and ordered[index].updated_at <= slot:
-            last = ordered[index].price
-            index += 1
-        result.append(last)
-    return result

@@ -25,6 +25,7 @@ COINGECKO_PRO_ROOT = "https://pro-api.coingecko.com/api/v3"
 #: What PRICE_SOURCE and `--source` accept: CoinGecko with Binance as fallback, Binance alone, or
 #: the offline simulation.
 PRICE_SOURCES = ("coingecko", "binance", "demo")
+DEFAULT_BINANCE_WS_URL = "wss://stream.binance.com:9443/stream"
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
 _STOCK_SYMBOL = re.compile(SYMBOL_PATTERN)
 YAHOO_ROOT = "https://query1.finance.yahoo.com"
@@ -57,12 +58,25 @@ class Settings:
     stock_api_url: str = YAHOO_ROOT
     #: Stocks priced per cycle, one upstream call each (the least recently priced first).
     stock_max_symbols: int = 100
+    #: The live alert stream (`cryptowatch stream`): Binance's combined-stream endpoint, how often
+    #: the set of active alerts is reloaded, how long a connection may stay silent, when it is
+    #: renewed ahead of Binance's 24-hour cut, and how often one symbol may be evaluated.
+    binance_ws_url: str = DEFAULT_BINANCE_WS_URL
+    stream_refresh_seconds: float = 10.0
+    stream_silence_seconds: float = 60.0
+    stream_renew_seconds: int = 23 * 3600
+    stream_evaluations_per_second: float = 4.0
     upstream_timeout_seconds: float = 10.0
     update_interval_seconds: int = 300
     history_retention_days: int = 30
     max_price_jump: float = 10.0
     max_body_bytes: int = 16_384
     max_symbols_per_request: int = 25
+    max_header_bytes: int = 16_384
+    request_timeout_seconds: float = 5.0
+    max_connections: int = 512
+    auth_failures_per_minute: int = 30
+    access_log: bool = False
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None
@@ -72,6 +86,8 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_allow_private: bool = False
     notification_max_attempts: int = 8
+    notification_deadline_seconds: float = 10.0
+    max_alerts_per_user: int = 25
     export_bucket: str | None = None
     log_level: str = "INFO"
 
@@ -124,12 +140,22 @@ class Settings:
             stock_symbols=_stocks(read, supported),
             stock_api_url=read.text("STOCK_API_URL", YAHOO_ROOT).rstrip("/"),
             stock_max_symbols=read.integer("STOCK_MAX_SYMBOLS", 100, low=0, high=1000),
+            binance_ws_url=read.websocket_url("BINANCE_WS_URL", DEFAULT_BINANCE_WS_URL),
+            stream_refresh_seconds=read.number("STREAM_REFRESH_SECONDS", 10.0, low=0.1, high=3600),
+            stream_silence_seconds=read.number("STREAM_SILENCE_SECONDS", 60.0, low=0.1, high=3600),
+            stream_renew_seconds=read.integer("STREAM_RENEW_SECONDS", 23 * 3600, low=1, high=86_000),
+            stream_evaluations_per_second=read.number("STREAM_EVALUATIONS_PER_SECOND", 4.0, low=0.1, high=100),
             upstream_timeout_seconds=read.number("UPSTREAM_TIMEOUT_SECONDS", 10.0, low=0.1, high=120),
             update_interval_seconds=read.integer("UPDATE_INTERVAL_SECONDS", 300, low=1, high=86_400),
             history_retention_days=read.integer("HISTORY_RETENTION_DAYS", 30, low=1, high=3650),
             max_price_jump=read.number("MAX_PRICE_JUMP", 10.0, low=1.01, high=1e6),
             max_body_bytes=read.integer("MAX_BODY_BYTES", 16_384, low=1024, high=10_485_760),
             max_symbols_per_request=read.integer("MAX_SYMBOLS_PER_REQUEST", 25, low=1, high=250),
+            max_header_bytes=read.integer("MAX_HEADER_BYTES", 16_384, low=4096, high=1_048_576),
+            request_timeout_seconds=read.number("REQUEST_TIMEOUT_SECONDS", 5.0, low=0.5, high=300),
+            max_connections=read.integer("MAX_CONNECTIONS", 512, low=16, high=100_000),
+            auth_failures_per_minute=read.integer("AUTH_FAILURES_PER_MINUTE", 30, low=1, high=1_000_000),
+            access_log=read.boolean("ACCESS_LOG", False),
             smtp_host=read.optional("SMTP_HOST"),
             smtp_port=read.integer("SMTP_PORT", 587, low=1, high=65_535),
             smtp_user=read.optional("SMTP_USER"),
@@ -139,6 +165,8 @@ class Settings:
             webhook_secret=read.optional("WEBHOOK_SECRET"),
             webhook_allow_private=read.boolean("WEBHOOK_ALLOW_PRIVATE", False),
             notification_max_attempts=read.integer("NOTIFICATION_MAX_ATTEMPTS", 8, low=1, high=100),
+            notification_deadline_seconds=read.number("NOTIFICATION_DEADLINE_SECONDS", 10.0, low=0.1, high=60),
+            max_alerts_per_user=read.integer("MAX_ALERTS_PER_USER", 25, low=1, high=10_000),
             export_bucket=read.optional("EXPORT_BUCKET"),
             log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         )
@@ -212,6 +240,12 @@ class _Reader:
         value = self.text(name, default)
         if value != default and not _EMAIL.match(value):
             raise ConfigError(f"{name}={value!r} is not an email address")
+        return value
+
+    def websocket_url(self, name: str, default: str) -> str:
+        value = self.text(name, default)
+        if not value.startswith(("ws://", "wss://")):
+            raise ConfigError(f"{name}={value!r} is not valid: expected a ws:// or wss:// URL")
         return value
 
     def items(

@@ -10,6 +10,7 @@ from shared.keys import generate_key
 from shared.models import ApiKey, Scope
 from shared.paging import PAGE_SIZE, every_item
 from shared.store.base import Store
+from shared.text import unprintable
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ def issue_key(
     rate_limit: int | None = None,
     expires_at: int | None = None,
 ) -> IssuedKey:
+    if label is not None and unprintable(label):  # `keys list` and the companion print labels
+        raise InvalidInput("label must not contain control characters or line breaks", code="invalid_field")
     material = generate_key()
     record = ApiKey(
         id=new_id("key"),

@@ -73,6 +73,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     ("ALTER TABLE update_status ADD COLUMN error_code TEXT",),
     (
+        # One row: the live alert stream's state (`cryptowatch stream`).
+        """CREATE TABLE stream_status (
+            slot INTEGER PRIMARY KEY CHECK (slot = 1),
+            state TEXT NOT NULL, updated_at INTEGER NOT NULL, streams INTEGER NOT NULL,
+            connected_at INTEGER, last_message_at INTEGER, reconnects INTEGER NOT NULL,
+            messages INTEGER NOT NULL, rejected INTEGER NOT NULL, triggered INTEGER NOT NULL,
+            error TEXT
+        )""",
+    ),
+    (
         # Quantities and cost bases as text: exactly the decimal that was written, never a float.
         """CREATE TABLE holdings (
             id TEXT PRIMARY KEY, user_id TEXT NOT NULL, symbol TEXT NOT NULL, kind TEXT NOT NULL,

@@ -65,7 +65,7 @@ def serve(
     access_log: bool = False,
 ) -> Iterator[RunningServer]:
     """Run `app` until the block ends; the server is up when the block starts. Quiet by
-    default; `log_level="info", access_log=True` logs as `cryptowatch serve` does."""
+    default; `log_level="info", access_log=True` logs as `cryptowatch serve --access-log` does."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan=lifespan, log_level=log_level,
                             access_log=access_log)
