@@ -30,7 +30,7 @@ class UsersScreen(ListScreen):
         Binding("n", "new_user", "New user"),
         Binding("d", "delete", "Delete"),
         Binding("k", "new_key", "New key for user"),
-        Binding("p", "portfolio", "Portfolio"),
+        Binding("p", "portfolio", "Portfolio", show=False),  # in help and the palette: the footer is full
         Binding("slash", "search", "Search", show=False),  # the search box's label says `/`
         Binding("escape", "clear_search", "Clear search", show=False),
     ]
