@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from api.middleware.query_limit import MAX_QUERY_BYTES
 from api.operations import Operation, Operations, Param
+from shared.alerts import PORTFOLIO
 from shared.config import Settings
 from shared.limits import SYMBOL_PATTERN
 from shared.shapes.base import Error
@@ -69,6 +70,11 @@ def configured_schemas(settings: Settings) -> dict[str, Schema]:
             "type": "string",
             "pattern": any_case(settings.supported_symbols),
             "description": f"a supported symbol, any case: {', '.join(settings.supported_symbols)}",
+        },
+        "AlertSymbol": {
+            "type": "string",
+            "pattern": any_case((*settings.supported_symbols, PORTFOLIO)),
+            "description": f"a supported symbol, any case, or {PORTFOLIO} for the owner's portfolio total",
         },
         "Currency": {
             "type": "string",

@@ -47,11 +47,13 @@ def currency(request: Request, settings: Settings) -> tuple[str, str | None]:
 
 
 def symbol(raw: str) -> str:
-    """ASCII letters and digits, any case: checked before upper-casing, which would turn 'ß'
-    into 'SS', and in full, so neither whitespace nor a trailing newline slips through."""
+    """ASCII letters and digits (then also dots and dashes), any case: checked before
+    upper-casing, which would turn 'ß' into 'SS', and in full, so neither whitespace nor a
+    trailing newline slips through."""
     if not SYMBOL.fullmatch(raw):
         raise InvalidInput(
-            f"{raw[:16]!r} is not a symbol: use 1-12 letters or digits, like BTC", code="invalid_symbol"
+            f"{raw[:16]!r} is not a symbol: use 1-12 letters, digits, dots or dashes, like BTC or BRK-B",
+            code="invalid_symbol",
         )
     return raw.upper()
 

@@ -8,8 +8,10 @@ Prices:  {"t":1732252800,"p":{"BTC":[97123.4,-1.23],"ETH":[3456.78,0.85]}}
   u  unknown symbols, present only when some were asked for and are not served
   s  1 when the data is stale (older than two refresh cycles), absent otherwise
   d  1 when the prices are simulated (the offline demo source), absent otherwise
+  m  the stocks whose market is closed, priced at their last close; absent when none
 One price (/v1/prices/BTC), a single-coin watch face's poll:  {"t":1732252800,"p":[97123.4,-1.23]}
-  p  [price, 24h change] of that coin, null while it has no price yet; c, s and d as above
+  p  [price, 24h change] of that coin or stock, null while it has no price yet; c, s and d as
+     above, and m 1 when it is a stock's last close
 History: {"s":"BTC","t":1732252800,"i":3600,"p":[96011,96250.5,null,...]}
   t  time of the last point      i  seconds between points      p  oldest first, null = no data
   c  as above      d  1 when any of the points is simulated (the demo's backfilled history)
@@ -54,6 +56,9 @@ def encode_prices(
     unknown = list(unknown)
     if unknown:
         body["u"] = unknown
+    closed = [p.symbol for p in points if p.closed]
+    if closed:
+        body["m"] = closed
     return _with_flags(body, points, stale)
 
 
@@ -62,6 +67,8 @@ def encode_price(point: PricePoint | None, stated_currency: str | None, stale: b
     points = [] if point is None else [point]
     body = _envelope(stated_currency, points)
     body["p"] = None if point is None else _quote(point)
+    if point is not None and point.closed:
+        body["m"] = 1
     return _with_flags(body, points, stale)
 
 

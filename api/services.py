@@ -17,7 +17,7 @@ from shared.cache import KeyCache, PriceBook
 from shared.config import Settings
 from shared.exports import ExportSink, open_sink
 from shared.ids import now
-from shared.models import PricePoint, UpdateStatus
+from shared.models import Holding, PricePoint, UpdateStatus
 from shared.ratelimit import RateLimiter
 from shared.store.base import Store
 
@@ -34,6 +34,8 @@ class Services:
     history: TTLCache[Any, tuple[bytes, str]]
     price_queries: LRUCache[tuple[str, bytes], Any]  # (path, query string) -> a PriceQuery
     exports: ExportSink
+    #: user id -> their holdings, so a portfolio poll costs no store read (api/portfolio.py).
+    holdings: TTLCache[str, list[Holding]]
     #: Epoch seconds for the key checks and rate-limit windows of the request path; tests
     #: replace it to hold every request of a burst in one window without waiting for a minute.
     clock: Callable[[], int] = now
@@ -52,6 +54,7 @@ class Services:
             history=TTLCache(maxsize=1024, ttl=max(1, settings.cache_ttl_seconds)),
             price_queries=LRUCache(maxsize=1024),
             exports=open_sink(settings),
+            holdings=TTLCache(maxsize=10_000, ttl=max(1, settings.cache_ttl_seconds)),
         )
 
 

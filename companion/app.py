@@ -18,6 +18,7 @@ from companion.screens.base import CompanionScreen
 from companion.screens.exports import ExportsScreen
 from companion.screens.help import HelpScreen
 from companion.screens.keys import KeysScreen
+from companion.screens.portfolio import PortfolioScreen
 from companion.screens.prices import PricesScreen
 from companion.screens.users import UsersScreen
 
@@ -26,13 +27,14 @@ REFRESH_SECONDS = 30.0
 
 class CompanionApp(App[None]):
     TITLE = "cryptowatch"
-    CSS_PATH = ["app.tcss", "screens/prices.tcss", "screens/listing.tcss"]
+    CSS_PATH = ["app.tcss", "screens/prices.tcss", "screens/listing.tcss", "screens/portfolio.tcss"]
     SECTIONS: tuple[tuple[str, type[CompanionScreen]], ...] = (
         ("prices", PricesScreen),
         ("keys", KeysScreen),
         ("users", UsersScreen),
         ("alerts", AlertsScreen),
         ("exports", ExportsScreen),
+        ("portfolio", PortfolioScreen),
     )
     MODES = dict(SECTIONS)
     COMMANDS = App.COMMANDS | {CompanionCommands}

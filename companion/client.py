@@ -31,6 +31,7 @@ from shared.shapes.exports import ExportCreated, ExportPage
 from shared.shapes.health import Health
 from shared.shapes.keys import KeyCreated, KeyView, KeyViewPage
 from shared.shapes.notifications import Notification, NotificationPage
+from shared.shapes.portfolio import PortfolioSummary
 from shared.shapes.prices import History, Prices
 from shared.shapes.users import User, UserPage
 
@@ -231,6 +232,11 @@ class CompanionClient:
         """Deletes the user, revokes their keys and cancels their alerts."""
         await self._done("DELETE", f"/admin/users/{user_id}")
         return True
+
+    async def portfolio(self, user_id: str, *, vs: str = "") -> PortfolioSummary:
+        """The user's holdings valued at the latest prices, with the total and its subtotals."""
+        path = f"/admin/users/{user_id}/portfolio"
+        return await self._call("GET", path, PortfolioSummary, params=_query(vs=vs), shape="without a portfolio")
 
     # Keys
 

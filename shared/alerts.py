@@ -27,6 +27,9 @@ from shared.models import Alert, AlertStatus, Channel, Condition, Notification, 
 from shared.users import valid_email
 from shared.webhook_hosts import refusal
 
+#: The symbol of an alert on its owner's portfolio total rather than on one coin's price: above
+#: or below a value, or a move of the whole by a percentage over 24 h (`updater/portfolio_alerts`).
+PORTFOLIO = "PORTFOLIO"
 _SYMBOL = re.compile(SYMBOL_PATTERN)
 WEBHOOK_URL = re.compile(WEBHOOK_URL_PATTERN)
 
@@ -48,9 +51,11 @@ class AlertSpec:
 def new_alert(spec: AlertSpec, user: User, settings: Settings, at: int) -> Alert:
     """An active alert for `user`, or InvalidInput naming the field that is wrong."""
     symbol = spec.symbol.strip().upper()
-    if not _SYMBOL.match(symbol) or symbol not in settings.supported_symbols:
+    if symbol != PORTFOLIO and (not _SYMBOL.match(symbol) or symbol not in settings.supported_symbols):
         raise InvalidInput(
-            f"symbol must be one of {', '.join(settings.supported_symbols)}", code="invalid_symbol"
+            f"symbol must be one of {', '.join(settings.supported_symbols)}, or {PORTFOLIO} "
+            "for the owner's portfolio total",
+            code="invalid_symbol",
         )
     currency = (spec.currency or settings.vs_currencies[0]).strip().lower()
     if currency not in settings.vs_currencies:

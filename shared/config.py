@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from shared.errors import ConfigError
-from shared.limits import MAX_RATE_LIMIT
+from shared.limits import MAX_RATE_LIMIT, SYMBOL_PATTERN
 from shared.symbols import parse_overrides
 
 T = TypeVar("T")
@@ -27,6 +27,8 @@ COINGECKO_PRO_ROOT = "https://pro-api.coingecko.com/api/v3"
 PRICE_SOURCES = ("coingecko", "binance", "demo")
 DEFAULT_BINANCE_WS_URL = "wss://stream.binance.com:9443/stream"
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
+_STOCK_SYMBOL = re.compile(SYMBOL_PATTERN)
+YAHOO_ROOT = "https://query1.finance.yahoo.com"
 _CURRENCY = re.compile(r"^[a-z]{3,5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: A browser origin (scheme, host, optional port; no path), or `*` for any.
@@ -53,6 +55,11 @@ class Settings:
     external_api_key: str | None = field(default=None, repr=False)
     coingecko_plan: str = "demo"
     binance_api_url: str = "https://api.binance.com"
+    #: Stocks priced on every cycle besides those held in portfolios.
+    stock_symbols: tuple[str, ...] = ()
+    stock_api_url: str = YAHOO_ROOT
+    #: Stocks priced per cycle, one upstream call each (the least recently priced first).
+    stock_max_symbols: int = 100
     #: The live alert stream (`cryptowatch stream`): Binance's combined-stream endpoint, how often
     #: the set of active alerts is reloaded, how long a connection may stay silent, when it is
     #: renewed ahead of Binance's 24-hour cut, and how often one symbol may be evaluated.
@@ -115,6 +122,7 @@ class Settings:
         plan = read.choice("COINGECKO_PLAN", "demo", ("demo", "pro"))
         default_root = COINGECKO_PRO_ROOT if plan == "pro" else COINGECKO_DEMO_ROOT
         key_cache_ttl = read.integer("KEY_CACHE_TTL_SECONDS", 30, low=0, high=30)
+        supported = read.items("SUPPORTED_SYMBOLS", DEFAULT_SYMBOLS, str.upper, _SYMBOL)
         return cls(
             environment=read.text("ENVIRONMENT", "local"),
             data_dir=data_dir,
@@ -125,7 +133,7 @@ class Settings:
             rate_limit_per_minute=read.integer("RATE_LIMIT_PER_MINUTE", 100, low=1, high=MAX_RATE_LIMIT),
             cache_ttl_seconds=read.integer("CACHE_TTL_SECONDS", 30, low=0, high=3600),
             key_cache_ttl_seconds=key_cache_ttl,
-            supported_symbols=read.items("SUPPORTED_SYMBOLS", DEFAULT_SYMBOLS, str.upper, _SYMBOL),
+            supported_symbols=supported,
             symbol_ids=tuple(parse_overrides(read.optional("SYMBOL_IDS")).items()),
             vs_currencies=read.items("VS_CURRENCIES", ("usd",), str.lower, _CURRENCY),
             price_source=read.choice("PRICE_SOURCE", "coingecko", PRICE_SOURCES),
@@ -133,6 +141,9 @@ class Settings:
             external_api_key=read.optional("EXTERNAL_API_KEY"),
             coingecko_plan=plan,
             binance_api_url=read.text("BINANCE_API_URL", "https://api.binance.com").rstrip("/"),
+            stock_symbols=_stocks(read, supported),
+            stock_api_url=read.text("STOCK_API_URL", YAHOO_ROOT).rstrip("/"),
+            stock_max_symbols=read.integer("STOCK_MAX_SYMBOLS", 100, low=0, high=1000),
             binance_ws_url=read.websocket_url("BINANCE_WS_URL", DEFAULT_BINANCE_WS_URL),
             stream_refresh_seconds=read.number("STREAM_REFRESH_SECONDS", 10.0, low=0.1, high=3600),
             stream_silence_seconds=read.number("STREAM_SILENCE_SECONDS", 60.0, low=0.1, high=3600),
@@ -164,6 +175,19 @@ class Settings:
             log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
             cors_origins=read.items("CORS_ORIGINS", (), lambda o: o.lower().rstrip("/"), _ORIGIN),
         )
+
+
+def _stocks(read: _Reader, coins: tuple[str, ...]) -> tuple[str, ...]:
+    """STOCK_SYMBOLS, none of them a coin: prices are kept by symbol, so a stock `ETH` (a real
+    NYSE ticker) would overwrite the coin's price."""
+    stocks = read.items("STOCK_SYMBOLS", (), str.upper, _STOCK_SYMBOL, example="AAPL,MSFT,BRK-B")
+    clash = sorted(set(stocks) & set(coins))
+    if clash:
+        raise ConfigError(
+            f"STOCK_SYMBOLS and SUPPORTED_SYMBOLS both name {', '.join(clash)}: a symbol is a coin "
+            "or a stock, not both"
+        )
+    return stocks
 
 
 class _Reader:
@@ -235,6 +259,7 @@ class _Reader:
         default: tuple[str, ...],
         normalise: Callable[[str], str],
         pattern: re.Pattern[str],
+        example: str | None = None,
     ) -> tuple[str, ...]:
         raw = self.optional(name)
         if raw is None:
@@ -244,6 +269,6 @@ class _Reader:
         if not values or bad:
             raise ConfigError(
                 f"{name}={raw!r} is not valid: expected a comma-separated list like "
-                f"{','.join(default)} (bad: {', '.join(bad) or 'empty'})"
+                f"{example or ','.join(default)} (bad: {', '.join(bad) or 'empty'})"
             )
         return values

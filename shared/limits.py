@@ -49,8 +49,9 @@ WEBHOOK_URL_PATTERN = r"^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]
 
 # Symbols and pages
 MAX_SYMBOL = 12
-#: One symbol as a client writes it (any case); the store keeps it upper-case.
-SYMBOL_PATTERN = f"^[A-Za-z0-9]{{1,{MAX_SYMBOL}}}$"
+#: One symbol as a client writes it (any case): a coin (BTC) or a stock ticker as Yahoo Finance
+#: writes it (AAPL, BRK-B, RY.TO, 7203.T); the store keeps it upper-case.
+SYMBOL_PATTERN = f"^[A-Za-z0-9][A-Za-z0-9.-]{{0,{MAX_SYMBOL - 1}}}$"
 MAX_EXPORT_SYMBOLS = 250
 DEFAULT_PAGE = 50
 MAX_PAGE = 200

@@ -7,6 +7,7 @@ any storage or HTTP detail is what lets one contract suite run against every bac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -81,6 +82,9 @@ class PricePoint:
     change_24h: float | None
     updated_at: int
     source: str
+    #: A stock outside its market's trading hours: `price` is the last close, `updated_at`
+    #: when it was last confirmed as such.
+    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +234,29 @@ class ExportRecord:
     records: int
     size_bytes: int
     created_at: int
+
+
+class AssetKind(StrEnum):
+    """What a holding is: a coin priced by the crypto sources, or a stock priced by the stock one."""
+
+    CRYPTO = "crypto"
+    STOCK = "stock"
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """One asset in a user's portfolio. Quantities and the cost basis (the total paid, in
+    `currency`) are exact decimals, stored as written: a float would drift on every edit."""
+
+    id: str
+    user_id: str
+    symbol: str
+    kind: AssetKind
+    quantity: Decimal
+    currency: str
+    created_at: int
+    updated_at: int
+    cost_basis: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,17 +13,19 @@ from shared.alerts import notification_for, should_fire
 from shared.config import Settings
 from shared.models import Alert, PricePoint
 from shared.store.base import Store
+from updater.portfolio_alerts import fire_portfolio_alerts
 
 log = logging.getLogger(__name__)
 
 
-def fire_due_alerts(store: Store, prices: Sequence[PricePoint], at: int) -> int:
-    """Trigger every active alert whose condition holds on `prices`; how many fired here."""
+def fire_due_alerts(store: Store, prices: Sequence[PricePoint], at: int, alerts: Sequence[Alert] | None = None) -> int:
+    """Trigger every active alert (`alerts`, read from the store when not given) whose condition
+    holds on `prices`; how many fired here."""
     if not prices:
         return 0
     latest = {(p.symbol, p.currency): p for p in prices}
     fired = 0
-    for alert in store.active_alerts():
+    for alert in store.active_alerts() if alerts is None else alerts:
         point = latest.get((alert.symbol, alert.currency))
         if point is not None and should_fire(alert, point, at) and fire_alert(store, alert, point, at):
             fired += 1
@@ -42,5 +44,9 @@ def fire_alert(store: Store, alert: Alert, point: PricePoint, at: int) -> bool:
 
 
 async def evaluate_alerts(store: Store, settings: Settings, prices: list[PricePoint], now: int) -> None:
-    """Cycle step: evaluate alerts on this cycle's prices (none when the cycle failed)."""
-    fire_due_alerts(store, prices, now)
+    """Cycle step: evaluate price alerts on this cycle's prices (none when the cycle failed),
+    then portfolio alerts on the latest prices (`updater/portfolio_alerts.py`), from one read
+    of the active alerts."""
+    alerts = store.active_alerts()
+    fire_due_alerts(store, prices, now, alerts)
+    fire_portfolio_alerts(store, now, alerts)

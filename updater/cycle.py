@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import httpx
 
@@ -146,6 +147,7 @@ async def run_cycle(
     local loop and the Lambda handler share. `steps` defaults to the standard ones (pass `()`
     for none). Without `client`, one is made and closed."""
     name = source_name or settings.price_source
+    settings = replace(settings, price_source=name)  # the steps price stocks from the same kind of source
     chosen = cycle_steps() if steps is None else steps
     if client is None:
         async with build_client(settings) as own:

@@ -1,6 +1,6 @@
 """Lambda entry point of the updater (template.yaml: `updater.lambda_handler.handler`, on an
 EventBridge schedule `rate(5 minutes)` with reserved concurrency 1): one refresh cycle per tick,
-with the same steps as the local loop (alert evaluation, outbox delivery).
+with the same steps as the local loop (stock pricing, alert evaluation, outbox delivery).
 
 A failed cycle raises after its status is stored, so Lambda counts an error and the
 UpdaterErrors alarm sees it. Every run also prints the age of the last good prices as a

@@ -21,7 +21,8 @@ from api.operations import operation, path
 from api.pagination import PAGING, page_body, page_request
 from api.services import Services
 from api.storecall import call
-from shared.exports.builder import CONTENT_TYPES, export_spec, run_export
+from shared.exports.builder import CONTENT_TYPES, ExportSpec, export_spec, run_export
+from shared.exports.portfolio import run_portfolio_export
 from shared.exports.sink import ExportSink
 from shared.ids import now
 from shared.models import ExportFormat, ExportRecord
@@ -34,13 +35,29 @@ def export_view(record: ExportRecord, sink: ExportSink) -> Export:
     return shape(Export, record, url=sink.url_for(record.file_key, record.id))
 
 
-@operation("POST", "Export price history as JSON or CSV", body=ExportCreate, response=ExportCreated, status=201)
+def portfolio_export(store: Store, sink: ExportSink, user_id: str, spec: ExportSpec, currency: str,
+                     at: int) -> ExportRecord:
+    user = found(store.get_user, "user", user_id)
+    return run_portfolio_export(store, sink, user.id, spec, currency, at)
+
+
+@operation(
+    "POST", "Export price history, or a user's holdings and their value over time, as JSON or CSV",
+    body=ExportCreate, response=ExportCreated, status=201, errors=(404,),
+)
 async def create(request: Request, body: ExportCreate) -> ExportCreated:
     services: Services = request.app.state.services
     settings = services.settings
     at = now()
-    spec = export_spec(settings, at, fmt=body.format, symbols=body.symbols, start=body.start, end=body.end)
-    record = await run_in_threadpool(run_export, services.store, services.exports, spec, settings.vs_currencies[0], at)
+    currency = settings.vs_currencies[0]
+    if body.user_id is not None:
+        spec = export_spec(settings, at, fmt=body.format, start=body.start, end=body.end)
+        record = await run_in_threadpool(
+            portfolio_export, services.store, services.exports, body.user_id, spec, currency, at
+        )
+    else:
+        spec = export_spec(settings, at, fmt=body.format, symbols=body.symbols, start=body.start, end=body.end)
+        record = await run_in_threadpool(run_export, services.store, services.exports, spec, currency, at)
     return shape(
         ExportCreated, record, message="Export successful", url=services.exports.url_for(record.file_key, record.id)
     )
@@ -68,7 +85,7 @@ async def detail(request: Request) -> Export:
 
 @operation(
     "GET", "Download an export file (embedded mode)", errors=(404,),
-    content={"application/json": list[dict[str, Any]], "text/csv": str},
+    content={"application/json": list[dict[str, Any]] | dict[str, Any], "text/csv": str},
 )
 async def download(request: Request) -> Response:
     services: Services = request.app.state.services

@@ -19,6 +19,7 @@ from api.routes import (
     admin_stats,
     admin_users,
     history,
+    portfolio,
     prices,
     watch_alerts,
 )
@@ -33,6 +34,7 @@ ADMIN = Mount(
         *admin_notifications.routes,
         *admin_exports.routes,
         *admin_stats.routes,
+        *portfolio.admin_routes,
     ],
     middleware=[
         Middleware(RequireScope, needed=Scope.ADMIN),
@@ -43,7 +45,7 @@ ADMIN = Mount(
 
 WATCH = Mount(
     "/v1",
-    routes=[*prices.routes, *history.routes, *watch_alerts.routes],
+    routes=[*prices.routes, *history.routes, *watch_alerts.routes, *portfolio.watch_routes],
     middleware=[Middleware(RateLimitMiddleware), Middleware(ExceptionMiddleware, handlers=HANDLERS)],
 )
 

@@ -13,8 +13,9 @@ from starlette.types import Receive, Scope, Send
 
 from api import params
 from api.operations import operation, path
-from api.price_bodies import PriceQuery, remembered_query, respond
+from api.price_bodies import EncodedPrices, PriceQuery, remembered_query, respond, send_prices, snapshot
 from api.services import Services
+from shared.cache import PriceSnapshot
 from shared.errors import NotFound
 from shared.shapes.prices import Price, Prices
 
@@ -41,13 +42,20 @@ async def one_price(scope: Scope, receive: Receive, send: Send) -> None:
     services: Services = scope["app"].state.services
     settings = services.settings
 
+    snap = await snapshot(services)
+
     def parse(request: Request) -> PriceQuery:
         symbol = params.symbol(request.path_params["symbol"])
-        if symbol not in settings.supported_symbols:
-            raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
+        if not (symbol in settings.supported_symbols or symbol in settings.stock_symbols or priced(snap, symbol)):
+            raise NotFound(f"{symbol} is neither a supported coin nor a priced stock", code="unknown_symbol")
         return PriceQuery((symbol,), *params.currency(request, settings), one_coin=True)
 
-    await respond(services, scope, send, remembered_query(services, scope, parse))
+    await send_prices(services, snap, scope, send, remembered_query(services, scope, parse))
+
+
+def priced(snap: PriceSnapshot[EncodedPrices], symbol: str) -> bool:
+    """A stock someone holds has a price once the updater has fetched it."""
+    return any(held == symbol for held, _ in snap.prices)
 
 
 routes = [path("/prices", list_prices), path("/prices/{symbol}", one_price)]

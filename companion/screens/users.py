@@ -17,6 +17,7 @@ from companion.client import Page
 from companion.screens.confirm import ConfirmModal
 from companion.screens.key_form import issue_and_reveal
 from companion.screens.listing import ListScreen
+from companion.screens.portfolio import PortfolioScreen
 from companion.screens.user_form import UserForm
 from shared.shapes.users import User
 
@@ -35,6 +36,7 @@ class UsersScreen(ListScreen):
         Binding("n", "new_user", "New user"),
         Binding("d", "delete", "Delete"),
         Binding("k", "new_key", "New key for user"),
+        Binding("p", "portfolio", "Portfolio", show=False),  # in help and the palette: the footer is full
         Binding("slash", "search", "Search", show=False),  # the search box's label says `/`
         Binding("escape", "clear_search", "Clear search", show=False),
     ]
@@ -99,6 +101,14 @@ class UsersScreen(ListScreen):
         user = self.require_selected()
         if user is not None:
             await issue_and_reveal(self.app, self.client, user.email)
+
+    async def action_portfolio(self) -> None:
+        user = self.require_selected()
+        if user is not None:
+            await self.companion.action_goto("portfolio")
+            portfolio = self.app.screen
+            assert isinstance(portfolio, PortfolioScreen)
+            portfolio.show_user(user.email)
 
     @work(exclusive=True, group="action")
     async def action_delete(self) -> None:

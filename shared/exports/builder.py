@@ -101,22 +101,29 @@ def encode(rows: list[dict[str, Any]], fmt: ExportFormat) -> bytes:
     return text.getvalue().encode()
 
 
-def file_key(at: int, fmt: ExportFormat, suffix: str | None = None) -> str:
+def file_key(at: int, fmt: ExportFormat, suffix: str | None = None, prefix: str = "crypto") -> str:
     stamp = datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H-%M-%S")
-    return f"exports/crypto_{stamp}{'_' + suffix if suffix else ''}.{fmt.value}"
+    return f"exports/{prefix}_{stamp}{'_' + suffix if suffix else ''}.{fmt.value}"
 
 
 def run_export(
     store: Store, sink: ExportSink, spec: ExportSpec, currency: str, at: int
 ) -> ExportRecord:
-    """Build, save and record one export. A second export in the same second gets the
-    timestamped name plus a few characters of its (random) id, so no file is overwritten."""
-    export_id = new_id("exp")
+    """Build, save and record one price-history export."""
     rows = records(store, spec, currency)
-    data = encode(rows, spec.format)
+    return save_export(store, sink, encode(rows, spec.format), spec, len(rows), at)
+
+
+def save_export(
+    store: Store, sink: ExportSink, data: bytes, spec: ExportSpec, count: int, at: int, prefix: str = "crypto"
+) -> ExportRecord:
+    """Save and record one built export of `count` records. A second export in the same second
+    gets the timestamped name plus a few characters of its (random) id, so no file is
+    overwritten."""
+    export_id = new_id("exp")
     content_type = CONTENT_TYPES[spec.format]
-    unique = file_key(at, spec.format, export_id[-6:])
-    key = file_key(at, spec.format)
+    unique = file_key(at, spec.format, export_id[-6:], prefix)
+    key = file_key(at, spec.format, prefix=prefix)
     if key in {r.file_key for r in store.list_exports(limit=RECENT).items}:
         key = unique
     try:
@@ -134,7 +141,7 @@ def run_export(
             symbols=spec.symbols,
             start=spec.start,
             end=spec.end,
-            records=len(rows),
+            records=count,
             size_bytes=len(data),
             created_at=at,
         )

@@ -43,7 +43,7 @@ class WatchAlertCreate(Request):
 
     schema_rules: ClassVar[list[dict[str, Any]]] = [PCT_RULE]
 
-    symbol: configured("Symbol", text(MAX_SYMBOL))
+    symbol: configured("AlertSymbol", text(MAX_SYMBOL))
     condition: Condition
     target: Annotated[
         float,

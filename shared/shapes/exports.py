@@ -6,9 +6,9 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from shared.limits import MAX_EPOCH, MAX_EXPORT_SYMBOLS
+from shared.limits import MAX_EPOCH, MAX_EXPORT_SYMBOLS, MAX_ID
 from shared.models import ExportFormat
-from shared.shapes.base import Epoch, Request, Response, configured, page_of
+from shared.shapes.base import Epoch, Request, Response, configured, page_of, text
 
 ExportTime = Annotated[int, Meta(ge=0, le=MAX_EPOCH)]
 
@@ -25,6 +25,11 @@ class ExportCreate(Request):
     ) = None
     start: Annotated[ExportTime, Meta(description="epoch seconds, at most `end`")] | None = None
     end: Annotated[ExportTime, Meta(description="epoch seconds (default: now)")] | None = None
+    user_id: (
+        Annotated[text(MAX_ID), Meta(description="export this user's holdings and their value over time "
+                                                  "instead of price history (`symbols` is then ignored)")]
+        | None
+    ) = None
 
 
 class Export(Response):

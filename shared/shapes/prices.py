@@ -27,6 +27,7 @@ class Prices(Response, omit_defaults=True, kw_only=True):
     u: Annotated[list[str], Meta(description="unknown symbols")] | UnsetType = UNSET
     s: Annotated[Flag, Meta(description="present when stale")] | UnsetType = UNSET
     d: Annotated[Flag, Meta(description="present when the prices are simulated (demo)")] | UnsetType = UNSET
+    m: Annotated[list[str], Meta(description="stocks priced at their last close (market closed)")] | UnsetType = UNSET
 
 
 class Price(Response, omit_defaults=True, kw_only=True):
@@ -35,6 +36,7 @@ class Price(Response, omit_defaults=True, kw_only=True):
     p: Annotated[Quote | None, Meta(description="null while the symbol has no price yet")]
     s: Annotated[Flag, Meta(description="present when stale")] | UnsetType = UNSET
     d: Annotated[Flag, Meta(description="present when the prices are simulated (demo)")] | UnsetType = UNSET
+    m: Annotated[Flag, Meta(description="present when a stock is at its last close")] | UnsetType = UNSET
 
 
 class History(Response, omit_defaults=True, kw_only=True):

@@ -14,7 +14,9 @@ from shared.models import (
     Alert,
     AlertStatus,
     ApiKey,
+    AssetKind,
     ExportRecord,
+    Holding,
     KeyUsage,
     Notification,
     NotificationStatus,
@@ -84,8 +86,8 @@ class Store(Protocol):
         """Oldest first (ids are time-ordered)."""
 
     def delete_user(self, user_id: str, now: int) -> bool:
-        """Remove the user, revoke all their keys and cancel their active alerts (triggered ones
-        stay triggered: that is their history). False if unknown."""
+        """Remove the user and their holdings, revoke all their keys and cancel their active
+        alerts (triggered ones stay triggered: that is their history). False if unknown."""
 
     # --- API keys ----------------------------------------------------------------------
     def create_key(self, key: ApiKey) -> ApiKey: ...
@@ -189,3 +191,25 @@ class Store(Protocol):
 
     def list_exports(self, limit: int = 100, cursor: str | None = None) -> Page[ExportRecord]:
         """Newest first: the latest export is the one a person looks for."""
+
+    # --- portfolio holdings ------------------------------------------------------------
+    def add_holding(self, holding: Holding, cap: int) -> Holding:
+        """Store a new holding, atomically with the checks: Conflict (code `asset_exists`) when
+        the user already holds that symbol of that kind, Conflict (`too_many_assets`) when they
+        hold `cap` assets already. Quantities read back exactly as given."""
+
+    def list_holdings(self, user_id: str) -> list[Holding]:
+        """The user's holdings, oldest first (at most the cap: one call, never paged)."""
+
+    def get_holding(self, user_id: str, holding_id: str) -> Holding | None:
+        """None when unknown or another user's."""
+
+    def update_holding(self, holding: Holding) -> Holding | None:
+        """Replace the quantity, cost basis and updated_at of the stored holding with this id and
+        user; None (and nothing written) when there is none."""
+
+    def delete_holding(self, user_id: str, holding_id: str) -> bool:
+        """False when unknown or another user's."""
+
+    def held_symbols(self, kind: AssetKind) -> list[str]:
+        """Every symbol of `kind` held by anyone, sorted: what the updater must price."""

@@ -20,7 +20,9 @@ from shared.models import (
     Alert,
     AlertStatus,
     ApiKey,
+    AssetKind,
     ExportRecord,
+    Holding,
     KeyUsage,
     Notification,
     NotificationStatus,
@@ -31,6 +33,7 @@ from shared.models import (
     UpdateStatus,
     User,
 )
+from shared.store import dynamodb_holdings as holdings
 from shared.store import dynamodb_layout as L
 from shared.store.dynamodb_client import DynamoClient, TransactionFailed
 from shared.store.dynamodb_codec import Item, decode, encode, epoch_key, to_attr
@@ -261,6 +264,8 @@ class DynamoStore:
         for alert in self._all_alerts_of(user_id):
             if alert.status is AlertStatus.ACTIVE:
                 self.cancel_alert(alert.id)
+        for holding in holdings.of_user(self._db, user_id):
+            holdings.delete(self._db, user_id, holding.id)
         self._db.transact(
             [
                 {"Delete": {"Key": L.user_key(user_id)}},
@@ -558,3 +563,22 @@ class DynamoStore:
     def list_exports(self, limit: int = 100, cursor: str | None = None) -> Page[ExportRecord]:
         page = list_page(self._db, [Source(L.EXPORTS_LIST)], "exp", limit, cursor, descending=True)
         return Page([decode(ExportRecord, i) for i in page.items], page.next_cursor)
+
+    # --- portfolio holdings (dynamodb_holdings.py) ---------------------------------------
+    def add_holding(self, holding: Holding, cap: int) -> Holding:
+        return holdings.add(self._db, holding, cap)
+
+    def list_holdings(self, user_id: str) -> list[Holding]:
+        return holdings.of_user(self._db, user_id)
+
+    def get_holding(self, user_id: str, holding_id: str) -> Holding | None:
+        return holdings.one(self._db, user_id, holding_id)
+
+    def update_holding(self, holding: Holding) -> Holding | None:
+        return holdings.update(self._db, holding)
+
+    def delete_holding(self, user_id: str, holding_id: str) -> bool:
+        return holdings.delete(self._db, user_id, holding_id)
+
+    def held_symbols(self, kind: AssetKind) -> list[str]:
+        return holdings.symbols(self._db, kind)

@@ -162,3 +162,25 @@ EXPORTS_LIST = "EXPORTS"
 
 def export_key(export_id: str) -> Item:
     return key(f"EXPORT#{export_id}", "EXPORT")
+
+
+# Holdings sit in their owner's partition, keyed by kind and symbol (which makes one holding per
+# symbol a key condition); a counter item beside them enforces the cap, and one HELD partition
+# per kind counts holders per symbol, so the updater reads what to price in one Query.
+HOLDING_PREFIX = "HOLDING#"
+
+
+def holding_key(user_id: str, kind: str, symbol: str) -> Item:
+    return key(user_pk(user_id), f"{HOLDING_PREFIX}{kind}#{symbol}")
+
+
+def holding_count_key(user_id: str) -> Item:
+    return key(user_pk(user_id), "HOLDINGS")
+
+
+def held_key(kind: str, symbol: str) -> Item:
+    return key(held_pk(kind), symbol)
+
+
+def held_pk(kind: str) -> str:
+    return f"HELD#{kind}"

@@ -27,7 +27,9 @@ from shared.models import (
     Alert,
     AlertStatus,
     ApiKey,
+    AssetKind,
     ExportRecord,
+    Holding,
     KeyUsage,
     Notification,
     NotificationStatus,
@@ -40,6 +42,7 @@ from shared.models import (
 )
 from shared.paging import decode_cursor, encode_cursor
 from shared.private_files import private_file, private_folder, tighten
+from shared.store import sqlite_holdings as holdings
 from shared.store import sqlite_rows as rows
 from shared.store.sqlite_counters import SharedCounters, WindowCount
 from shared.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
@@ -78,19 +81,20 @@ def _guarded(
 
 
 _UPSERT_LATEST = """
-INSERT INTO latest_prices (symbol, currency, price, change_24h, updated_at, source)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO latest_prices (symbol, currency, price, change_24h, updated_at, source, closed)
+VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (symbol, currency) DO UPDATE SET
     price = excluded.price, change_24h = excluded.change_24h,
-    updated_at = excluded.updated_at, source = excluded.source
+    updated_at = excluded.updated_at, source = excluded.source, closed = excluded.closed
 WHERE excluded.updated_at >= latest_prices.updated_at
 """
 
 _UPSERT_HISTORY = """
-INSERT INTO price_history (symbol, currency, price, change_24h, updated_at, source)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO price_history (symbol, currency, price, change_24h, updated_at, source, closed)
+VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (symbol, currency, updated_at) DO UPDATE SET
-    price = excluded.price, change_24h = excluded.change_24h, source = excluded.source
+    price = excluded.price, change_24h = excluded.change_24h, source = excluded.source,
+    closed = excluded.closed
 """
 
 _HIT = """
@@ -378,6 +382,7 @@ class SQLiteStore:
         with self._transaction() as conn:
             if conn.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount == 0:
                 return False
+            conn.execute("DELETE FROM holdings WHERE user_id = ?", (user_id,))
             conn.execute(
                 "UPDATE api_keys SET revoked_at = MIN(COALESCE(revoked_at, ?1), ?1)"
                 " WHERE user_id = ?2",
@@ -623,3 +628,28 @@ class SQLiteStore:
     @_guarded
     def list_exports(self, limit: int = 100, cursor: str | None = None) -> Page[ExportRecord]:
         return self._page(rows.EXPORTS, "exp", {}, limit, cursor, newest_first=True)
+
+    # --- portfolio holdings (sqlite_holdings.py) ----------------------------------------------
+    @_guarded
+    def add_holding(self, holding: Holding, cap: int) -> Holding:
+        return holdings.add(self._transaction, holding, cap)
+
+    @_guarded
+    def list_holdings(self, user_id: str) -> list[Holding]:
+        return holdings.of_user(self._conn(), user_id)
+
+    @_guarded
+    def get_holding(self, user_id: str, holding_id: str) -> Holding | None:
+        return holdings.one(self._conn(), user_id, holding_id)
+
+    @_guarded
+    def update_holding(self, holding: Holding) -> Holding | None:
+        return holdings.update(self._conn(), holding)
+
+    @_guarded
+    def delete_holding(self, user_id: str, holding_id: str) -> bool:
+        return holdings.delete(self._conn(), user_id, holding_id)
+
+    @_guarded
+    def held_symbols(self, kind: AssetKind) -> list[str]:
+        return holdings.symbols(self._conn(), kind)

@@ -9,15 +9,18 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from shared.models import (
     Alert,
     AlertStatus,
     ApiKey,
+    AssetKind,
     Channel,
     Condition,
     ExportRecord,
+    Holding,
     Notification,
     NotificationStatus,
     PricePoint,
@@ -85,8 +88,8 @@ def _symbols_tuple(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
-LATEST = Codec("latest_prices", PricePoint)
-HISTORY = Codec("price_history", PricePoint)
+LATEST = Codec("latest_prices", PricePoint, load={"closed": bool})
+HISTORY = Codec("price_history", PricePoint, load={"closed": bool})
 STATUS = Codec(
     "update_status", UpdateStatus, load={"ok": bool, "error_code": UpdateError}, derived={"slot": lambda _: 1}
 )
@@ -113,4 +116,10 @@ EXPORTS = Codec(
     ExportRecord,
     load={"symbols": _symbols_tuple},
     dump={"symbols": _symbols_json},
+)
+HOLDINGS = Codec(
+    "holdings",
+    Holding,
+    load={"kind": AssetKind, "quantity": Decimal, "cost_basis": Decimal},
+    dump={"quantity": str, "cost_basis": str},
 )

@@ -82,6 +82,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             error TEXT
         )""",
     ),
+    (
+        # Quantities and cost bases as text: exactly the decimal that was written, never a float.
+        """CREATE TABLE holdings (
+            id TEXT PRIMARY KEY, user_id TEXT NOT NULL, symbol TEXT NOT NULL, kind TEXT NOT NULL,
+            quantity TEXT NOT NULL, currency TEXT NOT NULL, created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL, cost_basis TEXT,
+            UNIQUE (user_id, kind, symbol)
+        )""",
+        "CREATE INDEX holdings_kind ON holdings (kind, symbol)",
+        "ALTER TABLE latest_prices ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE price_history ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

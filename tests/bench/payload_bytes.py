@@ -1,5 +1,6 @@
 """Bytes on the wire for a watch's price request: ours beside CoinGecko's /simple/price for the
-same data, for 1, 3 and 10 symbols, and what a 304 costs.
+same data, for 1, 3 and 10 symbols, and what a 304 costs; then the portfolio body (0.5 BTC and
+10 AAPL) beside the seed's summary response for the same holdings.
 
     python -m tests.bench.payload_bytes
 
@@ -21,14 +22,17 @@ import json
 import socket
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from api.app import create_app
 from shared.ids import now
 from shared.keyring import issue_key
-from shared.models import PricePoint, Scope, UpdateStatus
+from shared.models import AssetKind, PricePoint, Scope, UpdateStatus
+from shared.portfolio import MAX_ASSETS_PER_USER, HoldingSpec, new_holding
 from shared.store.sqlite import SQLiteStore
 from shared.symbols import COINS
+from shared.users import create_user
 from tests.conftest import settings_for
 from tests.support.server import serve
 
@@ -116,22 +120,89 @@ def prepared_store(folder: Path, at: int) -> tuple[SQLiteStore, str]:
     return store, issue_key(store, Scope.WATCH, at, rate_limit=10**6).secret
 
 
+#: The holdings of the portfolio rows: (symbol, kind, quantity, cost basis), with AAPL's price.
+HOLDINGS = (("BTC", "crypto", "0.5", "20000"), ("AAPL", "stock", "10", "1500"))
+AAPL = (189.84, 0.52)
+
+
+def seed_summary_body(holdings: tuple[tuple[str, str, str, str], ...], at: int) -> bytes:
+    """The seed's portfolio summary for the same holdings, as its FastAPI app would send it.
+    The seed's code is not in this repository: this is rebuilt from what it offered (issue 14:
+    assets with symbol, kind, quantity and cost basis; crypto and stock portfolios; a summary),
+    in the shape such an app's pydantic response model gives (snake_case names, full floats,
+    an ISO time, compact separators as FastAPI's JSONResponse writes them)."""
+    quotes = {**QUOTES, "AAPL": AAPL}
+    assets, totals = [], {"crypto": 0.0, "stock": 0.0}
+    for number, (symbol, kind, quantity, cost) in enumerate(holdings, start=1):
+        price, value = quotes[symbol][0], float(quantity) * quotes[symbol][0]
+        totals[kind] += value
+        assets.append({
+            "id": number, "symbol": symbol, "asset_type": kind, "quantity": float(quantity),
+            "purchase_price": float(cost), "current_price": price, "current_value": value,
+            "profit_loss": value - float(cost), "profit_loss_percent": round((value / float(cost) - 1) * 100, 2),
+        })
+    total, cost = sum(totals.values()), sum(float(h[3]) for h in holdings)
+    body = {
+        "total_value": total, "crypto_value": totals["crypto"], "stock_value": totals["stock"],
+        "total_cost": cost, "total_profit_loss": total - cost,
+        "total_profit_loss_percent": round((total / cost - 1) * 100, 2), "assets": assets,
+        "last_updated": datetime.fromtimestamp(at, UTC).isoformat(timespec="microseconds").replace("+00:00", ""),
+    }
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def portfolio_key(store: SQLiteStore, at: int) -> str:
+    """A watch key of a user holding HOLDINGS, with AAPL priced."""
+    store.put_prices([PricePoint("AAPL", "usd", AAPL[0], AAPL[1], at, "yahoo")])
+    user = create_user(store, email="ada@example.com", name="Ada")
+    for symbol, kind, quantity, cost in HOLDINGS:
+        spec = HoldingSpec(symbol, AssetKind(kind), quantity, cost)
+        store.add_holding(new_holding(spec, user.id, settings_for(Path(".")), at), MAX_ASSETS_PER_USER)
+    return issue_key(store, Scope.WATCH, at, user_id=user.id, rate_limit=10**6).secret
+
+
+def exchange(connection: Connection, path: str) -> tuple[Exchange, Exchange]:
+    """A 200, then the 304 its ETag earns."""
+    ours = connection.get(path)
+    again = connection.get(path, f"If-None-Match: {ours.header('etag')}")
+    assert (ours.status, again.status, again.body) == (200, 304, b""), (path, ours)
+    return ours, again
+
+
 def main() -> None:
     at = now()
     with tempfile.TemporaryDirectory() as folder:
         store, key = prepared_store(Path(folder), at)
+        owner = portfolio_key(store, at)
         with serve(create_app(settings_for(Path(folder)), store)) as server:
-            connection = Connection(server.port, key)
+            connection, holder = Connection(server.port, key), Connection(server.port, owner)
             try:
-                rows = []
-                for path, count in watch_requests():
-                    ours = connection.get(path)
-                    again = connection.get(path, f"If-None-Match: {ours.header('etag')}")
-                    assert (ours.status, again.status, again.body) == (200, 304, b"")
-                    rows.append((path, ours, again, coingecko_body(list(QUOTES)[:count], at)))
+                rows = [(path, *exchange(connection, path), coingecko_body(list(QUOTES)[:count], at))
+                        for path, count in watch_requests()]
+                watch = exchange(holder, "/v1/portfolio?vs=usd")
+                summary = holder.get("/v1/portfolio/summary?vs=usd")
             finally:
                 connection.close()
+                holder.close()
     print(report(rows))
+    print()
+    print(portfolio_report(watch, summary, seed_summary_body(HOLDINGS, at)))
+
+
+def portfolio_report(watch: tuple[Exchange, Exchange], summary: Exchange, seed: bytes) -> str:
+    ours, again = watch
+    lines = [
+        f"portfolio of {', '.join(f'{q} {s}' for s, _, q, _ in HOLDINGS)}:",
+        f"{'request':<34} {'body':>6} {'headers':>8} {'total':>6} {'seed body':>10} {'body ratio':>11}",
+        f"{'/v1/portfolio?vs=usd':<34} {len(ours.body):>6} {len(ours.head):>8} {len(ours.head) + len(ours.body):>6}"
+        f" {len(seed):>10} {len(ours.body) / len(seed):>10.0%}",
+        f"{'  same, 304':<34} {0:>6} {len(again.head):>8} {len(again.head):>6}",
+        f"{'/v1/portfolio/summary?vs=usd':<34} {len(summary.body):>6} {len(summary.head):>8}"
+        f" {len(summary.head) + len(summary.body):>6} {len(seed):>10} {len(summary.body) / len(seed):>10.0%}",
+        f"watch body ({len(ours.body)} bytes, limit 60): {ours.body.decode()}",
+        f"seed summary ({len(seed)} bytes): {seed.decode()}",
+    ]
+    return "\n".join(lines)
 
 
 def report(rows: list[tuple[str, Exchange, Exchange, bytes]]) -> str:

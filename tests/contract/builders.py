@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TypeVar
 
 from shared.ids import new_id, now
 from shared.models import (
     Alert,
     ApiKey,
+    AssetKind,
     Channel,
     Condition,
     ExportRecord,
+    Holding,
     Notification,
     Page,
     Scope,
@@ -113,6 +116,27 @@ def export(*, symbols: tuple[str, ...] = ("BTC", "ETH")) -> ExportRecord:
         records=288,
         size_bytes=20_480,
         created_at=NOW,
+    )
+
+
+def holding(
+    user_id: str = "usr_someone",
+    symbol: str = "BTC",
+    *,
+    kind: AssetKind = AssetKind.CRYPTO,
+    quantity: str = "0.5",
+    cost_basis: str | None = None,
+) -> Holding:
+    return Holding(
+        id=new_id("ast"),
+        user_id=user_id,
+        symbol=symbol,
+        kind=kind,
+        quantity=Decimal(quantity),
+        currency="usd",
+        created_at=NOW,
+        updated_at=NOW,
+        cost_basis=None if cost_basis is None else Decimal(cost_basis),
     )
 
 

@@ -175,3 +175,14 @@ def test_a_success_after_failures_moves_last_success_forward(store: Store) -> No
     assert store.update_status() == recovered
     assert recovered.last_success_at == NOW
     assert recovered.error is None and recovered.error_code is None
+
+
+def test_a_closed_market_price_keeps_its_flag_in_latest_and_history(store: Store) -> None:
+    close = dataclasses.replace(point("AAPL", 189.84, NOW), source="yahoo", closed=True)
+    store.put_prices([close, point("BTC", 97_000.0, NOW)])
+
+    latest = {p.symbol: p for p in store.latest_prices()}
+
+    assert latest["AAPL"] == close and latest["AAPL"].closed is True
+    assert latest["BTC"].closed is False
+    assert store.price_history("AAPL", "usd", NOW - 60, NOW) == [close]

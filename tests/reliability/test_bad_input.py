@@ -82,7 +82,7 @@ def test_every_body_route_refuses_every_bad_body_with_a_reason(live: Live) -> No
         for (method, path), bad in cases
         if (got := error_of(send(live, method, path, bad))) != bad.expected
     ]
-    assert len(operations) == 6 and len(cases) == 84  # the counts docs/reliability.md quotes
+    assert len(operations) == 8 and len(cases) == 112  # the counts docs/reliability.md quotes
     assert wrong == []
 
 

@@ -3,6 +3,8 @@ not give (null is absent, 938.0 is an integer, JSON Schema's white space, one va
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import msgspec
 import orjson
 import pytest
@@ -10,11 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from api.payload import encode_history, encode_price, encode_prices
+from api.portfolio_body import encode_portfolio, portfolio_data
 from api.requests import decode
 from shared.errors import InvalidInput
-from shared.models import SIMULATED_SOURCE, PricePoint, Scope
+from shared.models import SIMULATED_SOURCE, AssetKind, Holding, PricePoint, Scope
 from shared.shapes.keys import KeyCreate, KeyRoll
+from shared.shapes.portfolio import Portfolio
 from shared.shapes.prices import History, Price, Prices
+from shared.valuation import value
 
 
 def refusal(body: bytes, model: type[msgspec.Struct]) -> tuple[str, str]:
@@ -69,6 +74,7 @@ points = st.lists(
         change_24h=st.one_of(st.none(), st.floats(min_value=-99, max_value=1e4)),
         updated_at=st.integers(min_value=0, max_value=2**40),
         source=st.sampled_from(["coingecko", SIMULATED_SOURCE]),
+        closed=st.booleans(),
     ),
     max_size=3,
 )
@@ -85,3 +91,18 @@ def test_the_hand_encoded_watch_bodies_are_their_models(found: list[PricePoint],
     history = encode_history("BTC", currency, 60, 60, [p.price for p in found] + [None])
     assert msgspec.json.decode(history, type=History).s == "BTC"
     assert orjson.loads(history)["p"][-1] is None
+
+
+@given(points, st.one_of(st.none(), st.just("usd")), st.booleans(), st.integers(min_value=5, max_value=300))
+def test_the_hand_encoded_portfolio_body_is_its_model(found: list[PricePoint], currency: str | None, stale: bool,
+                                                      seconds: int) -> None:
+    held = [
+        Holding(f"ast_{p.symbol}", "usr_1", p.symbol, AssetKind.CRYPTO, Decimal("0.5"), "usd", 0, 0, Decimal(1))
+        for p in {p.symbol: p for p in found}.values()
+    ]
+    worth = value(held, {(p.symbol, p.currency): p for p in found}, "usd")
+
+    body, _ = encode_portfolio(portfolio_data(worth, currency, stale), seconds)
+
+    decoded = msgspec.json.decode(body, type=Portfolio, strict=True)
+    assert decoded.n == seconds and (decoded.m == 1) == worth.closed

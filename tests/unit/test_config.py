@@ -89,3 +89,14 @@ def test_rate_limit_accepts_exactly_the_documented_range(value: int) -> None:
     else:
         with pytest.raises(ConfigError):
             Settings.from_env(env)
+
+
+def test_stock_settings_are_read_and_checked_against_the_coins() -> None:
+    settings = Settings.from_env({"STOCK_SYMBOLS": "aapl, brk-b,RY.TO", "STOCK_MAX_SYMBOLS": "20"})
+    assert settings.stock_symbols == ("AAPL", "BRK-B", "RY.TO") and settings.stock_max_symbols == 20
+    assert settings.stock_api_url == "https://query1.finance.yahoo.com"
+
+    with pytest.raises(ConfigError, match="STOCK_SYMBOLS and SUPPORTED_SYMBOLS both name ETH"):
+        Settings.from_env({"STOCK_SYMBOLS": "AAPL,ETH"})
+    with pytest.raises(ConfigError, match=r"STOCK_SYMBOLS='AAPL,\$X' is not valid.*AAPL,MSFT,BRK-B"):
+        Settings.from_env({"STOCK_SYMBOLS": "AAPL,$X"})

@@ -1,4 +1,5 @@
-"""Simulated prices for demos without internet: never market data, and labelled as such.
+"""Simulated prices (coins and stocks) for demos without internet: never market data, and
+labelled as such.
 
 Each price is a seeded random path around a realistic level: the sum of smooth value noise at
 an hourly, daily and weekly scale on the log price. The path is a pure function of (seed,
@@ -64,6 +65,14 @@ LEVELS_USD: dict[str, float] = {
     "XMR": 160,
     "USDC": 1.0,
     "USDT": 1.0,
+    # Stocks, for portfolios (any other ticker gets a stable made-up level).
+    "AAPL": 190,
+    "MSFT": 420,
+    "NVDA": 120,
+    "GOOGL": 170,
+    "AMZN": 185,
+    "META": 500,
+    "TSLA": 240,
 }
 STABLECOINS = frozenset({"USDC", "USDT"})
 #: Units of each currency per USD, roughly; currencies not listed are not simulated.
