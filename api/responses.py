@@ -25,11 +25,16 @@ class JSONBody(Response):
 
 
 def error_response(
-    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    fields: Mapping[str, object] | None = None,
 ) -> Response:
-    """Every error, everywhere: {"error": code, "message": text}."""
+    """Every error, everywhere: {"error": code, "message": text}, plus the `fields` a client
+    acts on without reading headers (`retry_after` on a 429 or 503)."""
     return Response(
-        orjson.dumps({"error": code, "message": message}),
+        orjson.dumps({"error": code, "message": message, **(fields or {})}),
         status_code=status,
         media_type=JSON,
         headers=dict(headers or {}),
@@ -37,7 +42,7 @@ def error_response(
 
 
 def response_for(error: CryptowatchError) -> Response:
-    return error_response(error.status, error.code, error.message, error.headers())
+    return error_response(error.status, error.code, error.message, error.headers(), error.fields())
 
 
 def etag_of(body: bytes) -> str:

@@ -20,8 +20,7 @@ class IssuedKey:
     secret: str
 
 
-def issue_key(
-    store: Store,
+def new_key(
     scope: Scope,
     at: int,
     *,
@@ -30,6 +29,7 @@ def issue_key(
     rate_limit: int | None = None,
     expires_at: int | None = None,
 ) -> IssuedKey:
+    """A key's record and secret, not stored yet (a pairing stores it with its redemption)."""
     material = generate_key()
     record = ApiKey(
         id=new_id("key"),
@@ -42,7 +42,21 @@ def issue_key(
         rate_limit=rate_limit,
         expires_at=expires_at,
     )
-    return IssuedKey(store.create_key(record), material.secret)
+    return IssuedKey(record, material.secret)
+
+
+def issue_key(
+    store: Store,
+    scope: Scope,
+    at: int,
+    *,
+    user_id: str | None = None,
+    label: str | None = None,
+    rate_limit: int | None = None,
+    expires_at: int | None = None,
+) -> IssuedKey:
+    made = new_key(scope, at, user_id=user_id, label=label, rate_limit=rate_limit, expires_at=expires_at)
+    return IssuedKey(store.create_key(made.record), made.secret)
 
 
 def find_key(store: Store, id_or_prefix: str) -> ApiKey:

@@ -1,0 +1,57 @@
+"""User codes as RFC 8628 section 6.1 advises: 8 consonants shown XXXX-XXXX, read back in any
+case with or without the dash; device codes random and stored only as hashes."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.errors import InvalidInput
+from shared.pairing.codes import (
+    USER_CODE_ALPHABET,
+    canonical_user_code,
+    display_user_code,
+    new_device_code,
+    new_user_code,
+)
+
+codes = st.text(alphabet=USER_CODE_ALPHABET, min_size=8, max_size=8)
+
+
+def test_the_alphabet_is_20_consonants_no_vowels_and_no_digits_to_mistake_for_letters() -> None:
+    assert set(USER_CODE_ALPHABET).isdisjoint("AEIOUY0123456789")
+    assert USER_CODE_ALPHABET.isupper() and len(set(USER_CODE_ALPHABET)) == 20
+
+
+def test_new_user_codes_are_8_letters_of_the_alphabet_and_differ() -> None:
+    drawn = {new_user_code() for _ in range(200)}
+
+    assert len(drawn) == 200
+    assert all(len(code) == 8 and set(code) <= set(USER_CODE_ALPHABET) for code in drawn)
+    assert display_user_code("BCDFGHJK") == "BCDF-GHJK"
+
+
+@given(codes, st.data())
+def test_a_code_reads_back_whatever_its_case_dashes_and_spaces(code: str, data: st.DataObject) -> None:
+    typed = "".join(
+        data.draw(st.sampled_from([c.upper(), c.lower()])) + data.draw(st.sampled_from(["", "-", " "]))
+        for c in code
+    )
+
+    assert canonical_user_code(typed) == code
+    assert canonical_user_code(display_user_code(code).lower()) == code
+
+
+@pytest.mark.parametrize("typed", ["", "BCDF-GHJ", "BCDF-GHJKL", "BCDF-GHJA", "BCDF-GHJ0", "B" * 65, "ＢCDFGHJK"])
+def test_what_cannot_be_a_code_is_refused_by_its_shape(typed: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        canonical_user_code(typed)
+    assert refused.value.code == "invalid_user_code"
+
+
+def test_device_codes_carry_256_random_bits() -> None:
+    drawn = {new_device_code() for _ in range(100)}
+
+    assert len(drawn) == 100
+    assert all(len(code) == 43 for code in drawn)
