@@ -1,5 +1,5 @@
 """User codes as RFC 8628 section 6.1 advises: 8 consonants shown XXXX-XXXX, read back in any
-case with or without the dash; device codes random and stored only as hashes."""
+case with or without the dash; device codes random; the pairing URI that carries a URL and a key."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from shared.pairing.codes import (
     new_device_code,
     new_user_code,
 )
+from shared.pairing.uri import pairing_uri, parse_pairing_uri
 
 codes = st.text(alphabet=USER_CODE_ALPHABET, min_size=8, max_size=8)
 
@@ -55,3 +56,24 @@ def test_device_codes_carry_256_random_bits() -> None:
 
     assert len(drawn) == 100
     assert all(len(code) == 43 for code in drawn)
+
+
+@given(
+    st.sampled_from(["http://127.0.0.1:8000", "https://prices.example.com/", "https://h.example/cw?x=1&y=2"]),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", min_size=32, max_size=40),
+)
+def test_a_pairing_uri_carries_the_url_and_key_back_intact(url: str, tail: str) -> None:
+    key = "cw_" + tail
+
+    assert parse_pairing_uri(pairing_uri(url, key)) == (url.rstrip("/"), key)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["https://prices.example.com", "cryptowatch://pair?url=ftp%3A%2F%2Fx&key=cw_" + "a" * 32,
+     "cryptowatch://pair?url=https%3A%2F%2Fx", "cryptowatch://other?url=https%3A%2F%2Fx&key=cw_" + "a" * 32],
+)
+def test_what_is_not_a_pairing_uri_says_so(uri: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_pairing_uri(uri)
+    assert refused.value.code == "invalid_pairing_uri"
