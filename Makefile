@@ -38,7 +38,7 @@ test: $(BIN)/cryptowatch  ## the whole suite, DynamoDB Local included
 	$(BIN)/python -m pytest -n 2 $(ARGS)
 
 lint: $(BIN)/cryptowatch
-	$(BIN)/ruff check api updater companion shared tests
+	$(BIN)/ruff check api updater companion shared watchface tests
 
 bench: $(BIN)/cryptowatch
 	$(BIN)/python -m tests.bench.watch_path $(ARGS)

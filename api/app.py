@@ -27,8 +27,9 @@ from api.middleware.query_limit import QueryLimitMiddleware
 from api.middleware.rate_limit import RateLimitMiddleware
 from api.openapi import build_document
 from api.openapi_admin import ADMIN_PATHS, ADMIN_SCHEMAS
+from api.openapi_pairing import PAIRING_PATHS, PAIRING_SCHEMAS
 from api.responses import JSON, error_response, response_for
-from api.routes import admin_routes, health, history, prices
+from api.routes import admin_routes, health, history, pairing, prices
 from api.services import Services
 from shared.config import Settings
 from shared.errors import CryptowatchError
@@ -77,7 +78,9 @@ def create_app(
     settings = settings or Settings.from_env()
     store = store or open_store(settings)
     services = Services.build(settings, store)
-    document = orjson.dumps(build_document(health.VERSION, settings, ADMIN_PATHS, ADMIN_SCHEMAS))
+    document = orjson.dumps(
+        build_document(health.VERSION, settings, {**ADMIN_PATHS, **PAIRING_PATHS}, {**ADMIN_SCHEMAS, **PAIRING_SCHEMAS})
+    )
 
     async def openapi(request: Request) -> Response:
         return Response(document, media_type=JSON)
@@ -95,6 +98,7 @@ def create_app(
         *prices.routes,
         *history.routes,
         *health.routes,
+        *pairing.routes,
         *admin_routes.routes,
         Route("/openapi.json", openapi, methods=["GET"]),
     ]

@@ -15,6 +15,7 @@ ERROR_SCHEMA: Schema = {
     "properties": {
         "error": {"type": "string", "description": "stable machine-readable code"},
         "message": {"type": "string", "description": "what went wrong, for people"},
+        "retry_after": {"type": "integer", "description": "on a 429 or 503: seconds to wait, as Retry-After says"},
     },
 }
 

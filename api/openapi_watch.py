@@ -40,6 +40,7 @@ _IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "s
 
 _STATED_CURRENCY = {"type": "string", "description": "quote currency, present only when the request had no vs"}
 _FLAGS = {
+    "n": {"type": "integer", "minimum": 0, "description": "seconds until the next refresh (Cache-Control max-age)"},
     "s": {"type": "integer", "enum": [1], "description": "present when stale"},
     "d": {"type": "integer", "enum": [1], "description": "present when the prices are simulated (demo)"},
 }
@@ -86,6 +87,7 @@ WATCH_SCHEMAS: dict[str, Schema] = {
             "t": {"type": "integer", "description": "time of the last point"},
             "i": {"type": "integer", "description": "seconds between points"},
             "p": {"type": "array", "items": {"type": ["number", "null"]}},
+            "n": {"type": "integer", "minimum": 0, "description": "seconds until the series moves on (max-age)"},
         },
     },
     "Health": {

@@ -22,7 +22,7 @@ from shared.keys import hash_key, looks_like_key
 from shared.models import ApiKey
 from shared.models import Scope as KeyScope
 
-PUBLIC_PATHS = frozenset({"/health", "/openapi.json"})
+PUBLIC_PATHS = frozenset({"/health", "/openapi.json", "/v1/pair", "/v1/pair/token"})  # pairing: no key yet
 ADMIN_PREFIX = "/admin"
 
 

@@ -7,6 +7,7 @@ from api.routes import (
     admin_exports,
     admin_keys,
     admin_notifications,
+    admin_pairings,
     admin_stats,
     admin_users,
     watch_alerts,
@@ -19,5 +20,6 @@ routes = [
     *admin_notifications.routes,
     *admin_exports.routes,
     *admin_stats.routes,
+    *admin_pairings.routes,
     *watch_alerts.routes,
 ]
