@@ -257,6 +257,15 @@ class CompanionClient:
     async def revoke_key(self, key_id: str) -> JSON:
         return await self._call("POST", f"/admin/keys/{key_id}/revoke")
 
+    # Pairing a watch (RFC 8628)
+
+    async def approve_pairing(self, *, user_code: str, user_id: str, label: str = "") -> JSON:
+        """Approve the code a watch shows; its next poll gets a watch key owned by `user_id`."""
+        body: JSON = {"user_code": user_code, "user_id": user_id}
+        if label:
+            body["label"] = label
+        return await self._call("POST", "/admin/pairings/approve", body=body)
+
     # Alerts and their outbox
 
     async def alerts(self, *, status: str = "", limit: int = 50, cursor: str | None = None) -> Page:

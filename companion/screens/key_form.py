@@ -18,6 +18,16 @@ from companion.widgets.field import Field
 SCOPES = (("watch: prices and own alerts", "watch"), ("admin: manage the service", "admin"))
 
 
+async def owner_by_email(client: CompanionClient, email: str) -> JSON:
+    """The user an owner's email names, or a problem for the form's email field."""
+    if not email:
+        raise FieldProblem("email", "Who is the owner? Give their email.")
+    try:
+        return await client.user_by_email(email)
+    except Missing:
+        raise FieldProblem("email", f"No user has the email {email}; create them on the Users screen (3).") from None
+
+
 class KeyForm(FormModal[JSON]):
     HEADING = "New API key"
 
@@ -42,12 +52,7 @@ class KeyForm(FormModal[JSON]):
         rate_limit = self.value("rate_limit")
         if rate_limit and (not rate_limit.isdigit() or int(rate_limit) < 1):
             raise FieldProblem("rate_limit", "A whole number of requests per minute, 1 or more.")
-        try:
-            user = await self.client.user_by_email(email)
-        except Missing:
-            raise FieldProblem(
-                "email", f"No user has the email {email}; create them on the Users screen (3)."
-            ) from None
+        user = await owner_by_email(self.client, email)
         created = await self.client.create_key(
             user_id=user["id"],
             scope=str(self.choice("scope")),
@@ -62,5 +67,5 @@ async def issue_and_reveal(app: App[Any], client: CompanionClient, email: str = 
     created = await app.push_screen_wait(KeyForm(client, email))
     if created is None:
         return False
-    await app.push_screen_wait(KeyReveal(created))
+    await app.push_screen_wait(KeyReveal(created, client.base_url))
     return True

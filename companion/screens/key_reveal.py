@@ -1,6 +1,7 @@
 """The one and only time a new key's secret is on screen: as text first (it must be seen even
-on a small terminal), then as a QR code for a watch app to scan, and one key press from the
-clipboard. Closing the modal drops it for good."""
+on a small terminal), then as a QR code for a watch app to scan (the pairing URI: the service's
+URL and the key together, see shared/pairing/uri.py), and one key press from the clipboard.
+Closing the modal drops it for good."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from companion.client import JSON
 from companion.screens.confirm import ConfirmModal
 from companion.screens.copyable import CopyableModal
 from companion.widgets.qr_code import QRCode
+from shared.pairing.uri import pairing_uri
 
 
 class KeyReveal(CopyableModal):
     KIND = "reveal"
     WHAT = "key"
 
-    def __init__(self, created: JSON) -> None:
+    def __init__(self, created: JSON, service_url: str) -> None:
         super().__init__(str(created["key"]))
+        self.uri = pairing_uri(service_url, self._text)
         label = f" “{created['label']}”" if created.get("label") else ""
         self.heading = f"New {created.get('scope', '')} key{label} for {created.get('owner', '?')}"
 
@@ -31,11 +34,11 @@ class KeyReveal(CopyableModal):
         yield Label(Content(self._text), id="secret")
         yield Label(
             "This is the only time the key is shown: the server keeps only its hash. "
-            "Copy it, or scan the code with the watch app, now.",
+            "Copy it, or scan the code (this service's URL and the key) with the watch app, now.",
             classes="detail",
         )
         with Center():
-            yield QRCode(self._text, id="qr")
+            yield QRCode(self.uri, id="qr")
 
     def action_close(self) -> None:
         """The key can never be shown again, so closing before copying it asks first."""

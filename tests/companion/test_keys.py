@@ -1,5 +1,5 @@
-"""Keys: a new watch key is shown once (text, QR code, clipboard), works at once against the
-watch API, and is refused after it is revoked."""
+"""Keys: a new watch key is shown once (text, a QR code of the pairing URI, clipboard), works at
+once against the watch API, and is refused after it is revoked."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from companion.widgets.qr_code import QRCode, qr_text
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
+from shared.pairing.uri import pairing_uri, parse_pairing_uri
 from tests.api.conftest import wait_for_fresh_minute
 from tests.companion.conftest import SIZE, Service, settle, type_into
 
@@ -51,7 +52,8 @@ async def test_new_watch_key_is_shown_once_works_and_is_refused_once_revoked(ser
         reveal = await reveal_new_key(pilot, "ada@example.com", "venu 3")
         secret = str(reveal.query_one("#secret").render())
         assert secret.startswith("cw_")
-        assert str(reveal.query_one(QRCode).render()) == qr_text(secret)
+        assert str(reveal.query_one(QRCode).render()) == qr_text(pairing_uri(service.url, secret))
+        assert parse_pairing_uri(reveal.uri) == (service.url, secret)
         assert secret in app.export_screenshot()
         await pilot.press("c")
         assert app.clipboard == secret
