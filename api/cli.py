@@ -21,13 +21,13 @@ from shared.config import PRICE_SOURCES, Settings
 from shared.errors import CryptowatchError
 from shared.ids import now
 from shared.keyring import find_key, issue_key
+from shared.limits import MAX_RATE_LIMIT
 from shared.models import ApiKey, Scope, User
 from shared.paging import PAGE_SIZE, every_item
 from shared.store import open_store
 from shared.store.base import Store
 
 BOOTSTRAP_ADMIN_RATE_LIMIT = 600
-MAX_RATE_LIMIT = 1_000_000  # as RATE_LIMIT_PER_MINUTE
 MAX_EXPIRY_DAYS = 36_500
 
 

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
+from msgspec import Meta
 from starlette.requests import Request
 
+from api.operations import Param
 from shared.config import Settings
 from shared.errors import InvalidInput
+from shared.limits import SYMBOL_PATTERN
+from shared.shapes.base import configured
 
-SYMBOL = re.compile(r"[A-Za-z0-9]{1,12}")
+SYMBOL = re.compile(SYMBOL_PATTERN)
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,15}")
+
+#: The parameters the watch routes share, as /openapi.json states them.
+VS = Param(
+    "vs", configured("Currency"),
+    description="Quote currency, one of VS_CURRENCIES (default: the first, which the body then names in `c`)",
+)
+SYMBOL_IN_PATH = Param(
+    "symbol", Annotated[str, Meta(pattern=SYMBOL_PATTERN)], where="path",
+    description="Any case; a symbol that is not supported is a 404",
+)
+SYMBOLS = Param(
+    "symbols", configured("SymbolList"), description="Comma-separated symbols (default: all supported)",
+    style={"style": "form", "explode": False},
+)
 
 
 def currency(request: Request, settings: Settings) -> tuple[str, str | None]:

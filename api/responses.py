@@ -1,14 +1,14 @@
-"""Response helpers: orjson bodies, the one error shape, ETag and conditional GET."""
+"""Response helpers: JSON bodies, the one error shape, ETag and conditional GET."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+import msgspec
 import orjson
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope, Send
 
 from api.payload import with_next_refresh
 from shared.errors import CryptowatchError
@@ -16,13 +16,10 @@ from shared.errors import CryptowatchError
 JSON = "application/json"
 
 
-class JSONBody(Response):
-    """A JSON response rendered by orjson (faster and more compact than the stdlib)."""
-
-    media_type = JSON
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+def encoded(body: msgspec.Struct, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """A response model as a JSON response with its own status (most handlers just return the
+    model, and `api.operations` encodes it with the declared status)."""
+    return Response(msgspec.json.encode(body), status_code=status, media_type=JSON, headers=dict(headers or {}))
 
 
 def error_response(
@@ -95,14 +92,3 @@ def header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
-
-
-class Endpoint:
-    """Marks a plain ASGI callable as a route's endpoint as it is: Starlette would wrap a bare
-    function in its request/response adapter, but runs an object with `__call__` directly."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.app(scope, receive, send)

@@ -14,19 +14,20 @@ import orjson
 from shared.config import Settings
 from shared.errors import Conflict, InvalidInput
 from shared.ids import new_id
+from shared.limits import (
+    DEFAULT_COOLDOWN,
+    MAX_COOLDOWN,
+    MAX_PCT_MOVE,
+    MAX_URL,
+    MIN_COOLDOWN,
+    SYMBOL_PATTERN,
+    WEBHOOK_URL_PATTERN,
+)
 from shared.models import Alert, AlertStatus, Channel, Condition, Notification, PricePoint, User
 from shared.users import valid_email
 from shared.webhook_hosts import refusal
 
-MIN_COOLDOWN = 60
-MAX_COOLDOWN = 30 * 86_400
-DEFAULT_COOLDOWN = 3600
-MAX_PCT_MOVE = 1000.0
-MAX_URL = 2000
-_SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
-#: http(s), a plain host name or IPv4 address, an optional port, an optional printable-ASCII
-#: path (the OpenAPI document states the same pattern).
-WEBHOOK_URL_PATTERN = r"^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[!-~]*)?$"
+_SYMBOL = re.compile(SYMBOL_PATTERN)
 WEBHOOK_URL = re.compile(WEBHOOK_URL_PATTERN)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from shared.errors import ConfigError
+from shared.limits import MAX_RATE_LIMIT
 from shared.symbols import parse_overrides
 
 T = TypeVar("T")
@@ -101,7 +102,7 @@ class Settings:
             dynamodb_table_name=read.optional("DYNAMODB_TABLE_NAME"),
             dynamodb_endpoint_url=read.optional("AWS_ENDPOINT_URL_DYNAMODB"),
             aws_region=read.text("AWS_REGION", read.text("AWS_DEFAULT_REGION", "us-east-1")),
-            rate_limit_per_minute=read.integer("RATE_LIMIT_PER_MINUTE", 100, low=1, high=1_000_000),
+            rate_limit_per_minute=read.integer("RATE_LIMIT_PER_MINUTE", 100, low=1, high=MAX_RATE_LIMIT),
             cache_ttl_seconds=read.integer("CACHE_TTL_SECONDS", 30, low=0, high=3600),
             key_cache_ttl_seconds=key_cache_ttl,
             supported_symbols=read.items("SUPPORTED_SYMBOLS", DEFAULT_SYMBOLS, str.upper, _SYMBOL),

@@ -10,11 +10,10 @@ import time
 from datetime import UTC, datetime
 
 from shared.errors import InvalidInput
+from shared.limits import DAY_PATTERN
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower-case
 _RANDOM_BITS = 60
-#: A UTC day as usage is bucketed and asked for: 'YYYY-MM-DD', zero-padded.
-DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DAY = re.compile(DAY_PATTERN)
 
 

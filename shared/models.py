@@ -45,6 +45,11 @@ class NotificationStatus(StrEnum):
     FAILED = "failed"
 
 
+class ExportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
 class UpdateError(StrEnum):
     """What kind of problem stopped a refresh cycle, or made it pass a source over: short
     enough for /health to show anyone, while the detailed text (upstream bodies, exception

@@ -7,21 +7,11 @@ import unicodedata
 
 from shared.errors import InvalidInput
 from shared.ids import new_id, now
+from shared.limits import EMAIL_SHAPE, ENCODED_WORD, MAX_EMAIL, MAX_LOCAL, MAX_NAME
 from shared.models import User
 from shared.store.base import Store
 
-# An address is a mail header's recipient and an SMTP envelope's, so it must mean one mailbox to
-# every parser: the RFC 5322 dot-atom local part (ASCII letters, digits and !#$%&'*+/=?^_`{|}~-,
-# dots only between them; no quotes, commas, angle brackets or comments) and a host name of
-# letter-digit-hyphen labels under a letter TLD (or a punycode one).
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = re.compile(rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}}))")
-#: `=?` starts an RFC 2047 encoded word, which header parsers decode into other text.
-ENCODED_WORD = "=?"
-MAX_EMAIL = 254
-MAX_LOCAL = 64
-MAX_NAME = 100
+EMAIL = re.compile(EMAIL_SHAPE)
 #: Control characters (NUL, escapes, newlines, DEL...) and the Unicode line and paragraph
 #: separators: a name is shown in terminals, logs and mail, where they would do more than print.
 _UNPRINTABLE = frozenset({"Cc", "Zl", "Zp"})

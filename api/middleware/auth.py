@@ -1,14 +1,16 @@
 """API key authentication as pure ASGI middleware (no BaseHTTPMiddleware on the hot path).
 
 The key comes from `X-API-Key` or `Authorization: Bearer`. A refusal is a 401 whose code says
-why (missing_key, unknown_key, expired_key, revoked_key, ambiguous_key); a watch key on /admin/
-is a 403. The resolved key is left in `scope["state"]["api_key"]` for the rate limiter and the
-handlers.
+why (missing_key, unknown_key, expired_key, revoked_key, ambiguous_key). The resolved key is
+left in `scope["state"]["api_key"]` for the rate limiter, the scope guards of mounted areas
+(`RequireScope`: a watch key under /admin/ is a 403) and the handlers. The paths that need no
+key are the operations declared `public`.
 """
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -21,9 +23,6 @@ from shared.ids import now
 from shared.keys import hash_key, looks_like_key
 from shared.models import ApiKey
 from shared.models import Scope as KeyScope
-
-PUBLIC_PATHS = frozenset({"/health", "/openapi.json", "/v1/pair", "/v1/pair/token"})  # pairing: no key yet
-ADMIN_PREFIX = "/admin"
 
 
 def presented_key(scope: Scope) -> str | None:
@@ -86,20 +85,36 @@ def cached_key(services: Services, scope: Scope, at: int) -> ApiKey | None:
 
 
 class AuthMiddleware:
-    def __init__(self, app: ASGIApp, services: Services) -> None:
+    def __init__(self, app: ASGIApp, services: Services, public_paths: Iterable[str]) -> None:
         self.app = app
         self.services = services
+        self.public_paths = frozenset(public_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if scope["type"] != "http" or scope["path"] in self.public_paths:
             await self.app(scope, receive, send)
             return
         try:
             key = await authenticate(self.services, presented_key(scope), now())
-            if scope["path"].startswith(ADMIN_PREFIX) and key.scope != KeyScope.ADMIN:
-                raise Forbidden("this route needs an admin key", code="insufficient_scope")
         except CryptowatchError as error:
             await response_for(error)(scope, receive, send)
             return
         scope.setdefault("state", {})["api_key"] = key
+        await self.app(scope, receive, send)
+
+
+class RequireScope:
+    """The guard of a mounted area: only a key of `needed` scope gets past (a 403 otherwise).
+    Auth has already run, so a request here carries a key."""
+
+    def __init__(self, app: ASGIApp, needed: KeyScope) -> None:
+        self.app = app
+        self.needed = needed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = scope.get("state", {}).get("api_key")
+        if scope["type"] == "http" and (key is None or key.scope != self.needed):
+            refusal = Forbidden(f"this route needs an {self.needed.value} key", code="insufficient_scope")
+            await response_for(refusal)(scope, receive, send)
+            return
         await self.app(scope, receive, send)

@@ -47,16 +47,17 @@ async def admit(
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, services: Services) -> None:
+    """Mounted on each keyed area (api/routes/areas.py), after its scope guard."""
+
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = scope.get("state", {}).get("api_key") if scope["type"] == "http" else None
         if key is None:
             await self.app(scope, receive, send)
             return
-        decision = await admit(self.services, key, now(), scope, receive, send)
+        decision = await admit(scope["app"].state.services, key, now(), scope, receive, send)
         if decision is None:
             return
 

@@ -2,112 +2,75 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from api.lookup import found
-from api.pagination import enum_filter, page_body, page_request
-from api.requests import Body, read_json
-from api.responses import JSONBody
+from api.operations import Param, operation, path
+from api.pagination import PAGING, enum_filter, page_body, page_request
 from api.routes.admin_users import user_or_404
 from api.services import Services
 from api.storecall import call
-from shared.alerts import MAX_COOLDOWN, AlertSpec, new_alert
+from shared.alerts import AlertSpec, new_alert
 from shared.config import Settings
 from shared.errors import NotFound
 from shared.ids import now
-from shared.models import Alert, AlertStatus, Channel, Condition
+from shared.models import Alert as AlertRecord
+from shared.models import AlertStatus
+from shared.shapes.alerts import Alert, AlertCreate, AlertPage, WatchAlertCreate
+from shared.shapes.base import shape
 from shared.store.base import Store
 
-#: Fields a watch may set: its alerts are emails to the key owner's own address, so a watch key
-#: cannot make the server mail or POST anywhere else. An admin also chooses the channel, the
-#: destination, the owner and the cooldown.
-WATCH_FIELDS = ("symbol", "condition", "target", "currency", "repeat")
-ADMIN_FIELDS = (*WATCH_FIELDS, "channel", "destination", "user_id", "cooldown_seconds")
+_SPEC_FIELDS = tuple(f.name for f in dataclasses.fields(AlertSpec))
 
 
-def alert_spec(body: Body) -> AlertSpec:
-    condition = body.choice("condition", Condition, required=True)
-    target = body.number("target", required=True)
-    assert condition is not None and target is not None
-    return AlertSpec(
-        symbol=body.required_string("symbol", max_length=12),
-        condition=condition,
-        target=target,
-        currency=body.string("currency", max_length=5),
-        channel=body.choice("channel", Channel),
-        destination=body.string("destination", max_length=2000),
-        repeat=body.boolean("repeat"),
-        cooldown_seconds=body.integer("cooldown_seconds", low=0, high=MAX_COOLDOWN),
-    )
+def alert_spec(body: WatchAlertCreate) -> AlertSpec:
+    """What the body asks for; a watch's body has no routing fields, which default."""
+    return AlertSpec(**{name: getattr(body, name, None) for name in _SPEC_FIELDS})
 
 
-def alert_view(alert: Alert) -> dict[str, Any]:
-    return {
-        "id": alert.id,
-        "user_id": alert.user_id,
-        "symbol": alert.symbol,
-        "currency": alert.currency,
-        "condition": alert.condition.value,
-        "target": alert.target,
-        "channel": alert.channel.value,
-        "destination": alert.destination,
-        "repeat": alert.repeat,
-        "cooldown_seconds": alert.cooldown_seconds,
-        "status": alert.status.value,
-        "created_at": alert.created_at,
-        "last_triggered_at": alert.last_triggered_at,
-        "trigger_count": alert.trigger_count,
-    }
-
-
-def create_for(store: Store, settings: Settings, user_id: str, spec: AlertSpec, at: int) -> Alert:
+def create_for(store: Store, settings: Settings, user_id: str, spec: AlertSpec, at: int) -> AlertRecord:
     user = user_or_404(store, user_id)
     return store.create_alert(new_alert(spec, user, settings, at))
 
 
-async def create(request: Request) -> Response:
+@operation("POST", "Create an alert for a user", body=AlertCreate, response=Alert, status=201, errors=(404, 409))
+async def create(request: Request, body: AlertCreate) -> Alert:
     services: Services = request.app.state.services
-    settings = services.settings
-    body = (await read_json(request, settings.max_body_bytes)).only(ADMIN_FIELDS)
-    user_id = body.required_string("user_id")
-    spec = alert_spec(body)
-    alert = await call(services.store, create_for, services.store, settings, user_id, spec, now())
-    return JSONBody(alert_view(alert), status_code=201)
+    store = services.store
+    alert = await call(store, create_for, store, services.settings, body.user_id, alert_spec(body), now())
+    return shape(Alert, alert)
 
 
-async def listing(request: Request) -> Response:
+@operation(
+    "GET", "List alerts", response=AlertPage,
+    params=(Param("status", AlertStatus), Param("user_id"), *PAGING),
+)
+async def listing(request: Request) -> AlertPage:
     services: Services = request.app.state.services
     limit, cursor = page_request(request)
     status = enum_filter(request, "status", AlertStatus)
     user_id = request.query_params.get("user_id") or None
     store = services.store
     page = await call(store, store.list_alerts, user_id=user_id, status=status, limit=limit, cursor=cursor)
-    return JSONBody(page_body(page, alert_view))
+    return page_body(AlertPage, page, lambda alert: shape(Alert, alert))
 
 
-async def detail(request: Request) -> Response:
+@operation("GET", "An alert", response=Alert, errors=(404,))
+async def detail(request: Request) -> Alert:
     services: Services = request.app.state.services
     store = services.store
-    alert = await call(store, found, store.get_alert, "alert", request.path_params["alert_id"])
-    return JSONBody(alert_view(alert))
+    return shape(Alert, await call(store, found, store.get_alert, "alert", request.path_params["alert_id"]))
 
 
-async def cancel(request: Request) -> Response:
+@operation("DELETE", "Cancel an alert (idempotent)", status=204, errors=(404,))
+async def cancel(request: Request) -> None:
     services: Services = request.app.state.services
     store = services.store
     alert_id = request.path_params["alert_id"]
     if await call(store, store.cancel_alert, alert_id) is None:
         raise NotFound(f"no alert {alert_id!r}", code="alert_not_found")
-    return Response(status_code=204)
 
 
-routes = [
-    Route("/admin/alerts", create, methods=["POST"]),
-    Route("/admin/alerts", listing, methods=["GET"]),
-    Route("/admin/alerts/{alert_id}", detail, methods=["GET"]),
-    Route("/admin/alerts/{alert_id}", cancel, methods=["DELETE"]),
-]
+routes = [path("/alerts", create, listing), path("/alerts/{alert_id}", detail, cancel)]

@@ -15,84 +15,61 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from api.lookup import found
-from api.pagination import page_request
-from api.requests import read_json
-from api.responses import JSONBody
+from api.operations import operation, path
+from api.pagination import PAGING, page_body, page_request
 from api.services import Services
 from api.storecall import call
-from shared.exports.builder import CONTENT_TYPES, ExportFormat, export_spec, run_export
+from shared.exports.builder import CONTENT_TYPES, export_spec, run_export
 from shared.exports.sink import ExportSink
 from shared.ids import now
-from shared.models import ExportRecord
+from shared.models import ExportFormat, ExportRecord
+from shared.shapes.base import shape
+from shared.shapes.exports import Export, ExportCreate, ExportCreated, ExportPage
 from shared.store.base import Store
 
-MAX_EPOCH = 2**40
-MAX_SYMBOLS = 250
+
+def export_view(record: ExportRecord, sink: ExportSink) -> Export:
+    return shape(Export, record, url=sink.url_for(record.file_key, record.id))
 
 
-def export_view(record: ExportRecord, sink: ExportSink) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "file_key": record.file_key,
-        "format": record.format,
-        "symbols": list(record.symbols),
-        "start": record.start,
-        "end": record.end,
-        "records": record.records,
-        "size_bytes": record.size_bytes,
-        "created_at": record.created_at,
-        "url": sink.url_for(record.file_key, record.id),
-    }
-
-
-async def create(request: Request) -> Response:
+@operation("POST", "Export price history as JSON or CSV", body=ExportCreate, response=ExportCreated, status=201)
+async def create(request: Request, body: ExportCreate) -> ExportCreated:
     services: Services = request.app.state.services
     settings = services.settings
-    body = (await read_json(request, settings.max_body_bytes)).only(("format", "symbols", "start", "end"))
     at = now()
-    spec = export_spec(
-        settings,
-        at,
-        fmt=body.choice("format", ExportFormat),
-        symbols=body.strings("symbols", max_items=MAX_SYMBOLS),
-        start=body.integer("start", low=0, high=MAX_EPOCH),
-        end=body.integer("end", low=0, high=MAX_EPOCH),
-    )
+    spec = export_spec(settings, at, fmt=body.format, symbols=body.symbols, start=body.start, end=body.end)
     record = await run_in_threadpool(run_export, services.store, services.exports, spec, settings.vs_currencies[0], at)
-    return JSONBody(
-        {
-            "message": "Export successful",
-            "url": services.exports.url_for(record.file_key, record.id),
-            "file_key": record.file_key,
-            "id": record.id,
-            "records": record.records,
-        },
-        status_code=201,
+    return shape(
+        ExportCreated, record, message="Export successful", url=services.exports.url_for(record.file_key, record.id)
     )
 
 
-async def listing(request: Request) -> Response:
+@operation("GET", "List exports, newest first", response=ExportPage, params=PAGING)
+async def listing(request: Request) -> ExportPage:
     services: Services = request.app.state.services
     limit, cursor = page_request(request)
     store = services.store
     page = await call(store, store.list_exports, limit=limit, cursor=cursor)
-    items = [export_view(record, services.exports) for record in page.items]
-    return JSONBody({"items": items, "next_cursor": page.next_cursor})
+    return page_body(ExportPage, page, lambda record: export_view(record, services.exports))
 
 
 def export_or_404(store: Store, export_id: str) -> ExportRecord:
     return found(store.get_export, "export", export_id)
 
 
-async def detail(request: Request) -> Response:
+@operation("GET", "One export", response=Export, errors=(404,))
+async def detail(request: Request) -> Export:
     services: Services = request.app.state.services
     record = await call(services.store, export_or_404, services.store, request.path_params["export_id"])
-    return JSONBody(export_view(record, services.exports))
+    return export_view(record, services.exports)
 
 
+@operation(
+    "GET", "Download an export file (embedded mode)", errors=(404,),
+    content={"application/json": list[dict[str, Any]], "text/csv": str},
+)
 async def download(request: Request) -> Response:
     services: Services = request.app.state.services
     record = await call(services.store, export_or_404, services.store, request.path_params["export_id"])
@@ -101,16 +78,12 @@ async def download(request: Request) -> Response:
     return Response(
         data,
         media_type=CONTENT_TYPES[ExportFormat(record.format)],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
 
 
 routes = [
-    Route("/admin/exports", create, methods=["POST"]),
-    Route("/admin/exports", listing, methods=["GET"]),
-    Route("/admin/exports/{export_id}", detail, methods=["GET"]),
-    Route("/admin/exports/{export_id}/download", download, methods=["GET"]),
+    path("/exports", create, listing),
+    path("/exports/{export_id}", detail),
+    path("/exports/{export_id}/download", download),
 ]

@@ -6,45 +6,35 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from api.lookup import found
-from api.pagination import page_request
-from api.requests import read_json
-from api.responses import JSONBody
+from api.operations import Param, operation, path
+from api.pagination import PAGING, page_body, page_request
 from api.routes.admin_users import user_or_404
 from api.services import Services
 from api.storecall import call
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.ids import now, utc_day
 from shared.keyring import IssuedKey, issue_key
+from shared.limits import DEFAULT_OVERLAP
 from shared.models import ApiKey, KeyUsage, Page, Scope
+from shared.shapes.base import shape
+from shared.shapes.keys import KeyCreate, KeyCreated, KeyRoll, KeyRolled, KeyView, KeyViewPage
 from shared.store.base import Store
 
-DEFAULT_OVERLAP = 86_400
-MAX_OVERLAP = 30 * 86_400
-MAX_RATE_LIMIT = 1_000_000
-MAX_EPOCH = 2**40
 
-
-def key_view(key: ApiKey, usage: KeyUsage | None, at: int) -> dict[str, Any]:
-    refusal = key.refusal(at)
+def usage_fields(key: ApiKey, usage: KeyUsage | None, at: int) -> dict[str, Any]:
+    """What a key's view adds to its record: today's usage and whether it works now."""
     return {
-        "id": key.id,
-        "prefix": key.prefix,
-        "scope": key.scope.value,
-        "user_id": key.user_id,
-        "label": key.label,
-        "rate_limit": key.rate_limit,
-        "created_at": key.created_at,
-        "expires_at": key.expires_at,
-        "revoked_at": key.revoked_at,
         "last_used_at": usage.last_used_at if usage else None,
         "requests_today": usage.requests if usage else 0,
         "rejected_today": usage.rejected if usage else 0,
-        "status": refusal or "active",
+        "status": key.refusal(at) or "active",
     }
+
+
+def key_view(key: ApiKey, usage: KeyUsage | None, at: int) -> KeyView:
+    return shape(KeyView, key, **usage_fields(key, usage, at))
 
 
 def key_or_404(store: Store, key_id: str) -> ApiKey:
@@ -56,32 +46,20 @@ def issue_for_user(store: Store, user_id: str, scope: Scope, at: int, **options:
     return issue_key(store, scope, at, user_id=user_id, **options)
 
 
-async def create(request: Request) -> Response:
+@operation(
+    "POST", "Issue a key for a user (the secret is shown once)",
+    body=KeyCreate, response=KeyCreated, status=201, errors=(404,),
+)
+async def create(request: Request, body: KeyCreate) -> KeyCreated:
     services: Services = request.app.state.services
-    body = (await read_json(request, services.settings.max_body_bytes)).only(
-        ("user_id", "scope", "label", "rate_limit", "expires_at")
-    )
-    user_id = body.required_string("user_id")
-    scope = body.choice("scope", Scope, required=True)
-    assert scope is not None
-    label = body.string("label", max_length=100)
-    rate_limit = body.integer("rate_limit", low=1, high=MAX_RATE_LIMIT)
-    expires_at = body.integer("expires_at", low=0, high=MAX_EPOCH)
     at = now()
-    if expires_at is not None and expires_at <= at:
+    if body.expires_at is not None and body.expires_at <= at:
         raise InvalidInput("expires_at must be in the future (epoch seconds)", code="invalid_field")
     issued = await call(
-        services.store,
-        issue_for_user,
-        services.store,
-        user_id,
-        scope,
-        at,
-        label=label,
-        rate_limit=rate_limit,
-        expires_at=expires_at,
+        services.store, issue_for_user, services.store, body.user_id, body.scope, at,
+        label=body.label, rate_limit=body.rate_limit, expires_at=body.expires_at,
     )
-    return JSONBody({"key": issued.secret, **key_view(issued.record, None, at)}, status_code=201)
+    return shape(KeyCreated, issued.record, key=issued.secret, **usage_fields(issued.record, None, at))
 
 
 def keys_with_usage(
@@ -92,14 +70,14 @@ def keys_with_usage(
     return page, usage
 
 
-async def listing(request: Request) -> Response:
+@operation("GET", "List keys with today's usage", response=KeyViewPage, params=(Param("user_id"), *PAGING))
+async def listing(request: Request) -> KeyViewPage:
     services: Services = request.app.state.services
     limit, cursor = page_request(request)
     user_id = request.query_params.get("user_id") or None
     at = now()
     page, usage = await call(services.store, keys_with_usage, services.store, user_id, limit, cursor, utc_day(at))
-    items = [key_view(key, usage.get(key.id), at) for key in page.items]
-    return JSONBody({"items": items, "next_cursor": page.next_cursor})
+    return page_body(KeyViewPage, page, lambda key: key_view(key, usage.get(key.id), at))
 
 
 def key_with_usage(store: Store, key_id: str, day: str) -> tuple[ApiKey, KeyUsage]:
@@ -107,11 +85,12 @@ def key_with_usage(store: Store, key_id: str, day: str) -> tuple[ApiKey, KeyUsag
     return key, store.key_usage(key.id, day)
 
 
-async def detail(request: Request) -> Response:
+@operation("GET", "A key", response=KeyView, errors=(404,))
+async def detail(request: Request) -> KeyView:
     services: Services = request.app.state.services
     at = now()
     key, usage = await call(services.store, key_with_usage, services.store, request.path_params["key_id"], utc_day(at))
-    return JSONBody(key_view(key, usage, at))
+    return key_view(key, usage, at)
 
 
 def revoke_at(store: Store, key_id: str, at: int) -> ApiKey:
@@ -126,59 +105,55 @@ def revoke_now(store: Store, key_id: str, at: int) -> tuple[ApiKey, KeyUsage]:
     return revoke_at(store, key_id, at), store.key_usage(key_id, utc_day(at))
 
 
-async def revoke(request: Request) -> Response:
+@operation("POST", "Revoke a key now", response=KeyView, errors=(404,))
+async def revoke(request: Request) -> KeyView:
     services: Services = request.app.state.services
     at = now()
     key, usage = await call(services.store, revoke_now, services.store, request.path_params["key_id"], at)
     services.keys.forget(key.key_hash)
-    return JSONBody(key_view(key, usage, at))
+    return key_view(key, usage, at)
 
 
 def roll_key(store: Store, key_id: str, overlap: int, at: int) -> tuple[IssuedKey, ApiKey, KeyUsage]:
     """A new key with the old one's owner, scope, label, limit and expiry; the old one stops
-    at `at + overlap`."""
+    at `at + overlap`. A key already set to stop (rolled before, or revoked) is refused: a
+    second roll would leave two live successors of one key."""
     old = key_or_404(store, key_id)
     refusal = old.refusal(at)
     if refusal is not None:
         raise Conflict(f"this key is {refusal}; issue a new key instead", code="key_inactive")
+    if old.revoked_at is not None:
+        raise Conflict(
+            f"this key was already rolled and stops at {old.revoked_at}; roll its successor instead",
+            code="key_already_rolled",
+        )
     issued = issue_key(
-        store,
-        old.scope,
-        at,
-        user_id=old.user_id,
-        label=old.label,
-        rate_limit=old.rate_limit,
+        store, old.scope, at, user_id=old.user_id, label=old.label, rate_limit=old.rate_limit,
         expires_at=old.expires_at,
     )
     return issued, revoke_at(store, old.id, at + overlap), store.key_usage(old.id, utc_day(at))
 
 
-async def roll(request: Request) -> Response:
+@operation(
+    "POST", "Replace a key; the old one works for overlap_seconds more",
+    body=KeyRoll, body_optional=True, response=KeyRolled, status=201, errors=(404, 409),
+)
+async def roll(request: Request, body: KeyRoll) -> KeyRolled:
     services: Services = request.app.state.services
-    body = (await read_json(request, services.settings.max_body_bytes, optional=True)).only(("overlap_seconds",))
-    overlap = body.integer("overlap_seconds", low=0, high=MAX_OVERLAP)
+    overlap = DEFAULT_OVERLAP if body.overlap_seconds is None else body.overlap_seconds
     at = now()
-    issued, old, usage = await call(
-        services.store,
-        roll_key,
-        services.store,
-        request.path_params["key_id"],
-        DEFAULT_OVERLAP if overlap is None else overlap,
-        at,
-    )
+    key_id = request.path_params["key_id"]
+    issued, old, usage = await call(services.store, roll_key, services.store, key_id, overlap, at)
     services.keys.forget(old.key_hash)
-    view = {
-        "key": issued.secret,
-        **key_view(issued.record, None, at),
-        "old_key": key_view(old, usage, at),
-    }
-    return JSONBody(view, status_code=201)
+    return shape(
+        KeyRolled, issued.record, key=issued.secret, old_key=key_view(old, usage, at),
+        **usage_fields(issued.record, None, at),
+    )
 
 
 routes = [
-    Route("/admin/keys", create, methods=["POST"]),
-    Route("/admin/keys", listing, methods=["GET"]),
-    Route("/admin/keys/{key_id}", detail, methods=["GET"]),
-    Route("/admin/keys/{key_id}/revoke", revoke, methods=["POST"]),
-    Route("/admin/keys/{key_id}/roll", roll, methods=["POST"]),
+    path("/keys", create, listing),
+    path("/keys/{key_id}", detail),
+    path("/keys/{key_id}/revoke", revoke),
+    path("/keys/{key_id}/roll", roll),
 ]

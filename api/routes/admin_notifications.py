@@ -3,65 +3,45 @@ one that gave up again once its cause is fixed."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from api.lookup import found
-from api.pagination import enum_filter, page_body, page_request
-from api.responses import JSONBody
+from api.operations import Param, operation, path
+from api.pagination import PAGING, enum_filter, page_body, page_request
 from api.services import Services
 from api.storecall import call
 from shared.errors import Conflict
 from shared.ids import now
-from shared.models import Notification, NotificationStatus
+from shared.models import Notification as NotificationRecord
+from shared.models import NotificationStatus
+from shared.shapes.base import shape
+from shared.shapes.notifications import Notification, NotificationPage
 from shared.store.base import Store
 
 
-def notification_view(n: Notification) -> dict[str, Any]:
-    return {
-        "id": n.id,
-        "alert_id": n.alert_id,
-        "user_id": n.user_id,
-        "channel": n.channel.value,
-        "destination": n.destination,
-        "subject": n.subject,
-        "status": n.status.value,
-        "attempts": n.attempts,
-        "next_attempt_at": n.next_attempt_at,
-        "last_error": n.last_error,
-        "created_at": n.created_at,
-        "sent_at": n.sent_at,
-    }
-
-
-async def listing(request: Request) -> Response:
+@operation(
+    "GET", "The notification outbox", response=NotificationPage,
+    params=(Param("status", NotificationStatus), Param("alert_id"), *PAGING),
+)
+async def listing(request: Request) -> NotificationPage:
     services: Services = request.app.state.services
     limit, cursor = page_request(request)
     status = enum_filter(request, "status", NotificationStatus)
     alert_id = request.query_params.get("alert_id") or None
     store = services.store
-    page = await call(
-        store,
-        store.list_notifications,
-        status=status,
-        alert_id=alert_id,
-        limit=limit,
-        cursor=cursor,
-    )
-    return JSONBody(page_body(page, notification_view))
+    page = await call(store, store.list_notifications, status=status, alert_id=alert_id, limit=limit, cursor=cursor)
+    return page_body(NotificationPage, page, lambda record: shape(Notification, record))
 
 
-async def detail(request: Request) -> Response:
+@operation("GET", "One outbox record", response=Notification, errors=(404,))
+async def detail(request: Request) -> Notification:
     services: Services = request.app.state.services
     store = services.store
-    record = await call(store, found, store.get_notification, "notification", request.path_params["notification_id"])
-    return JSONBody(notification_view(record))
+    notification_id = request.path_params["notification_id"]
+    return shape(Notification, await call(store, found, store.get_notification, "notification", notification_id))
 
 
-def retry_failed(store: Store, notification_id: str, at: int) -> Notification:
+def retry_failed(store: Store, notification_id: str, at: int) -> NotificationRecord:
     """Failed -> pending, attempts reset, due at `at`. Only a failed record (409 otherwise: a
     pending one is retried anyway, a sent one was delivered), and only while its user exists
     (a deleted user is sent nothing)."""
@@ -76,15 +56,18 @@ def retry_failed(store: Store, notification_id: str, at: int) -> Notification:
     return found(store.get_notification, "notification", notification_id)
 
 
-async def retry(request: Request) -> Response:
+@operation(
+    "POST", "Send a failed notification again: pending, attempts reset, due now",
+    response=Notification, errors=(404, 409),
+)
+async def retry(request: Request) -> Notification:
     services: Services = request.app.state.services
     store = services.store
-    record = await call(store, retry_failed, store, request.path_params["notification_id"], now())
-    return JSONBody(notification_view(record))
+    return shape(Notification, await call(store, retry_failed, store, request.path_params["notification_id"], now()))
 
 
 routes = [
-    Route("/admin/notifications", listing, methods=["GET"]),
-    Route("/admin/notifications/{notification_id}", detail, methods=["GET"]),
-    Route("/admin/notifications/{notification_id}/retry", retry, methods=["POST"]),
+    path("/notifications", listing),
+    path("/notifications/{notification_id}", detail),
+    path("/notifications/{notification_id}/retry", retry),
 ]

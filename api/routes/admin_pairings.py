@@ -8,61 +8,49 @@ A code that cannot be one is a 400 (`invalid_user_code`), one no pairing holds a
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from api.requests import read_json
-from api.responses import JSONBody
+from api.operations import operation, path
 from api.routes.admin_users import user_or_404
 from api.services import Services
 from api.storecall import call
 from shared.ids import now
 from shared.pairing import flow
-from shared.pairing.codes import MAX_CODE_INPUT, canonical_user_code, display_user_code
+from shared.pairing.codes import canonical_user_code, display_user_code
 from shared.pairing.model import Pairing, PairingStatus
+from shared.shapes.base import shape
+from shared.shapes.pairing import PairingApprove, PairingDecision, PairingDeny
 from shared.store.base import Store
 
-MAX_LABEL = 100
+
+def approve_for(store: Store, body: PairingApprove, actor: str, at: int) -> Pairing:
+    user_or_404(store, body.user_id)
+    return flow.decide(
+        store, body.user_code, PairingStatus.APPROVED, at, actor=actor, user_id=body.user_id, label=body.label
+    )
 
 
-def approve_for(store: Store, typed_code: str, user_id: str, label: str | None, actor: str, at: int) -> Pairing:
-    user_or_404(store, user_id)
-    return flow.decide(store, typed_code, PairingStatus.APPROVED, at, actor=actor, user_id=user_id, label=label)
+def decision(pairing: Pairing, typed_code: str) -> PairingDecision:
+    return shape(PairingDecision, pairing, user_code=display_user_code(canonical_user_code(typed_code)))
 
 
-def view(pairing: Pairing, typed_code: str) -> dict[str, object]:
-    return {
-        "status": pairing.status.value,
-        "user_code": display_user_code(canonical_user_code(typed_code)),
-        "user_id": pairing.user_id,
-        "label": pairing.label,
-        "expires_at": pairing.expires_at,
-    }
-
-
-async def approve(request: Request) -> Response:
+@operation(
+    "POST", "Approve the code a watch shows: its next poll gets a key owned by user_id",
+    body=PairingApprove, response=PairingDecision, errors=(404, 409),
+)
+async def approve(request: Request, body: PairingApprove) -> PairingDecision:
     services: Services = request.app.state.services
-    body = (await read_json(request, services.settings.max_body_bytes)).only(("user_code", "user_id", "label"))
-    typed = body.required_string("user_code", max_length=MAX_CODE_INPUT)
-    user_id = body.required_string("user_id")
-    label = body.string("label", max_length=MAX_LABEL)
+    actor = request.scope["state"]["api_key"].id
+    decided = await call(services.store, approve_for, services.store, body, actor, now())
+    return decision(decided, body.user_code)
+
+
+@operation("POST", "Deny the code a watch shows", body=PairingDeny, response=PairingDecision, errors=(404, 409))
+async def deny(request: Request, body: PairingDeny) -> PairingDecision:
+    services: Services = request.app.state.services
     actor = request.scope["state"]["api_key"].id
     store = services.store
-    decided = await call(store, approve_for, store, typed, user_id, label, actor, now())
-    return JSONBody(view(decided, typed))
+    decided = await call(store, flow.decide, store, body.user_code, PairingStatus.DENIED, now(), actor=actor)
+    return decision(decided, body.user_code)
 
 
-async def deny(request: Request) -> Response:
-    services: Services = request.app.state.services
-    body = (await read_json(request, services.settings.max_body_bytes)).only(("user_code",))
-    typed = body.required_string("user_code", max_length=MAX_CODE_INPUT)
-    actor = request.scope["state"]["api_key"].id
-    store = services.store
-    decided = await call(store, flow.decide, store, typed, PairingStatus.DENIED, now(), actor=actor)
-    return JSONBody(view(decided, typed))
-
-
-routes = [
-    Route("/admin/pairings/approve", approve, methods=["POST"]),
-    Route("/admin/pairings/deny", deny, methods=["POST"]),
-]
+routes = [path("/pairings/approve", approve), path("/pairings/deny", deny)]

@@ -3,24 +3,26 @@ and outbox counts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
+from msgspec import Meta
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from api.responses import JSONBody
+from api.operations import Param, operation, path
 from api.routes.health import update_view
 from api.services import Services
 from api.storecall import call
 from shared.errors import InvalidInput
 from shared.ids import day_start, now, utc_day
+from shared.limits import DAY_PATTERN, DAY_SECONDS
 from shared.models import NotificationStatus
 from shared.paging import PAGE_SIZE, every_item
 from shared.ratelimit import USAGE_RETENTION_SECONDS
+from shared.shapes.base import shape
+from shared.shapes.health import UpdateDetail
+from shared.shapes.stats import AlertCounts, KeyDay, OutboxCounts, Stats, Totals
 from shared.store.base import Store
 
-DAY_SECONDS = 86_400
 DAYS_KEPT = USAGE_RETENTION_SECONDS // DAY_SECONDS
 
 
@@ -43,45 +45,39 @@ def usage_day(raw: str | None, at: int) -> str:
     return raw
 
 
-def gather(store: Store, day: str) -> dict[str, Any]:
+def gather(store: Store, day: str) -> Stats:
     usage = store.usage_for_day(day)
     every_key = every_item(lambda c: store.list_keys(limit=PAGE_SIZE, cursor=c))
     prefixes = {k.id: k.prefix for k in every_key} if usage else {}
-    keys = [
-        {
-            "key_id": u.key_id,
-            "prefix": prefixes.get(u.key_id),
-            "requests": u.requests,
-            "rejected": u.rejected,
-            "last_used_at": u.last_used_at,
-        }
-        for u in sorted(usage, key=lambda u: -u.requests)
-    ]
+    keys = [shape(KeyDay, u, prefix=prefixes.get(u.key_id)) for u in sorted(usage, key=lambda u: -u.requests)]
 
     def outbox(status: NotificationStatus) -> int:
         return sum(1 for _ in every_item(lambda c: store.list_notifications(status=status, limit=PAGE_SIZE, cursor=c)))
 
-    return {
-        "day": day,
-        "keys": keys,
-        "totals": {
-            "requests": sum(u.requests for u in usage),
-            "rejected": sum(u.rejected for u in usage),
-        },
-        "last_update": update_view(store.update_status(), detailed=True),
-        "alerts": {"active": len(store.active_alerts())},
-        "outbox": {
-            "pending": outbox(NotificationStatus.PENDING),
-            "failed": outbox(NotificationStatus.FAILED),
-        },
-    }
+    return Stats(
+        day=day,
+        keys=keys,
+        totals=Totals(requests=sum(u.requests for u in usage), rejected=sum(u.rejected for u in usage)),
+        last_update=update_view(store.update_status(), UpdateDetail),
+        alerts=AlertCounts(active=len(store.active_alerts())),
+        outbox=OutboxCounts(pending=outbox(NotificationStatus.PENDING), failed=outbox(NotificationStatus.FAILED)),
+    )
 
 
-async def stats(request: Request) -> Response:
+@operation(
+    "GET", "Usage on a day (today by default), last update, alert and outbox counts",
+    response=Stats, headers={"Cache-Control": "no-store"},
+    params=(
+        Param(
+            "day", Annotated[str, Meta(pattern=DAY_PATTERN, extra_json_schema={"format": "date"})],
+            description=f"UTC day: today or one of the {DAYS_KEPT - 1} before (usage is kept {DAYS_KEPT} days)",
+        ),
+    ),
+)
+async def stats(request: Request) -> Stats:
     services: Services = request.app.state.services
     day = usage_day(request.query_params.get("day"), now())
-    body = await call(services.store, gather, services.store, day)
-    return JSONBody(body, headers={"Cache-Control": "no-store"})
+    return await call(services.store, gather, services.store, day)
 
 
-routes = [Route("/admin/stats", stats, methods=["GET"])]
+routes = [path("/stats", stats)]

@@ -6,42 +6,36 @@ otherwise, with the same body saying which part is wrong."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from api.responses import JSONBody
+from api.operations import operation, path
+from api.responses import encoded
 from api.services import Services
 from api.storecall import call
 from shared import __version__
 from shared.ids import now
 from shared.models import UpdateStatus
+from shared.shapes.base import shape
+from shared.shapes.health import Health, UpdateSummary
 
 log = logging.getLogger(__name__)
 
 
 VERSION = __version__
+U = TypeVar("U", bound=UpdateSummary)
 
 
-def update_view(status: UpdateStatus | None, *, detailed: bool = False) -> dict[str, Any] | None:
+def update_view(status: UpdateStatus | None, model: type[U]) -> U | None:
     """The last cycle's outcome: `error` is the short code (`UpdateError`) that anyone may see
-    on /health; `detailed` (for /admin/stats) adds `message`, the full text, which can hold
+    on /health; UpdateDetail (for /admin/stats) adds `message`, the full text, which can hold
     upstream bodies and exception messages."""
     if status is None:
         return None
-    view = {
-        "ok": status.ok,
-        "source": status.source,
-        "finished_at": status.finished_at,
-        "symbols_updated": status.symbols_updated,
-        "error": status.error_code,
-        "last_success_at": status.last_success_at,
-    }
-    if detailed:
-        view["message"] = status.error
-    return view
+    detail = {"message": status.error} if "message" in model.__struct_fields__ else {}
+    return shape(model, status, error=status.error_code, **detail)
 
 
 async def read_status(services: Services) -> tuple[bool, UpdateStatus | None]:
@@ -56,6 +50,10 @@ async def read_status(services: Services) -> tuple[bool, UpdateStatus | None]:
         return False, None
 
 
+@operation(
+    "GET", "Service health for monitoring (no auth): 503 when the store is down or prices are stale",
+    response=Health, public=True, also=(503,),
+)
 async def health(request: Request) -> Response:
     services: Services = request.app.state.services
     reachable, status = await read_status(services)
@@ -65,15 +63,15 @@ async def health(request: Request) -> Response:
     age = at - last_success if last_success is not None else None
     fresh = age is not None and age <= stale_after
     state = "ok" if reachable and fresh else ("unavailable" if not reachable else "stale")
-    body = {
-        "status": state,
-        "version": VERSION,
-        "store": "ok" if reachable else "unreachable",
-        "prices_age_seconds": age,
-        "stale_after_seconds": stale_after,
-        "last_update": update_view(status),
-    }
-    return JSONBody(body, status_code=200 if state == "ok" else 503, headers={"Cache-Control": "no-store"})
+    body = Health(
+        status=state,
+        version=VERSION,
+        store="ok" if reachable else "unreachable",
+        prices_age_seconds=age,
+        stale_after_seconds=stale_after,
+        last_update=update_view(status, UpdateSummary),
+    )
+    return encoded(body, 200 if state == "ok" else 503, {"Cache-Control": "no-store"})
 
 
-routes = [Route("/health", health, methods=["GET"])]
+routes = [path("/health", health)]

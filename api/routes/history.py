@@ -7,23 +7,42 @@ and price per shape, not per request."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from msgspec import Meta
 from starlette.requests import Request
-from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from api import params
+from api.operations import Param, operation, path
 from api.payload import encode_history, resample
-from api.responses import Endpoint, etag_of, header, send_cached_body
+from api.responses import etag_of, header, send_cached_body
 from api.routes.prices import snapshot
 from api.services import Services
 from api.storecall import call
 from shared.errors import NotFound
 from shared.ids import now
+from shared.limits import (
+    DEFAULT_HISTORY_HOURS,
+    DEFAULT_HISTORY_POINTS,
+    MAX_HISTORY_HOURS,
+    MAX_HISTORY_POINTS,
+    MIN_HISTORY_POINTS,
+)
+from shared.shapes.prices import History
 
-MAX_HOURS = 24 * 30
-MAX_POINTS = 96
 
-
+@operation(
+    "GET", "Evenly spaced history points for a sparkline", response=History, raw=True, cached=True,
+    errors=(400, 404),
+    params=(
+        params.SYMBOL_IN_PATH,
+        params.VS,
+        Param("hours", Annotated[int, Meta(ge=1, le=MAX_HISTORY_HOURS)], default=DEFAULT_HISTORY_HOURS),
+        Param("points", Annotated[int, Meta(ge=MIN_HISTORY_POINTS, le=MAX_HISTORY_POINTS)],
+              default=DEFAULT_HISTORY_POINTS),
+    ),
+)
 async def history(scope: Scope, receive: Receive, send: Send) -> None:
     services: Services = scope["app"].state.services
     settings = services.settings
@@ -32,8 +51,8 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
     if symbol not in settings.supported_symbols:
         raise NotFound(f"{symbol} is not among the supported symbols", code="unknown_symbol")
     currency, stated_currency = params.currency(request, settings)
-    hours = params.integer(request, "hours", 24, 1, MAX_HOURS)
-    count = params.integer(request, "points", 24, 2, MAX_POINTS)
+    hours = params.integer(request, "hours", DEFAULT_HISTORY_HOURS, 1, MAX_HISTORY_HOURS)
+    count = params.integer(request, "points", DEFAULT_HISTORY_POINTS, MIN_HISTORY_POINTS, MAX_HISTORY_POINTS)
     interval = max(60, hours * 3600 // count)
     at = now()
     end = at - at % 60
@@ -52,4 +71,4 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
     await send_cached_body(send, body, etag, header(scope, b"if-none-match"), max_age=end + 60 - at)
 
 
-routes = [Route("/v1/history/{symbol}", Endpoint(history), methods=["GET"])]
+routes = [path("/history/{symbol}", history)]

@@ -13,18 +13,19 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from starlette.requests import Request
-from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from api import params
+from api.operations import operation, path
 from api.payload import encode_price, encode_prices
-from api.responses import Endpoint, etag_of, header, send_cached_body
+from api.responses import etag_of, header, send_cached_body
 from api.services import Services
 from api.storecall import call
 from shared.cache import PriceSnapshot
 from shared.errors import NotFound
 from shared.ids import next_tick, now
 from shared.models import UpdateStatus
+from shared.shapes.prices import Price, Prices
 
 MIN_MAX_AGE = 5
 
@@ -127,6 +128,10 @@ def remembered_query(services: Services, scope: Scope, parse: Callable[[Request]
     return parsed
 
 
+@operation(
+    "GET", "Latest prices for several symbols, compact", response=Prices, raw=True, cached=True,
+    params=(params.SYMBOLS, params.VS), errors=(400,),
+)
 async def list_prices(scope: Scope, receive: Receive, send: Send) -> None:
     services: Services = scope["app"].state.services
     settings = services.settings
@@ -137,6 +142,10 @@ async def list_prices(scope: Scope, receive: Receive, send: Send) -> None:
     await respond(services, scope, send, remembered_query(services, scope, parse))
 
 
+@operation(
+    "GET", "Latest price of one symbol, compact", response=Price, raw=True, cached=True,
+    params=(params.SYMBOL_IN_PATH, params.VS), errors=(400, 404),
+)
 async def one_price(scope: Scope, receive: Receive, send: Send) -> None:
     services: Services = scope["app"].state.services
     settings = services.settings
@@ -150,7 +159,4 @@ async def one_price(scope: Scope, receive: Receive, send: Send) -> None:
     await respond(services, scope, send, remembered_query(services, scope, parse))
 
 
-routes = [
-    Route("/v1/prices", Endpoint(list_prices), methods=["GET"]),
-    Route("/v1/prices/{symbol}", Endpoint(one_price), methods=["GET"]),
-]
+routes = [path("/prices", list_prices), path("/prices/{symbol}", one_price)]

@@ -1,38 +1,28 @@
-"""The watch's own alerts, compact: `{"a": [{"id", "s": symbol, "k": condition, "v": target,
-"st": status}]}`. Any key with an owner may use them, and sees and touches only its owner's.
-A watch creates email alerts to the owner's own address only; other channels and destinations
-are the admin's to choose."""
+"""The watch's own alerts, compact (`shared.shapes.alerts.WatchAlert`). Any key with an owner
+may use them, and sees and touches only its owner's. A watch creates email alerts to the
+owner's own address only; other channels and destinations are the admin's to choose."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
-from api.requests import read_json
-from api.responses import JSONBody
-from api.routes.admin_alerts import WATCH_FIELDS, alert_spec, create_for
+from api.operations import operation, path
+from api.routes.admin_alerts import alert_spec, create_for
 from api.services import Services
 from api.storecall import call
 from shared.errors import Forbidden, NotFound
 from shared.ids import now
 from shared.models import Alert, AlertStatus
+from shared.shapes.alerts import WatchAlert, WatchAlertCreate, WatchAlerts
 from shared.store.base import Store
 
 #: A watch has a few KB of heap: at most this many, active alerts first, then triggered ones.
 MAX_ITEMS = 30
+NO_STORE = {"Cache-Control": "no-store"}
 
 
-def compact(alert: Alert) -> dict[str, Any]:
-    return {
-        "id": alert.id,
-        "s": alert.symbol,
-        "k": alert.condition.value,
-        "v": alert.target,
-        "st": alert.status.value,
-    }
+def compact(alert: Alert) -> WatchAlert:
+    return WatchAlert(id=alert.id, s=alert.symbol, k=alert.condition, v=alert.target, st=alert.status)
 
 
 def owner(request: Request) -> str:
@@ -52,19 +42,22 @@ def watch_alerts(store: Store, user_id: str) -> list[Alert]:
     return shown
 
 
-async def listing(request: Request) -> Response:
+@operation("GET", "The key owner's alerts, compact (any key with an owner)", response=WatchAlerts, headers=NO_STORE)
+async def listing(request: Request) -> WatchAlerts:
     services: Services = request.app.state.services
     alerts = await call(services.store, watch_alerts, services.store, owner(request))
-    return JSONBody({"a": [compact(a) for a in alerts]}, headers={"Cache-Control": "no-store"})
+    return WatchAlerts(a=[compact(a) for a in alerts])
 
 
-async def create(request: Request) -> Response:
+@operation(
+    "POST", "Create an email alert to the key owner's own address",
+    body=WatchAlertCreate, response=WatchAlert, status=201, errors=(404,),
+)
+async def create(request: Request, body: WatchAlertCreate) -> WatchAlert:
     services: Services = request.app.state.services
     user_id = owner(request)
-    body = (await read_json(request, services.settings.max_body_bytes)).only(WATCH_FIELDS)
-    spec = alert_spec(body)
-    alert = await call(services.store, create_for, services.store, services.settings, user_id, spec, now())
-    return JSONBody(compact(alert), status_code=201)
+    alert = await call(services.store, create_for, services.store, services.settings, user_id, alert_spec(body), now())
+    return compact(alert)
 
 
 def cancel_own(store: Store, user_id: str, alert_id: str) -> None:
@@ -75,14 +68,10 @@ def cancel_own(store: Store, user_id: str, alert_id: str) -> None:
     store.cancel_alert(alert_id)
 
 
-async def cancel(request: Request) -> Response:
+@operation("DELETE", "Cancel one of the owner's alerts", status=204, errors=(404,))
+async def cancel(request: Request) -> None:
     services: Services = request.app.state.services
     await call(services.store, cancel_own, services.store, owner(request), request.path_params["alert_id"])
-    return Response(status_code=204)
 
 
-routes = [
-    Route("/v1/alerts", listing, methods=["GET"]),
-    Route("/v1/alerts", create, methods=["POST"]),
-    Route("/v1/alerts/{alert_id}", cancel, methods=["DELETE"]),
-]
+routes = [path("/alerts", listing, create), path("/alerts/{alert_id}", cancel)]

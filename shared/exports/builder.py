@@ -8,7 +8,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 import orjson
@@ -18,17 +17,12 @@ from shared.errors import Conflict, InvalidInput
 from shared.exports.names import coin_name
 from shared.exports.sink import ExportSink
 from shared.ids import new_id
-from shared.models import ExportRecord
+from shared.models import ExportFormat, ExportRecord
 from shared.store.base import Store
 
 COLUMNS = ("id", "timestamp", "name", "symbol", "price")
 #: Exports recorded this recently are checked for a file name taken in the same second.
 RECENT = 20
-
-
-class ExportFormat(StrEnum):
-    JSON = "json"
-    CSV = "csv"
 
 
 CONTENT_TYPES = {ExportFormat.JSON: "application/json", ExportFormat.CSV: "text/csv; charset=utf-8"}

@@ -147,6 +147,17 @@ def test_invalid_key_requests(service: AdminService, body: dict[str, object], st
     assert response.json()["error"] == code
 
 
+def test_a_rolled_key_cannot_be_rolled_again(service: AdminService) -> None:
+    """A second roll would leave two live successors of one key."""
+    old = service.key(service.user()["id"])
+    first = service.admin.post(f"/admin/keys/{old['id']}/roll", json={"overlap_seconds": 3600})
+    assert first.status_code == 201
+    again = service.admin.post(f"/admin/keys/{old['id']}/roll", json={"overlap_seconds": 3600})
+    assert again.status_code == 409 and again.json()["error"] == "key_already_rolled"
+    successor = service.admin.post(f"/admin/keys/{first.json()['id']}/roll")
+    assert successor.status_code == 201
+
+
 def test_unknown_keys_and_bad_roll_bodies(service: AdminService) -> None:
     assert service.admin.get("/admin/keys/key_nope").status_code == 404
     assert service.admin.post("/admin/keys/key_nope/revoke").status_code == 404

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, assume, settings
 from api.app import create_app
 from api.routes.admin_stats import DAYS_KEPT
 from shared.config import Settings
-from shared.ids import DAY_PATTERN, now, utc_day
+from shared.ids import now, utc_day
 from shared.keyring import issue_key
+from shared.limits import DAY_PATTERN
 from shared.models import Scope
 from shared.store.sqlite import SQLiteStore
 from shared.users import create_user

@@ -80,14 +80,15 @@ def test_a_denied_watch_is_told_so(pairing_service: PairingService) -> None:
 @pytest.mark.parametrize(
     ("fields", "code"),
     [
-        ({"device_code": "x"}, "unsupported_grant_type"),
         ({"grant_type": "authorization_code", "device_code": "x"}, "unsupported_grant_type"),
-        ({"grant_type": GRANT_TYPE}, "invalid_request"),
-        ({"grant_type": GRANT_TYPE, "device_code": "x" * 129}, "invalid_request"),
+        ({"device_code": "x"}, "missing_field"),
+        ({"grant_type": GRANT_TYPE}, "missing_field"),
+        ({"grant_type": GRANT_TYPE, "device_code": "x" * 129}, "invalid_field"),
+        ({"grant_type": GRANT_TYPE, "device_code": "x", "colour": "red"}, "unknown_field"),
         ({"grant_type": GRANT_TYPE, "device_code": "not-one-of-ours"}, "invalid_grant"),
     ],
 )
-def test_bad_token_requests_get_the_rfcs_codes(pairing_service: PairingService, fields: dict[str, str],
+def test_bad_token_requests_say_what_is_wrong(pairing_service: PairingService, fields: dict[str, str],
                                                code: str) -> None:
     refused(pairing_service.anyone.post("/v1/pair/token", data=fields), 400, code)
 
@@ -97,9 +98,12 @@ def test_bodies_that_are_neither_form_nor_json_are_refused(pairing_service: Pair
     refused(anyone.post("/v1/pair/token", content=b"<x/>", headers={"Content-Type": "text/xml"}),
             415, "unsupported_media_type")
     refused(anyone.post("/v1/pair/token", content=b"[1]", headers={"Content-Type": "application/json"}),
-            400, "invalid_request")
+            400, "invalid_json")
     refused(anyone.post("/v1/pair/token", content=b"\xff=\xfe",
-                        headers={"Content-Type": "application/x-www-form-urlencoded"}), 400, "invalid_request")
+                        headers={"Content-Type": "application/x-www-form-urlencoded"}), 400, "invalid_form")
+    twice = f"grant_type={GRANT_TYPE}&device_code=a&device_code=b".encode()
+    refused(anyone.post("/v1/pair/token", content=twice, headers={"Content-Type": "application/x-www-form-urlencoded"}),
+            400, "duplicate_field")
 
 
 def test_the_operator_is_told_what_is_wrong_with_a_code(pairing_service: PairingService) -> None:

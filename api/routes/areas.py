@@ -1,0 +1,53 @@
+"""The two keyed areas, each mounted behind its own middleware: /admin (admin keys only, then
+the rate limit) and /v1 (any key, then the rate limit). The scope guard runs before the rate
+limit, so a refused request counts against no key."""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.middleware.exceptions import ExceptionMiddleware
+from starlette.routing import Mount
+
+from api.errors import HANDLERS
+from api.middleware.auth import RequireScope
+from api.middleware.rate_limit import RateLimitMiddleware
+from api.routes import (
+    admin_alerts,
+    admin_exports,
+    admin_keys,
+    admin_notifications,
+    admin_pairings,
+    admin_stats,
+    admin_users,
+    history,
+    pairing,
+    prices,
+    watch_alerts,
+)
+from shared.models import Scope
+
+ADMIN = Mount(
+    "/admin",
+    routes=[
+        *admin_users.routes,
+        *admin_keys.routes,
+        *admin_alerts.routes,
+        *admin_notifications.routes,
+        *admin_exports.routes,
+        *admin_stats.routes,
+        *admin_pairings.routes,
+    ],
+    middleware=[
+        Middleware(RequireScope, needed=Scope.ADMIN),
+        Middleware(RateLimitMiddleware),
+        Middleware(ExceptionMiddleware, handlers=HANDLERS),
+    ],
+)
+
+WATCH = Mount(
+    "/v1",
+    routes=[*prices.routes, *history.routes, *watch_alerts.routes, *pairing.routes],
+    middleware=[Middleware(RateLimitMiddleware), Middleware(ExceptionMiddleware, handlers=HANDLERS)],
+)
+
+routes = [WATCH, ADMIN]

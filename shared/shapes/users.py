@@ -1,0 +1,29 @@
+"""Users: what the admin API takes to create one, and what it shows (never the webhook secret,
+which is write-only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta
+
+from shared.limits import EMAIL_PATTERN, MAX_EMAIL, MAX_NAME, MAX_SECRET, MIN_SECRET, NOT_BLANK
+from shared.shapes.base import Epoch, Request, Response, checked, page_of
+
+
+class UserCreate(Request):
+    email: checked(str, "invalid_email", {"maxLength": MAX_EMAIL, "pattern": EMAIL_PATTERN})
+    name: checked(str, "invalid_name", {"maxLength": MAX_NAME, "pattern": NOT_BLANK})
+    webhook_secret: (
+        Annotated[str, Meta(min_length=MIN_SECRET, max_length=MAX_SECRET, description="kept exactly as sent")] | None
+    ) = None
+
+
+class User(Response):
+    id: str
+    email: str
+    name: str
+    created_at: Epoch
+
+
+UserPage = page_of("UserPage", User)
