@@ -18,7 +18,12 @@ USER_CODE_LENGTH = 8
 USER_CODE_SPACE = len(USER_CODE_ALPHABET) ** USER_CODE_LENGTH
 DEVICE_CODE_BYTES = 32
 MAX_CODE_INPUT = 64  # characters of a typed code looked at; longer input is not a code
-_IGNORED = str.maketrans("", "", "- \t")
+_SEPARATORS = "- \t"
+_IGNORED = str.maketrans("", "", _SEPARATORS)
+#: What `canonical_user_code` accepts, as a pattern for the API's document and decoding.
+USER_CODE_PATTERN = (
+    f"^[{_SEPARATORS}]*(?:[{USER_CODE_ALPHABET}{USER_CODE_ALPHABET.lower()}][{_SEPARATORS}]*){{{USER_CODE_LENGTH}}}$"
+)
 
 
 def new_user_code() -> str:

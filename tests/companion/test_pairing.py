@@ -3,6 +3,7 @@ the watch's next poll gets a key owned by that user. Usable on an 80x24 terminal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -13,7 +14,7 @@ from companion.screens.pair_form import PairForm
 from companion.widgets.field import Field
 from companion.widgets.status_line import StatusLine
 from shared.keys import hash_key
-from tests.companion.conftest import SIZE, Service, settle, type_into
+from tests.companion.conftest import SIZE, Service, settle, settle_for_picture, type_into
 
 pytestmark = pytest.mark.anyio
 
@@ -98,3 +99,8 @@ async def test_pairing_fits_an_80x24_terminal(service: Service) -> None:
         await settle(pilot)
         assert f"Approved {started['user_code']}" in app.screen.query_one(StatusLine).text
     assert poll(service, started["device_code"]).status_code == 200
+
+
+def test_the_pair_form_at_80x24(service: Service, snap_compare: Callable[..., bool]) -> None:
+    app = service.app(start="keys")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: settle_for_picture(pilot, "p"))

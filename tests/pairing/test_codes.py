@@ -3,6 +3,8 @@ case with or without the dash; device codes random; the pairing URI that carries
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 from shared.errors import InvalidInput
 from shared.pairing.codes import (
     USER_CODE_ALPHABET,
+    USER_CODE_PATTERN,
     canonical_user_code,
     display_user_code,
     new_device_code,
@@ -77,3 +80,14 @@ def test_what_is_not_a_pairing_uri_says_so(uri: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         parse_pairing_uri(uri)
     assert refused.value.code == "invalid_pairing_uri"
+
+
+@given(st.text(alphabet=USER_CODE_ALPHABET + USER_CODE_ALPHABET.lower() + "AEIO019- \t", max_size=20))
+def test_the_documented_pattern_accepts_exactly_what_the_api_reads_as_a_code(typed: str) -> None:
+    try:
+        canonical_user_code(typed)
+        readable = True
+    except InvalidInput:
+        readable = False
+
+    assert (re.fullmatch(USER_CODE_PATTERN, typed) is not None) == readable
