@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from shared.errors import InvalidInput, NotFound
 from shared.ids import new_id
@@ -45,17 +46,9 @@ def new_key(
     return IssuedKey(record, material.secret)
 
 
-def issue_key(
-    store: Store,
-    scope: Scope,
-    at: int,
-    *,
-    user_id: str | None = None,
-    label: str | None = None,
-    rate_limit: int | None = None,
-    expires_at: int | None = None,
-) -> IssuedKey:
-    made = new_key(scope, at, user_id=user_id, label=label, rate_limit=rate_limit, expires_at=expires_at)
+def issue_key(store: Store, scope: Scope, at: int, **options: Any) -> IssuedKey:
+    """A new key, stored; `options` are new_key's (user_id, label, rate_limit, expires_at)."""
+    made = new_key(scope, at, **options)
     return IssuedKey(store.create_key(made.record), made.secret)
 
 
