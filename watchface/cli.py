@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,6 +44,7 @@ def watch_command(argv: Sequence[str]) -> int:
     symbols = [s.strip().upper() for s in args.symbols.split(",") if s.strip()]
     link = Link(url)
     try:
-        return Face(link, keyfile, symbols, vs=args.vs, show=show, sleep=time.sleep).run()
+        face = Face(link, keyfile, symbols, vs=args.vs, show=show, sleep=time.sleep, qr=sys.stdout.isatty())
+        return face.run()
     finally:
         link.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from shared.qr import qr_text
 from watchface.keyfile import KeyFile
 from watchface.link import Answer, Link, Unreachable
 
@@ -32,12 +33,14 @@ class Face:
         vs: str = "usd",
         show: Callable[[str], None] = print,
         sleep: Callable[[float], None],
+        qr: bool = False,
     ) -> None:
         self.link = link
         self.keyfile = keyfile
         self.path = f"/v1/prices?symbols={','.join(symbols)}&vs={vs}"
         self.show = show
         self.sleep = sleep
+        self.qr = qr  # also show the verification URI as a QR code (RFC 8628 section 3.3.1)
         self._retry = FIRST_RETRY_SECONDS
 
     def run(self) -> int:
@@ -71,6 +74,8 @@ class Face:
             f"code {code}  read it to the operator, or enter it at {started['verification_uri']}"
             f" (expires in {started['expires_in']} s)"
         )
+        if self.qr:
+            self.show(qr_text(str(started["verification_uri_complete"])))
         form = {"grant_type": GRANT_TYPE, "device_code": started["device_code"]}
         while True:
             self.sleep(interval)

@@ -14,11 +14,12 @@ from companion.screens.confirm import ConfirmModal
 from companion.screens.key_form import KeyForm
 from companion.screens.key_reveal import KeyReveal
 from companion.widgets.field import Field
-from companion.widgets.qr_code import QRCode, qr_text
+from companion.widgets.qr_code import QRCode
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
 from shared.pairing.uri import pairing_uri, parse_pairing_uri
+from shared.qr import qr_text
 from tests.api.conftest import wait_for_fresh_minute
 from tests.companion.conftest import SIZE, Service, settle, type_into
 

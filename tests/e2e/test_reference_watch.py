@@ -25,6 +25,7 @@ from shared.ids import now
 from shared.keyring import issue_key
 from shared.keys import hash_key
 from shared.models import Scope
+from shared.pairing.uri import pairing_uri
 from shared.store.sqlite import SQLiteStore
 from tests.api.conftest import seed_prices
 from tests.conftest import settings_for
@@ -36,9 +37,10 @@ CRYPTOWATCH = str(Path(sys.executable).with_name("cryptowatch"))
 class Watch:
     """The reference watch as a child process; its lines are read as they come."""
 
-    def __init__(self, url: str, state: Path) -> None:
+    def __init__(self, url: str, state: Path, *, uri: str | None = None) -> None:
+        where = ["--uri", uri] if uri else ["--url", url]
         self.process = subprocess.Popen(
-            [CRYPTOWATCH, "watch", "--url", url, "--symbols", "BTC,ETH", "--state", str(state)],
+            [CRYPTOWATCH, "watch", *where, "--symbols", "BTC,ETH", "--state", str(state)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
         )  # fmt: skip
         self.lines: queue.Queue[str] = queue.Queue()
@@ -120,3 +122,18 @@ def test_a_wearer_reads_a_code_and_the_watch_shows_prices_through_a_429_and_a_re
     stored = store.find_key_by_hash(hash_key(key.group(1)))
     store.close()
     assert stored is not None and (stored.scope, stored.user_id) == (Scope.WATCH, ada["id"])
+
+
+def test_a_pairing_uri_from_the_companions_qr_needs_no_pairing(watch_settings: Settings, tmp_path: Path) -> None:
+    store = SQLiteStore(watch_settings.sqlite_path)
+    store.init()
+    seed_prices(store, now())
+    key = issue_key(store, Scope.WATCH, now()).secret
+    store.close()
+    with serve(create_app(watch_settings)) as server:
+        watch = Watch(server.url, tmp_path / "watch.json", uri=pairing_uri(server.url, key))
+        try:
+            first = watch.expect(r"^(code|BTC) ", within=20)
+        finally:
+            watch.stop()
+    assert first.group(1) == "BTC"
