@@ -131,6 +131,7 @@ class _Field:
         self.name = name
         self.trim = False
         self.code: str | None = None
+        self.explained: str | None = None  # what the field accepts, in words (a pattern's meaning)
         self.kind = self._unwrap(kind)
         self.integer = isinstance(self.kind, inspect.IntType)
 
@@ -141,6 +142,7 @@ class _Field:
             extra = kind.extra or {}
             self.trim = bool(extra.get("trim"))
             self.code = extra.get("code")
+            self.explained = extra.get("rule")
             return self._unwrap(kind.type)
         return kind
 
@@ -155,6 +157,8 @@ class _Field:
 
     def rule(self, value: Any) -> str:
         """What the field accepts, for a value of the right type that breaks a limit."""
+        if self.explained:
+            return self.explained
         kind = self.kind
         if isinstance(kind, inspect.StrType):
             return f"must be {kind.min_length or 1} to {kind.max_length} characters"

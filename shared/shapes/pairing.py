@@ -10,7 +10,7 @@ from typing import Annotated, Literal, get_args
 from msgspec import Meta
 
 from shared.limits import MAX_ID, MAX_LABEL
-from shared.pairing.codes import MAX_CODE_INPUT, USER_CODE_PATTERN
+from shared.pairing.codes import MAX_CODE_INPUT, USER_CODE_ALPHABET, USER_CODE_LENGTH, USER_CODE_PATTERN
 from shared.shapes.base import Epoch, Request, Response, text
 
 GrantType = Literal["urn:ietf:params:oauth:grant-type:device_code"]
@@ -21,7 +21,9 @@ MAX_OAUTH_FIELD = 200
 OAuthField = Annotated[str, Meta(max_length=MAX_OAUTH_FIELD, description="accepted, unused")]
 UserCode = Annotated[
     str,
-    Meta(max_length=MAX_CODE_INPUT, pattern=USER_CODE_PATTERN, extra={"code": "invalid_user_code"},
+    Meta(max_length=MAX_CODE_INPUT, pattern=USER_CODE_PATTERN,
+         extra={"code": "invalid_user_code", "rule": f"must be the {USER_CODE_LENGTH} letters the watch shows "
+                f"(XXXX-XXXX, from {USER_CODE_ALPHABET})"},
          description="as the watch shows it (XXXX-XXXX); case, dashes and spaces are ignored"),
 ]
 

@@ -78,7 +78,7 @@ async def test_a_wrong_code_is_shown_under_the_code_and_the_form_stays(service: 
         await type_into(pilot, "#field-user_code Input", "AEIOU")
         await pilot.press("enter")
         await settle(pilot)
-        assert "8 letters" in form.query_one("#field-user_code", Field).error
+        assert "the 8 letters the watch shows" in form.query_one("#field-user_code", Field).error
         await type_into(pilot, "#field-user_code Input", start_pairing(service)["user_code"])
         await type_into(pilot, "#field-email Input", "nobody@example.com")
         await pilot.press("enter")
