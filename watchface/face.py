@@ -57,6 +57,9 @@ class Face:
     def pair(self) -> str:
         while True:
             started = self.request(lambda: self.link.post_form("/v1/pair", {}))
+            if started.status in BUSY:
+                self.back_off(started)
+                continue
             if started.status != 200:
                 self.show(f"cannot pair ({started.error}); trying again in {OTHER_ERROR_SECONDS} s")
                 self.sleep(OTHER_ERROR_SECONDS)

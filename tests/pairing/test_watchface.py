@@ -100,6 +100,13 @@ def test_busy_answers_are_waited_out_by_the_bodys_retry_after_not_the_header(tmp
     assert "rate_limited: backing off 17 s" in lines
 
 
+def test_a_pairing_request_over_the_address_limit_waits_as_the_body_says(tmp_path: Path) -> None:
+    waits, _, _ = run(tmp_path, script((429, {"error": "rate_limited", "message": "m", "retry_after": 300}),
+                                       (200, STARTED)))
+
+    assert waits[0] == 300
+
+
 def test_a_refused_key_is_forgotten_and_the_watch_pairs_again(tmp_path: Path) -> None:
     server = script((401, {"error": "revoked_key", "message": "m"}), (200, STARTED))
 
