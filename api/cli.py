@@ -73,9 +73,12 @@ def serve_command(argv: Sequence[str]) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--source", choices=PRICE_SOURCES, help="price source (default PRICE_SOURCE)")
     parser.add_argument("--no-updater", action="store_true", help="serve the API only")
+    parser.add_argument("--access-log", action="store_true", help="log every request (default ACCESS_LOG: off)")
     args = parser.parse_args(argv)
     if args.source:
         os.environ["PRICE_SOURCE"] = args.source
+    if args.access_log:
+        os.environ["ACCESS_LOG"] = "true"  # also for the workers, which read the settings again
     settings = Settings.from_env()
     store = _open(settings)
     secret = ensure_admin_key(store, settings)
@@ -104,7 +107,7 @@ def serve_command(argv: Sequence[str]) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
-            log_level=settings.log_level.lower(),
+            settings=settings,
         )
     except SystemExit:
         if updater is None or updater.failure is None:

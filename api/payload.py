@@ -101,17 +101,3 @@ def with_next_refresh(body: bytes, seconds: int) -> bytes:
     to the bytes as they are sent rather than encoded with them."""
     return body[:-1] + b',"n":%d}' % seconds
 
-
-def resample(points: Sequence[PricePoint], end: int, interval: int, count: int) -> list[float | None]:
-    """Evenly spaced prices ending at `end`: each slot takes the last point at or before it,
-    so a sparkline never invents a price; slots before the first point are None."""
-    slots = [end - interval * (count - 1 - i) for i in range(count)]
-    ordered = sorted(points, key=lambda p: p.updated_at)
-    result: list[float | None] = []
-    index, last = 0, None
-    for slot in slots:
-        while index < len(ordered) and ordered[index].updated_at <= slot:
-            last = ordered[index].price
-            index += 1
-        result.append(last)
-    return result

@@ -7,8 +7,9 @@ depends on how the process was started.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cachetools import LRUCache, TTLCache
 
@@ -18,6 +19,8 @@ from shared.exports import ExportSink, open_sink
 from shared.models import PricePoint, UpdateStatus
 from shared.ratelimit import RateLimiter
 from shared.store.base import Store
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -46,3 +49,13 @@ class Services:
             price_queries=LRUCache(maxsize=1024),
             exports=open_sink(settings),
         )
+
+
+def per_app(app: Any, name: str, make: Callable[[], T]) -> T:
+    """The object named `name` in this app's state, made by `make` on first use: for what one
+    running app owns beside its services (a lock, a semaphore, a remembered probe)."""
+    found: T | None = getattr(app.state, name, None)
+    if found is None:
+        found = make()
+        setattr(app.state, name, found)
+    return found

@@ -56,6 +56,11 @@ class Settings:
     max_price_jump: float = 10.0
     max_body_bytes: int = 16_384
     max_symbols_per_request: int = 25
+    max_header_bytes: int = 16_384
+    request_timeout_seconds: float = 5.0
+    max_connections: int = 512
+    auth_failures_per_minute: int = 30
+    access_log: bool = False
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None
@@ -119,6 +124,11 @@ class Settings:
             max_price_jump=read.number("MAX_PRICE_JUMP", 10.0, low=1.01, high=1e6),
             max_body_bytes=read.integer("MAX_BODY_BYTES", 16_384, low=1024, high=10_485_760),
             max_symbols_per_request=read.integer("MAX_SYMBOLS_PER_REQUEST", 25, low=1, high=250),
+            max_header_bytes=read.integer("MAX_HEADER_BYTES", 16_384, low=4096, high=1_048_576),
+            request_timeout_seconds=read.number("REQUEST_TIMEOUT_SECONDS", 5.0, low=0.5, high=300),
+            max_connections=read.integer("MAX_CONNECTIONS", 512, low=16, high=100_000),
+            auth_failures_per_minute=read.integer("AUTH_FAILURES_PER_MINUTE", 30, low=1, high=1_000_000),
+            access_log=read.boolean("ACCESS_LOG", False),
             smtp_host=read.optional("SMTP_HOST"),
             smtp_port=read.integer("SMTP_PORT", 587, low=1, high=65_535),
             smtp_user=read.optional("SMTP_USER"),

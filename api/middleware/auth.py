@@ -4,7 +4,8 @@ The key comes from `X-API-Key` or `Authorization: Bearer`. A refusal is a 401 wh
 why (missing_key, unknown_key, expired_key, revoked_key, ambiguous_key). The resolved key is
 left in `scope["state"]["api_key"]` for the rate limiter, the scope guards of mounted areas
 (`RequireScope`: a watch key under /admin/ is a 403) and the handlers. The paths that need no
-key are the operations declared `public`.
+key are the operations declared `public`. Refusals are limited per client address
+(`auth_failures.py`): past the limit, 429.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.middleware.auth_failures import FailureLimiter, client_address
 from api.responses import response_for
 from api.services import Services
 from api.storecall import call
@@ -89,13 +91,22 @@ class AuthMiddleware:
         self.app = app
         self.services = services
         self.public_paths = frozenset(public_paths)
+        self.failures = FailureLimiter(services.settings.auth_failures_per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.public_paths:
             await self.app(scope, receive, send)
             return
+        at, address = now(), client_address(scope)
         try:
-            key = await authenticate(self.services, presented_key(scope), now())
+            blocked = self.failures.blocked(address, at)
+            if blocked is not None and cached_key(self.services, scope, at) is None:
+                raise blocked
+            try:
+                key = await authenticate(self.services, presented_key(scope), at)
+            except Unauthorized:
+                self.failures.refused(address, at)
+                raise
         except CryptowatchError as error:
             await response_for(error)(scope, receive, send)
             return

@@ -2,8 +2,10 @@
 
 The series ends at the current minute and its last point is the latest price (the one
 /v1/prices serves, even when it came in during this minute); every request within that minute
-gets the same bytes (and ETag) until a new price arrives, and the store is read once per minute
-and price per shape, not per request."""
+gets the same bytes (and ETag) until a new price arrives. Every shape is sampled from points
+held in memory per symbol and currency (`api.history_series`), read from the store off the event
+loop at most three times per minute and price: a key asking for shape after shape makes the
+store do hardly more than one asking for one."""
 
 from __future__ import annotations
 
@@ -14,12 +16,12 @@ from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from api import params
+from api.history_series import SeriesBook
 from api.operations import Param, operation, path
-from api.payload import encode_history, resample
+from api.payload import encode_history
 from api.responses import etag_of, header, send_cached_body
 from api.routes.prices import snapshot
-from api.services import Services
-from api.storecall import call
+from api.services import Services, per_app
 from shared.errors import NotFound
 from shared.ids import now
 from shared.limits import (
@@ -60,9 +62,10 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
     cache_key = (symbol, currency, stated_currency, interval, count, end, latest.updated_at if latest else None)
     cached = services.history.get(cache_key)
     if cached is None:
+        book = per_app(scope["app"], "history_series", lambda: SeriesBook(services.store))
         start = end - interval * count  # one extra interval so the first slot has a price
-        points = await call(services.store, services.store.price_history, symbol, currency, start, end)
-        series = resample(points, end, interval, count)
+        held = await book.series(symbol, currency, start, end, latest.updated_at if latest else None)
+        series = held.sample(start, interval, count)
         if latest is not None:
             series[-1] = latest.price  # also when it came in after the minute began
         body = encode_history(symbol, stated_currency, end, interval, series)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from api.middleware.auth_failures import client_address
 from api.operations import operation, path
 from api.services import Services
 from api.storecall import call
@@ -19,12 +20,6 @@ from shared.store.base import Store
 
 VERIFICATION_PATH = "/activate"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-def client_address(request: Request) -> str:
-    """The address pairing requests are limited for: the peer as uvicorn reports it (behind a
-    proxy, run uvicorn with --forwarded-allow-ips so that it is the watch's, not the proxy's)."""
-    return request.client.host if request.client else "unknown"
 
 
 def start(store: Store, address: str, at: int) -> flow.StartedPairing:
@@ -40,7 +35,8 @@ def start(store: Store, address: str, at: int) -> flow.StartedPairing:
 async def pair(request: Request, body: PairStart) -> PairStarted:
     services: Services = request.app.state.services
     at = now()
-    started = await call(services.store, start, services.store, client_address(request), at)
+    # Behind a proxy, the watch's address only when the proxy is in FORWARDED_ALLOW_IPS.
+    started = await call(services.store, start, services.store, client_address(request.scope), at)
     verification_uri = str(request.base_url).rstrip("/") + VERIFICATION_PATH
     return PairStarted(
         device_code=started.device_code,

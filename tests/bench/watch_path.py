@@ -2,7 +2,9 @@
 
     python -m tests.bench.watch_path [--seconds 5] [--connections 32] [--workers 1 2] [--rounds 5]
 
-Each target is a uvicorn process on 127.0.0.1 with the same settings, loaded in turn by wrk
+Each target is a uvicorn process on 127.0.0.1 with the same settings, those `cryptowatch serve`
+ships (`python -m api.server` reads them as `serve` does; none is overridden here, so the access
+log is as `serve` leaves it by default), loaded in turn by wrk
 (bounded by --seconds) in each of --rounds rotations. A round measures every target back to
 back, so its ratios compare like with like even when the machine's speed drifts; the report
 gives the median of each figure and of each ratio over the rounds. Targets: the full path
@@ -127,7 +129,7 @@ def run(workers: int, seconds: int, connections: int, rounds: int, data_dir: Pat
     """One result per target per round."""
     body_file, headers_file = data_dir / "body.json", data_dir / "headers.json"
     env = {**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir), "BENCH_BODY_FILE": str(body_file),
-           "BENCH_HEADERS_FILE": str(headers_file), "BENCH_API_KEY": key, "LOG_LEVEL": "WARNING"}
+           "BENCH_HEADERS_FILE": str(headers_file), "BENCH_API_KEY": key}
     assert next(iter(TARGETS)) == "full"  # so round 0 starts with it: it writes what the others send
     measured: list[dict[str, Result]] = []
     expected: tuple[bytes, list[str]] = (b"", [])  # the full path's body and header names

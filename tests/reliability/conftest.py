@@ -4,6 +4,7 @@ belongs to a user (so /v1/alerts is reachable), over a store the test chooses.""
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.routes.health import PROBE_SECONDS
 from shared.config import Settings
 from shared.ids import now
 from shared.keyring import issue_key
@@ -33,6 +35,19 @@ class Live:
     def close(self) -> None:
         self.admin.close()
         self.watch.close()
+
+
+def health_recovers(client: httpx.Client) -> bool:
+    """/health says ok again within about a second of the store's recovery (it reuses its
+    store probe that long)."""
+    deadline = time.monotonic() + PROBE_SECONDS + 2
+    while True:
+        answer = client.get("/health")
+        if answer.status_code == 200 and answer.json()["store"] == "ok":
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 @contextlib.contextmanager

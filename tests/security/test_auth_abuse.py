@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import orjson
 import pytest
@@ -20,6 +21,7 @@ from shared.ids import now, utc_day
 from shared.keys import DISPLAY_PREFIX_LENGTH
 from shared.store.base import Store
 from tests.api.conftest import wait_for_fresh_minute
+from tests.conftest import settings_for
 from tests.security.conftest import VICTIM_LIMIT, AbuseTarget, key_header, running_target
 
 WATCH_ROUTE = "/v1/prices?symbols=BTC"
@@ -33,6 +35,13 @@ class Abuse:
     headers: tuple[bytes, ...]
     watch: Expected | None  # None: not sent to the watch route (it would be legitimate there)
     admin: Expected
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Every abuse comes from one address and is checked for its own refusal, so the limit on
+    refusals per address (test_auth_failures.py) is lifted here."""
+    return settings_for(tmp_path, auth_failures_per_minute=1_000_000)
 
 
 def both(name: str, expected: tuple[int, str | None] | Expected, *headers: bytes) -> Abuse:

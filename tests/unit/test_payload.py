@@ -8,7 +8,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.payload import encode_history, encode_price, encode_prices, resample, round_significant
+from api.payload import encode_history, encode_price, encode_prices, round_significant
 from shared.models import SIMULATED_SOURCE, PricePoint
 
 prices = st.floats(min_value=1e-9, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -99,18 +99,6 @@ def test_whole_prices_have_no_decimal_point() -> None:
     assert round_significant(1_234_567.0) == 1_234_570
     assert isinstance(round_significant(1_234_567.0), int)
     assert round_significant(0.000012345678) == 0.0000123457
-
-
-@given(st.lists(st.integers(min_value=0, max_value=10_000), max_size=40), st.integers(2, 30))
-def test_resample_never_invents_prices(times: list[int], count: int) -> None:
-    points = [point("BTC", float(t + 1), at=t) for t in times]
-    end, interval = 10_000, 300
-    sampled = resample(points, end, interval, count)
-    assert len(sampled) == count
-    for index, value in enumerate(sampled):
-        slot = end - interval * (count - 1 - index)
-        earlier = [t for t in times if t <= slot]
-        assert value == (float(max(earlier) + 1) if earlier else None)
 
 
 def test_history_body_is_compact() -> None:
