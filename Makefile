@@ -1,5 +1,7 @@
 # Two commands a new machine needs: `make serve` and `make test`. Both build the virtualenv
-# on first use, so nothing has to be installed by hand beyond Python 3.11+ and make.
+# on first use, so nothing has to be installed by hand beyond Python 3.11+ and make: serve and
+# demo install the runtime alone; test, lint and bench add the test tools (`.[test]`, ten times
+# the size) on top.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,6 +14,10 @@ DYNAMODB_PORT ?= 8001
 $(BIN)/cryptowatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/pytest: $(BIN)/cryptowatch
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -33,14 +39,14 @@ serve-dynamodb: $(BIN)/cryptowatch
 	for try in $$(seq 30); do $(BIN)/cryptowatch init >/dev/null 2>&1 && break; sleep 1; done; \
 	$(BIN)/cryptowatch serve $(ARGS)
 
-test: $(BIN)/cryptowatch  ## the whole suite, DynamoDB Local included
+test: $(BIN)/pytest  ## the whole suite, DynamoDB Local included
 	bash .ci/dynamodb-local.sh >/dev/null
 	$(BIN)/python -m pytest -n 2 $(ARGS)
 
-lint: $(BIN)/cryptowatch
+lint: $(BIN)/pytest
 	$(BIN)/ruff check api updater companion shared watchface tests
 
-bench: $(BIN)/cryptowatch
+bench: $(BIN)/pytest
 	$(BIN)/python -m tests.bench.watch_path $(ARGS)
 
 clean:

@@ -1,7 +1,8 @@
 """`cryptowatch serve`, `init` and `keys`: run the service and bootstrap it from a terminal.
 
 `serve` runs the API under uvicorn and the updater loop as one child process (`python -m
-updater --loop`), so several API workers never run several updaters; `api.updater_process`
+updater --loop`), so several API workers never run several updaters (with `--stream`, the live
+alert stream is a second child, `python -m updater.stream`); `api.updater_process`
 watches that child (restarted when it dies, the API stopped when it cannot start). The first start with no
 admin key makes one, prints it once and leaves it in the data folder (mode 0600) where the
 companion finds it.
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from api.next_steps import client_url, next_steps
 from shared.config import PRICE_SOURCES, Settings
 from shared.errors import CryptowatchError
 from shared.ids import now
@@ -24,8 +26,10 @@ from shared.keyring import find_key, issue_key
 from shared.limits import MAX_RATE_LIMIT
 from shared.models import ApiKey, Scope, User
 from shared.paging import PAGE_SIZE, every_item
+from shared.private_files import open_to_others, write_private
 from shared.store import open_store
 from shared.store.base import Store
+from shared.text import printable
 
 BOOTSTRAP_ADMIN_RATE_LIMIT = 600
 MAX_EXPIRY_DAYS = 36_500
@@ -38,11 +42,9 @@ def _open(settings: Settings) -> Store:
 
 
 def write_admin_key(path: Path, secret: str) -> None:
-    """Leave the key for the companion, readable by this user only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secret + "\n")
+    """Leave the key for the companion, readable by this user only (an older file's mode
+    is not kept: the file is replaced)."""
+    write_private(path, (secret + "\n").encode())
 
 
 def ensure_admin_key(store: Store, settings: Settings) -> str | None:
@@ -55,13 +57,16 @@ def ensure_admin_key(store: Store, settings: Settings) -> str | None:
     return issued.secret
 
 
-def _announce_admin_key(secret: str, settings: Settings) -> None:
+def _announce_admin_key(secret: str, settings: Settings, url: str) -> None:
+    companion, watch_key = next_steps(os.environ, url)
     print(
         "\nNo admin key existed, so one was made. It is shown this once:\n\n"
         f"    {secret}\n\n"
-        f"It is also saved (mode 0600) in {settings.admin_key_file.resolve()}, where\n"
-        "`cryptowatch companion` finds it. Make watch keys with it, or with\n"
-        "`cryptowatch keys create --scope watch`.\n",
+        f"It is also saved (mode 0600) in {settings.admin_key_file.resolve()}. From another\n"
+        "terminal in this folder, the companion finds it there:\n\n"
+        f"    {companion}\n\n"
+        "and this makes a key for a watch:\n\n"
+        f"    {watch_key}\n",
         flush=True,
     )
 
@@ -74,6 +79,9 @@ def serve_command(argv: Sequence[str]) -> int:
     parser.add_argument("--source", choices=PRICE_SOURCES, help="price source (default PRICE_SOURCE)")
     parser.add_argument("--no-updater", action="store_true", help="serve the API only")
     parser.add_argument("--access-log", action="store_true", help="log every request (default ACCESS_LOG: off)")
+    parser.add_argument(
+        "--stream", action="store_true", help="also run the live alert stream (`cryptowatch stream`)"
+    )
     args = parser.parse_args(argv)
     if args.source:
         os.environ["PRICE_SOURCE"] = args.source
@@ -82,9 +90,12 @@ def serve_command(argv: Sequence[str]) -> int:
     settings = Settings.from_env()
     store = _open(settings)
     secret = ensure_admin_key(store, settings)
+    if open_to_others(settings.data_dir):
+        print(f"warning: other users of this machine can open {settings.data_dir}, which holds the admin key "
+              f"and webhook secrets; `chmod 700 {settings.data_dir}` closes it.", file=sys.stderr)
     store.close()
     if secret:
-        _announce_admin_key(secret, settings)
+        _announce_admin_key(secret, settings, client_url(args.host, args.port))
 
     from api import server
     from api.updater_process import UpdaterProcess
@@ -93,13 +104,15 @@ def serve_command(argv: Sequence[str]) -> int:
     # through the `finally` below, which stops the updater instead of orphaning it. The same
     # SIGTERM, sent by the updater's watcher, is how an updater that failed to start stops the API.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    updater = None
-    if not args.no_updater:
-        updater = UpdaterProcess(
-            [sys.executable, "-m", "updater", "--loop"], os.environ,
-            on_failure=lambda: os.kill(os.getpid(), signal.SIGTERM),
-        )
-        updater.start()
+    commands = {} if args.no_updater else {"updater": [sys.executable, "-m", "updater", "--loop"]}
+    if args.stream:
+        commands["live stream"] = [sys.executable, "-m", "updater.stream"]
+    children = [
+        UpdaterProcess(command, os.environ, on_failure=lambda: os.kill(os.getpid(), signal.SIGTERM), name=name)
+        for name, command in commands.items()
+    ]
+    for child in children:
+        child.start()
     try:
         server.run(
             "api.app:create_app",
@@ -110,15 +123,15 @@ def serve_command(argv: Sequence[str]) -> int:
             settings=settings,
         )
     except SystemExit:
-        if updater is None or updater.failure is None:
+        if not any(child.failure for child in children):
             raise
     finally:
-        if updater is not None:
-            updater.stop()
-    if updater is not None and updater.failure is not None:
-        print(f"cryptowatch serve: {updater.failure}", file=sys.stderr)
-        return 1
-    return 0
+        for child in children:
+            child.stop()
+    failures = [child.failure for child in children if child.failure]
+    for failure in failures:
+        print(f"cryptowatch serve: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def init_command(argv: Sequence[str]) -> int:
@@ -146,7 +159,7 @@ def _print_keys(keys: Sequence[ApiKey]) -> None:
     for k in keys:
         print(
             f"{k.prefix:<12} {k.id:<26} {k.scope.value:<6} {_when(k.created_at):<16} "
-            f"{_when(k.expires_at):<16} {_when(k.revoked_at):<16} {k.label or ''}"
+            f"{_when(k.expires_at):<16} {_when(k.revoked_at):<16} {printable(k.label or '')}"
         )
 
 
@@ -180,12 +193,20 @@ def keys_command(argv: Sequence[str]) -> int:
         "--expires-in-days", type=_whole(MAX_EXPIRY_DAYS), metavar="DAYS",
         help="whole days until the key stops working (left out: it never expires)",
     )
+    create.add_argument(
+        "--save", action="store_true",
+        help="also write an admin key to the data folder's admin.key (mode 0600), replacing the key "
+        "`cryptowatch companion` finds there: the way back in after that key was revoked or lost",
+    )
     sub.add_parser("list", help="list keys (never the secrets)")
     revoke = sub.add_parser("revoke", help="revoke a key now")
     revoke.add_argument("key", metavar="PREFIX", help="the key's display prefix or id")
     args = parser.parse_args(argv)
+    if args.action == "create" and args.save and args.scope != Scope.ADMIN.value:
+        parser.error("--save writes the companion's admin key: use it with --scope admin")
 
-    store = _open(Settings.from_env())
+    settings = Settings.from_env()
+    store = _open(settings)
     try:
         if args.action == "create":
             at = now()
@@ -195,6 +216,12 @@ def keys_command(argv: Sequence[str]) -> int:
                 store, Scope(args.scope), at, user_id=user_id, label=args.label,
                 rate_limit=args.rate_limit, expires_at=expires_at,
             )
+            if user_id is None and issued.record.scope is Scope.WATCH:
+                print("note: this key has no owner, so /v1/alerts refuses it (403 no_owner): alerts belong "
+                      "to users. For a watch that sets alerts, make its key with --user EMAIL.", file=sys.stderr)
+            if args.save:
+                write_admin_key(settings.admin_key_file, issued.secret)
+                print(f"saved in {settings.admin_key_file} (mode 0600), where `cryptowatch companion` finds it")
             print(f"created {issued.record.scope.value} key {issued.record.prefix} ({issued.record.id}); "
                   "it is shown only now:")
             print(issued.secret)

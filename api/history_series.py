@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 
 from shared.limits import MAX_HISTORY_HOURS
+from shared.models import SIMULATED_SOURCE
 from shared.store.base import Store
 
 #: What one read covers, in seconds: the shortest of these that holds the shape asked for.
@@ -26,20 +27,23 @@ SPANS = (86_400, 7 * 86_400, MAX_HISTORY_HOURS * 3600)
 
 @dataclass(frozen=True, slots=True)
 class Series:
-    """Points from `since` to `end`, oldest first, as of the latest price `latest_at`."""
+    """Points from `since` to `end`, oldest first, as of the latest price `latest_at`;
+    `simulated` when any of them is the demo's (real prices replace such a series whole)."""
 
     since: int
     end: int
     latest_at: int | None
     times: array[int]
     prices: array[float]
+    simulated: bool
 
     @classmethod
     def read(cls, store: Store, symbol: str, currency: str, since: int, end: int, latest_at: int | None) -> Series:
         """Blocking: runs in a worker thread."""
         points = sorted(store.price_history(symbol, currency, since, end), key=lambda p: p.updated_at)
         times, prices = array("q", (p.updated_at for p in points)), array("d", (p.price for p in points))
-        return cls(since, end, latest_at, times, prices)
+        simulated = any(p.source == SIMULATED_SOURCE for p in points)
+        return cls(since, end, latest_at, times, prices, simulated)
 
     def sample(self, start: int, interval: int, count: int) -> list[float | None]:
         """Evenly spaced prices ending at `end`: each slot takes the last point at or before it

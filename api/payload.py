@@ -14,7 +14,8 @@ One price (/v1/prices/BTC), a single-coin watch face's poll:  {"t":1732252800,"p
   p  [price, 24h change] of that coin, null while it has no price yet; c, s, d and n as above
 History: {"s":"BTC","t":1732252800,"i":3600,"p":[96011,96250.5,null,...],"n":42}
   t  time of the last point      i  seconds between points      p  oldest first, null = no data
-  c  as above                    n  seconds until the series moves on (the next minute)
+  c  as above      d  1 when any of the points is simulated (the demo's backfilled history)
+  n  seconds until the series moves on (the next minute)
 
 Prices keep six significant digits (enough for any watch face), changes two decimals.
 """
@@ -68,12 +69,19 @@ def encode_price(point: PricePoint | None, stated_currency: str | None, stale: b
 
 
 def encode_history(
-    symbol: str, stated_currency: str | None, end: int, interval: int, prices: Sequence[float | None]
+    symbol: str,
+    stated_currency: str | None,
+    end: int,
+    interval: int,
+    prices: Sequence[float | None],
+    simulated: bool = False,
 ) -> bytes:
     body: dict[str, object] = {"s": symbol}
     if stated_currency is not None:
         body["c"] = stated_currency
     body.update(t=end, i=interval, p=[None if p is None else round_significant(p) for p in prices])
+    if simulated:
+        body["d"] = 1
     return orjson.dumps(body)
 
 

@@ -36,10 +36,10 @@ _KEY_HINTS = {
     "missing_key": "No admin key was sent. Give one with --key or CRYPTOWATCH_ADMIN_KEY.",
     "unknown_key": "The server does not know this admin key. Check --key, CRYPTOWATCH_ADMIN_KEY "
     "or the config file; `cryptowatch serve` leaves its key in data/admin.key.",
-    "expired_key": "This admin key has expired. Make a new one with "
-    "`cryptowatch keys create --scope admin`.",
-    "revoked_key": "This admin key was revoked. Make a new one with "
-    "`cryptowatch keys create --scope admin`.",
+    "expired_key": "This admin key has expired. On the server's machine, "
+    "`cryptowatch keys create --scope admin --save` makes a new one where the companion finds it.",
+    "revoked_key": "This admin key was revoked. On the server's machine, "
+    "`cryptowatch keys create --scope admin --save` makes a new one where the companion finds it.",
 }
 
 
@@ -123,6 +123,7 @@ class CompanionClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._key = key
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if key:
             headers["X-API-Key"] = key
@@ -253,6 +254,23 @@ class CompanionClient:
         if rate_limit is not None:
             body["rate_limit"] = rate_limit
         return await self._call("POST", "/admin/keys", body=body)
+
+    def is_own_key(self, key: JSON) -> bool:
+        """Whether a listed key is the one this client sends (its display prefix starts it;
+        two keys sharing 8 random characters of prefix are a one in 2**48 chance)."""
+        prefix = str(key.get("prefix") or "")
+        return bool(self._key and prefix and self._key.startswith(prefix))
+
+    async def owns_own_key(self, user_id: str) -> bool:
+        """Whether the user owns the key this client sends: deleting them would revoke it."""
+        cursor = None
+        while True:
+            page = await self.keys(user_id=user_id, limit=MAX_PAGE, cursor=cursor)
+            if any(self.is_own_key(key) for key in page.items):
+                return True
+            if page.next_cursor is None:
+                return False
+            cursor = page.next_cursor
 
     async def revoke_key(self, key_id: str) -> JSON:
         return await self._call("POST", f"/admin/keys/{key_id}/revoke")

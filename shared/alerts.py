@@ -79,6 +79,16 @@ def new_alert(spec: AlertSpec, user: User, settings: Settings, at: int) -> Alert
     )
 
 
+def alert_limit(max_active: int) -> Conflict:
+    """What a store raises for an alert past its user's cap (MAX_ALERTS_PER_USER): each active
+    alert can notify on every cycle, so the cap bounds what one user adds to the outbox."""
+    return Conflict(
+        f"this user already has {max_active} active alerts, the most allowed "
+        "(MAX_ALERTS_PER_USER); cancel one first",
+        code="alert_limit",
+    )
+
+
 def valid_target(condition: Condition, target: float) -> float:
     if condition == Condition.PCT_MOVE:
         if not 0 < target <= MAX_PCT_MOVE:

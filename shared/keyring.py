@@ -11,6 +11,7 @@ from shared.keys import generate_key
 from shared.models import ApiKey, Scope
 from shared.paging import PAGE_SIZE, every_item
 from shared.store.base import Store
+from shared.text import unprintable
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,8 @@ def new_key(
     expires_at: int | None = None,
 ) -> IssuedKey:
     """A key's record and secret, not stored yet (a pairing stores it with its redemption)."""
+    if label is not None and unprintable(label):  # `keys list` and the companion print labels
+        raise InvalidInput("label must not contain control characters or line breaks", code="invalid_field")
     material = generate_key()
     record = ApiKey(
         id=new_id("key"),

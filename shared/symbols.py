@@ -75,14 +75,19 @@ COINS: Mapping[str, Coin] = {
         ("XTZ", "tezos"),
         ("TIA", "celestia"),
         ("LDO", "lido-dao"),
+        ("RENDER", "render-token"),
         ("USDC", "usd-coin"),
     ),
     # Binance lists these under another base asset (rebrands), or not at all.
-    "RNDR": Coin("render-token", "RENDER"),
+    "RNDR": Coin("render-token", "RENDER"),  # the old ticker of RENDER: see RENAMED
     "MATIC": Coin("matic-network", None),
     "XMR": Coin("monero", None),
     "USDT": Coin("tether", None),
 }
+
+#: Old ticker -> new ticker. The old one keeps working (prices are stored and served under the
+#: ticker configured), and a warning, once per process, says which one to move to.
+RENAMED: Mapping[str, str] = {"RNDR": "RENDER"}
 
 _warned: set[str] = set()
 
@@ -109,6 +114,17 @@ def coingecko_ids(symbols: Iterable[str], overrides: Mapping[str, str] | None = 
     overrides = overrides or {}
     ids: dict[str, str] = {}
     for symbol in symbols:
+        if symbol in RENAMED and symbol not in _warned:
+            _warned.add(symbol)
+            log.warning(
+                "%s is now %s (CoinGecko id %r); %s still works, but put %s in SUPPORTED_SYMBOLS "
+                "to match what exchanges and watches show",
+                symbol,
+                RENAMED[symbol],
+                COINS[symbol].coingecko,
+                symbol,
+                RENAMED[symbol],
+            )
         if symbol in overrides:
             ids[symbol] = overrides[symbol]
         elif symbol in COINS:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from shared.errors import InvalidInput
 from shared.ids import new_id, now
 from shared.limits import EMAIL_SHAPE, ENCODED_WORD, MAX_EMAIL, MAX_LOCAL, MAX_NAME
 from shared.models import User
 from shared.store.base import Store
+from shared.text import unprintable
 
 EMAIL = re.compile(EMAIL_SHAPE)
-#: Control characters (NUL, escapes, newlines, DEL...) and the Unicode line and paragraph
-#: separators: a name is shown in terminals, logs and mail, where they would do more than print.
-_UNPRINTABLE = frozenset({"Cc", "Zl", "Zp"})
 
 
 def valid_email(raw: object) -> str:
@@ -28,7 +25,7 @@ def valid_email(raw: object) -> str:
 def valid_name(raw: object) -> str:
     if not isinstance(raw, str) or not raw.strip() or len(raw) > MAX_NAME:
         raise InvalidInput(f"name must be 1 to {MAX_NAME} characters", code="invalid_name")
-    if any(unicodedata.category(ch) in _UNPRINTABLE for ch in raw):
+    if unprintable(raw):  # a name is shown in terminals, logs and mail
         raise InvalidInput("name must not contain control characters or line breaks", code="invalid_name")
     return raw.strip()
 

@@ -4,7 +4,10 @@ Sources are tried in order (CoinGecko, then Binance) until one gives believable 
 prices are written in one store call and the outcome in a second one, so a failed cycle writes
 no prices at all and the last good ones stay in place. Steps given to the cycle (alert
 evaluation, outbox delivery) run afterwards on every cycle, even a failed one: notifications
-already queued must still go out while the upstream is down.
+already queued must still go out while the upstream is down. Before them, simulated and real
+history are kept apart (`updater.demo_history`): a fresh demo gets a day of simulated history,
+and real prices replace a pair's simulated history. Real prices are judged for jumps against
+real ones only, simulated against simulated.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import httpx
 
 from shared.config import Settings
 from shared.ids import now
-from shared.models import PricePoint, UpdateError, UpdateStatus
+from shared.models import SIMULATED_SOURCE, PricePoint, UpdateError, UpdateStatus
 from shared.store.base import Store
+from updater.demo_history import BACKFILL_STEP, backfill, forget_simulated
 from updater.sources import PriceSource, SourceError, build_client, source_chain
+from updater.sources.demo import DemoSource
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy
 from updater.validate import last_good, validate
 
@@ -31,8 +36,15 @@ Step = Callable[[Store, Settings, list[PricePoint], int], Awaitable[None]]
 Problem = tuple[UpdateError, str]
 
 
+def _reference(before: Sequence[PricePoint], source: PriceSource, at: int) -> dict[tuple[str, str], float]:
+    """The prices a source's jumps are judged by: real ones for a real source, simulated ones
+    for the demo (one never judges the other)."""
+    simulated = source.name == SIMULATED_SOURCE
+    return last_good([p for p in before if (p.source == SIMULATED_SOURCE) == simulated], at)
+
+
 async def _fetch(
-    sources: Sequence[PriceSource], settings: Settings, previous: dict[tuple[str, str], float]
+    sources: Sequence[PriceSource], settings: Settings, before: Sequence[PricePoint], at: int
 ) -> tuple[PriceSource | None, list[PricePoint], list[Problem]]:
     """(the source that answered, its believable prices, what went wrong on the way)."""
     problems: list[Problem] = []
@@ -47,7 +59,7 @@ async def _fetch(
             problems.append((UpdateError.INTERNAL_ERROR, f"{source.name}: unexpected {type(error).__name__}: {error}"))
             log.exception("%s failed unexpectedly", source.name)
             continue
-        checked = validate(fetched, previous, settings.max_price_jump)
+        checked = validate(fetched, _reference(before, source, at), settings.max_price_jump)
         if checked.accepted:
             return source, checked.accepted, problems
         first = checked.rejected[0]
@@ -71,7 +83,8 @@ async def refresh(
     the status is ok and its `error` says why the sources before it were passed over;
     `error_code` is the kind of the last problem in `error`."""
     started = clock()
-    answered, prices, problems = await _fetch(sources, settings, last_good(store.latest_prices(), started))
+    before = store.latest_prices()
+    answered, prices, problems = await _fetch(sources, settings, before, started)
     if prices:
         try:
             store.put_prices(prices)
@@ -93,12 +106,32 @@ async def refresh(
             error_code=problems[-1][0] if problems else None,
         )
     )
+    if prices:
+        _keep_history_apart(store, settings, answered, before, prices)
     for step in steps:
         try:
             await step(store, settings, prices, started)
         except Exception:  # noqa: BLE001 - one step failing must not skip the next or the loop
             log.exception("cycle step %s failed", getattr(step, "__name__", step))
     return status
+
+
+def _keep_history_apart(
+    store: Store,
+    settings: Settings,
+    answered: PriceSource | None,
+    before: Sequence[PricePoint],
+    prices: Sequence[PricePoint],
+) -> None:
+    """A fresh demo gets a day of simulated history; real prices replace simulated history
+    (`updater.demo_history`). Its failure costs history only, never the cycle."""
+    try:
+        if isinstance(answered, DemoSource):
+            backfill(store, answered, prices, max(BACKFILL_STEP, settings.update_interval_seconds))
+        else:
+            forget_simulated(store, before, prices)
+    except Exception:  # noqa: BLE001 - the prices are written; history is a nicety
+        log.exception("keeping simulated and real history apart failed")
 
 
 def standard_steps() -> list[Step]:

@@ -32,7 +32,7 @@ def alert_spec(body: WatchAlertCreate) -> AlertSpec:
 
 def create_for(store: Store, settings: Settings, user_id: str, spec: AlertSpec, at: int) -> AlertRecord:
     user = user_or_404(store, user_id)
-    return store.create_alert(new_alert(spec, user, settings, at))
+    return store.create_alert(new_alert(spec, user, settings, at), max_active=settings.max_alerts_per_user)
 
 
 @operation("POST", "Create an alert for a user", body=AlertCreate, response=Alert, status=201, errors=(404, 409))

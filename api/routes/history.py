@@ -31,6 +31,7 @@ from shared.limits import (
     MAX_HISTORY_POINTS,
     MIN_HISTORY_POINTS,
 )
+from shared.models import SIMULATED_SOURCE
 from shared.shapes.prices import History
 
 
@@ -68,7 +69,8 @@ async def history(scope: Scope, receive: Receive, send: Send) -> None:
         series = held.sample(start, interval, count)
         if latest is not None:
             series[-1] = latest.price  # also when it came in after the minute began
-        body = encode_history(symbol, stated_currency, end, interval, series)
+        simulated = held.simulated or (latest is not None and latest.source == SIMULATED_SOURCE)
+        body = encode_history(symbol, stated_currency, end, interval, series, simulated)
         cached = services.history[cache_key] = (body, etag_of(body))
     body, etag = cached
     await send_cached_body(send, body, etag, header(scope, b"if-none-match"), max_age=end + 60 - at)

@@ -51,7 +51,7 @@ async def listing(request: Request) -> WatchAlerts:
 
 @operation(
     "POST", "Create an email alert to the key owner's own address",
-    body=WatchAlertCreate, response=WatchAlert, status=201, errors=(404,),
+    body=WatchAlertCreate, response=WatchAlert, status=201, errors=(404, 409),
 )
 async def create(request: Request, body: WatchAlertCreate) -> WatchAlert:
     services: Services = request.app.state.services

@@ -46,18 +46,18 @@ class CompanionScreen(Screen[None]):
         yield NavBar(self.companion.section_titles(), self.MODE)
         yield from self.compose_body()
         yield StatusLine()
-        yield Footer()
+        yield Footer(compact=True)  # every key, `? Help` last, fits 80 columns
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
     def report(self, error: CompanionError) -> None:
         self.status.show_error(error)
-        self.notify(error.message, title=error.title, severity="error")
+        self.notify(error.message, title=error.title, severity="error", markup=False)
 
     def done(self, text: str) -> None:
         self.status.show_done(text)
-        self.notify(text)
+        self.notify(text, markup=False)  # it names server records: plain text
 
     async def attempt(self, call: Awaitable[T]) -> T | None:
         """Await a client call; on failure show why and return None."""

@@ -28,13 +28,16 @@ class CopyableModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes=f"copyable {self.KIND}"):
             yield from self.compose_content()
-            with Horizontal(classes="buttons"):
-                yield Button("Copy (c)", variant="primary", id="copy")
-                yield Button("Done", id="done")
         yield Footer()
 
     def compose_content(self) -> Iterable[Any]:
+        """What to show, and somewhere in it `buttons()`."""
         raise NotImplementedError
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            yield Button("Copy (c)", variant="primary", id="copy")
+            yield Button("Done", id="done")
 
     def action_copy(self) -> None:
         """Textual copies with OSC 52, which some terminals ignore and none confirm: say what

@@ -30,3 +30,4 @@ class ExportLink(CopyableModal):
         yield Label("Export URL", classes="heading")
         yield Label(Content(self._text), id="url")
         yield Label(note, classes="detail")
+        yield from self.buttons()

@@ -58,7 +58,7 @@ class ExportsScreen(ListScreen):
                 f"{export.get('message', 'Export made')}: {export.get('records', 0):,} records "
                 f"in {export.get('file_key')}. Press s to save it, u for its URL."
             )
-            self.reload()
+            self.reload_selecting(export["id"])
 
     @work(exclusive=True, group="action")
     async def action_save(self) -> None:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select
 
@@ -58,13 +58,15 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         self.sending = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form"):
+        # Not focusable itself: the first field takes the focus, and a focused field scrolls into view.
+        with VerticalScroll(id="dialog", classes="form", can_focus=False):
             yield Label(self.HEADING, classes="heading")
             yield from self.compose_fields()
-            yield StatusLine(id="form-status")
-            with Horizontal(classes="buttons"):
-                yield Button(self.SUBMIT, variant="primary", id="submit")
-                yield Button("Cancel", id="cancel")
+            with Vertical(classes="actions"):  # docked: in view however far the fields scroll
+                yield StatusLine(id="form-status")
+                with Horizontal(classes="buttons"):
+                    yield Button(self.SUBMIT, variant="primary", id="submit")
+                    yield Button("Cancel", id="cancel")
         yield Footer()
 
     def compose_fields(self) -> Iterable[Field]:

@@ -16,6 +16,7 @@ from companion.bindings import bindings_of
 
 if TYPE_CHECKING:
     from companion.app import CompanionApp
+    from companion.screens.base import CompanionScreen
 
 
 def key_table(title: str, rows: list[tuple[str, str]]) -> Content:
@@ -28,17 +29,26 @@ def key_table(title: str, rows: list[tuple[str, str]]) -> Content:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,f1,q", "close", "Close help")]
 
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
     def compose(self) -> ComposeResult:
+        """The section help was opened on comes first, under its own name, then the keys that
+        work everywhere, then the other sections."""
         app = cast("CompanionApp", self.app)
+        sections = dict(app.SECTIONS)
+        here = sections[self.current]
         everywhere = [(k.keys(app), k.description) for k in bindings_of(type(app))]
         everywhere.append(("^p", "Command palette: every action by name"))
         with VerticalScroll(id="dialog", classes="help"):
-            yield Label("cryptowatch companion · keys", classes="heading")
+            yield Label(f"Help · keys of the {here.TITLE} screen and every other", classes="heading")
             yield Label(Content(app.connection_note), classes="detail")
+            yield Static(self.section(here), classes="section")
             yield Static(key_table("Everywhere", everywhere), classes="section")
-            for _mode, screen in app.SECTIONS:
-                rows = [(k.keys(app), k.description) for k in bindings_of(screen)]
-                yield Static(key_table(screen.TITLE, rows), classes="section")
+            for screen in sections.values():
+                if screen is not here:
+                    yield Static(self.section(screen), classes="section")
             yield Static(
                 key_table(
                     "Tables and forms",
@@ -52,6 +62,10 @@ class HelpScreen(ModalScreen[None]):
                 classes="section",
             )
         yield Footer()
+
+    def section(self, screen: type[CompanionScreen]) -> Content:
+        app = cast("CompanionApp", self.app)
+        return key_table(screen.TITLE, [(k.keys(app), k.description) for k in bindings_of(screen)])
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,21 +11,12 @@ from textual.widgets import Input, Select
 
 from companion.client import JSON, CompanionClient
 from companion.errors import Missing
+from companion.screens.confirm import ConfirmModal
 from companion.screens.form import FieldProblem, FormModal
 from companion.screens.key_reveal import KeyReveal
 from companion.widgets.field import Field
 
 SCOPES = (("watch: prices and own alerts", "watch"), ("admin: manage the service", "admin"))
-
-
-async def owner_by_email(client: CompanionClient, email: str) -> JSON:
-    """The user an owner's email names, or a problem for the form's email field."""
-    if not email:
-        raise FieldProblem("email", "Who is the owner? Give their email.")
-    try:
-        return await client.user_by_email(email)
-    except Missing:
-        raise FieldProblem("email", f"No user has the email {email}; create them on the Users screen (3).") from None
 
 
 class KeyForm(FormModal[JSON]):
@@ -40,7 +31,7 @@ class KeyForm(FormModal[JSON]):
         yield Field("Scope", Select(SCOPES, value="watch", allow_blank=False, compact=True), name="scope")
         yield Field("Label", Input(placeholder="e.g. garmin fenix (optional)", compact=True), name="label")
         yield Field(
-            "Requests per minute",
+            "Requests/minute",
             Input(placeholder="blank: the server's default", type="integer", compact=True),
             name="rate_limit",
         )
@@ -52,7 +43,10 @@ class KeyForm(FormModal[JSON]):
         rate_limit = self.value("rate_limit")
         if rate_limit and (not rate_limit.isdigit() or int(rate_limit) < 1):
             raise FieldProblem("rate_limit", "A whole number of requests per minute, 1 or more.")
-        user = await owner_by_email(self.client, email)
+        try:
+            user = await self.client.user_by_email(email)
+        except Missing:
+            user = await self.new_owner(email)
         created = await self.client.create_key(
             user_id=user["id"],
             scope=str(self.choice("scope")),
@@ -60,6 +54,21 @@ class KeyForm(FormModal[JSON]):
             rate_limit=int(rate_limit) if rate_limit else None,
         )
         return {**created, "owner": email}
+
+    async def new_owner(self, email: str) -> JSON:
+        """Make the user, as `cryptowatch keys create --user` does, once the person says so: a
+        mistyped address must not become a user unasked."""
+        name = email.split("@", 1)[0]
+        if not await self.app.push_screen_wait(
+            ConfirmModal(
+                f"Create the user {email}?",
+                f"No user has this address yet. Yes adds them (named {name}; rename on the Users "
+                "screen) and issues the key.",
+                yes="Create user",
+            )
+        ):
+            raise FieldProblem("email", f"No user has the email {email}; check it, or create them.")
+        return await self.client.create_user(email=email, name=name)
 
 
 async def issue_and_reveal(app: App[Any], client: CompanionClient, email: str = "") -> bool:

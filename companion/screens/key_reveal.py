@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.containers import Center
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label
 
@@ -30,15 +30,19 @@ class KeyReveal(CopyableModal):
         self.heading = f"New {created.get('scope', '')} key{label} for {created.get('owner', '?')}"
 
     def compose_content(self) -> Iterable[Any]:
+        """The code beside the words and buttons, not under them: the whole code and both
+        buttons fit a 24-row terminal, where a code cut in half cannot be scanned."""
         yield Label(Content(self.heading), classes="heading")
         yield Label(Content(self._text), id="secret")
-        yield Label(
-            "This is the only time the key is shown: the server keeps only its hash. "
-            "Copy it, or scan the code (this service's URL and the key) with the watch app, now.",
-            classes="detail",
-        )
-        with Center():
+        with Horizontal(id="reveal-body"):
             yield QRCode(self.uri, id="qr")
+            with Vertical(id="reveal-side"):
+                yield Label(
+                    "This is the only time the key is shown: the server keeps only its hash. "
+                    "Copy it, or scan the code (this service's URL and the key) with the watch app, now.",
+                    classes="detail",
+                )
+                yield from self.buttons()
 
     def action_close(self) -> None:
         """The key can never be shown again, so closing before copying it asks first."""

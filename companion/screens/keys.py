@@ -80,6 +80,13 @@ class KeysScreen(ListScreen):
         if key.get("status") == "revoked":
             self.status.show_info(f"{key['prefix']} is already revoked.")
             return
+        if self.client.is_own_key(key):
+            self.status.show_info(
+                f"{key['prefix']}… is the admin key this companion uses: revoking it would lock you out. "
+                "Connect with another admin key to revoke it (`cryptowatch keys create --scope admin --save` "
+                "makes one and leaves it in the data folder's admin.key)."
+            )
+            return
         owner = self.owners.email(key.get("user_id"))
         confirmed = await self.app.push_screen_wait(
             ConfirmModal(

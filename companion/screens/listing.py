@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,13 @@ from textual.widgets import DataTable
 from companion.client import JSON, Page
 from companion.screens.base import CompanionScreen
 from companion.widgets.pager import Pager
+from shared.text import printable
+
+
+def plain(cell: Any) -> Any:
+    """A cell as it reads: DataTable parses a str as Rich markup, so a label `[/oops]` would
+    crash the screen and `[red]` would restyle it; a server's string is shown as plain text."""
+    return Text(printable(cell)) if isinstance(cell, str) else cell
 
 
 class ListScreen(CompanionScreen):
@@ -23,13 +31,15 @@ class ListScreen(CompanionScreen):
     AUTO_FOCUS = "#table"
     BINDINGS = [
         Binding("r", "reload", "Refresh"),
-        Binding("right_square_bracket", "page(1)", "Next page"),
-        Binding("left_square_bracket", "page(-1)", "Prev page"),
+        # Not in the footer (the pager's line names them, help lists them): `? Help` must fit.
+        Binding("right_square_bracket", "page(1)", "Next page", show=False),
+        Binding("left_square_bracket", "page(-1)", "Prev page", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, JSON] = {}
+        self._select_next: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_controls()
@@ -78,15 +88,23 @@ class ListScreen(CompanionScreen):
     def fill(self, page: Page) -> None:
         table = self.table
         kept = self.selected
+        wanted, self._select_next = self._select_next or (kept and kept["id"]), None
         table.clear()
         self.items = {item["id"]: item for item in page.items}
         for item in page.items:
-            table.add_row(*self.row(item), key=item["id"])
-        if kept is not None and kept["id"] in self.items:
-            table.move_cursor(row=table.get_row_index(kept["id"]))
+            table.add_row(*map(plain, self.row(item)), key=item["id"])
+        if wanted in self.items:
+            table.move_cursor(row=table.get_row_index(wanted))
         self.pager.loaded(len(page.items), page.next_cursor)
         if not page.items and self.pager.number == 1:
             self.status.show_info(f"No {self.NOUN}s yet: press n to add one.")
+
+    def reload_selecting(self, item_id: str) -> None:
+        """Reload from the first page with a record just made selected, so the next key
+        (save, show URL) acts on it rather than on the row selected before."""
+        self._select_next = item_id
+        self.pager.reset()
+        self.reload()
 
     @property
     def selected(self) -> JSON | None:

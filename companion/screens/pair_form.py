@@ -10,11 +10,20 @@ from textual.widgets import Input
 from companion.client import JSON, CompanionClient
 from companion.errors import Missing, Rejected
 from companion.screens.form import FieldProblem, FormModal
-from companion.screens.key_form import owner_by_email
 from companion.widgets.field import Field
 
 #: Server refusals that are about the code, not the owner.
 CODE_ERRORS = ("invalid_user_code", "unknown_user_code", "expired_user_code", "pairing_decided")
+
+
+async def owner_by_email(client: CompanionClient, email: str) -> JSON:
+    """The user an owner's email names, or a problem for the form's email field."""
+    if not email:
+        raise FieldProblem("email", "Who is the owner? Give their email.")
+    try:
+        return await client.user_by_email(email)
+    except Missing:
+        raise FieldProblem("email", f"No user has the email {email}; create them on the Users screen (3).") from None
 
 
 class PairForm(FormModal[JSON]):

@@ -46,5 +46,5 @@ class SaveExport(FormModal[Path]):
             size = await self.client.download(str(self.export["url"]), path)
         except OSError as error:
             raise FieldProblem("path", f"Cannot write {path}: {error.strerror or error}.") from None
-        self.notify(f"{format.size(size)} written to {path}", title="Saved")
+        self.notify(f"{format.size(size)} written to {path}", title="Saved", markup=False)
         return path

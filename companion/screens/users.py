@@ -29,7 +29,7 @@ class UsersScreen(ListScreen):
         Binding("n", "new_user", "New user"),
         Binding("d", "delete", "Delete"),
         Binding("k", "new_key", "New key for user"),
-        Binding("slash", "search", "Search"),
+        Binding("slash", "search", "Search", show=False),  # the search box's label says `/`
         Binding("escape", "clear_search", "Clear search", show=False),
     ]
 
@@ -98,6 +98,15 @@ class UsersScreen(ListScreen):
     async def action_delete(self) -> None:
         user = self.require_selected()
         if user is None:
+            return
+        mine = await self.attempt(self.client.owns_own_key(user["id"]))
+        if mine is None:
+            return
+        if mine:
+            self.status.show_info(
+                f"{user['email']} owns the admin key this companion uses: deleting them would revoke it "
+                "and lock you out. Connect with another admin key to delete them."
+            )
             return
         confirmed = await self.app.push_screen_wait(
             ConfirmModal(

@@ -12,7 +12,7 @@ from textual.widgets import Label
 
 class Field(Vertical):
     DEFAULT_CSS = """
-    Field { height: auto; margin-bottom: 1; }
+    Field { height: auto; }
     Field > Horizontal { height: auto; }
     Field .caption { width: 18; color: $text-muted; }
     Field Input, Field Select { width: 1fr; }

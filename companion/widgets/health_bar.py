@@ -36,7 +36,7 @@ def describe(health: dict[str, Any], now: float) -> tuple[str, str]:
 
 class HealthBar(Static):
     DEFAULT_CSS = """
-    HealthBar { height: 1; padding: 0 1; background: $boost; }
+    HealthBar { height: auto; padding: 0 1; background: $boost; }
     HealthBar.-ok { color: $text-success; }
     HealthBar.-stale { color: $text-warning; }
     HealthBar.-unavailable, HealthBar.-unreachable, HealthBar.-failed { color: $text-error; }

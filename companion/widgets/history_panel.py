@@ -74,5 +74,7 @@ class HistoryPanel(Vertical):
             self.post_message(Failed(error))
             return
         prices, line = summary(history)
-        self.query_one(Sparkline).data = prices
+        sparkline = self.query_one(Sparkline)
+        sparkline.data = prices
+        sparkline.display = len(prices) >= 2  # Textual draws a single point as a solid block
         self.query_one("#history-summary", Label).update(Content(line))

@@ -25,7 +25,10 @@ def outbox_line(note: dict[str, Any], now: float) -> str:
     tried = f" · {attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
     error = f" · last error: {note['last_error']}" if note.get("last_error") else ""
     if status == "pending":
-        retry = f" · next try {format.ago(note.get('next_attempt_at'), now)}"
+        due = note.get("next_attempt_at")
+        # Due already (or within the minute): the updater sends it when it next runs, not "2 min ago".
+        soon = due is None or due - now < 60
+        retry = " · next try on the updater's next cycle" if soon else f" · next try {format.ago(due, now)}"
         return f"pending{tried}{retry} · {where}{error}"
     return f"{status}{tried} · {where}{error}"
 

@@ -1,5 +1,7 @@
 """Building an export: price history as JSON records `{id, timestamp, name, symbol, price}` or
-the same columns as CSV, saved to a sink under `exports/crypto_YYYY-MM-DDTHH-MM-SS.<ext>`."""
+the same columns as CSV, saved to a sink under `exports/crypto_YYYY-MM-DDTHH-MM-SS.<ext>`.
+A point from the offline demo carries `"simulated": true` (in CSV, a `simulated` column that is
+there only when the export holds such points), so made-up prices never pass for market data."""
 
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ from shared.errors import Conflict, InvalidInput
 from shared.exports.names import coin_name
 from shared.exports.sink import ExportSink
 from shared.ids import new_id
-from shared.models import ExportFormat, ExportRecord
+from shared.models import SIMULATED_SOURCE, ExportFormat, ExportRecord, PricePoint
 from shared.store.base import Store
 
 COLUMNS = ("id", "timestamp", "name", "symbol", "price")
+SIMULATED = "simulated"
 #: Exports recorded this recently are checked for a file name taken in the same second.
 RECENT = 20
 
@@ -70,23 +73,29 @@ def records(store: Store, spec: ExportSpec, currency: str) -> list[dict[str, Any
         for point in store.price_history(symbol, currency, spec.start, spec.end)
     ]
     points.sort(key=lambda p: (p.updated_at, p.symbol))
-    return [
-        {
-            "id": f"{p.symbol}-{p.updated_at}",
-            "timestamp": p.updated_at,
-            "name": coin_name(p.symbol),
-            "symbol": p.symbol,
-            "price": p.price,
-        }
-        for p in points
-    ]
+    return [record(p) for p in points]
+
+
+def record(point: PricePoint) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": f"{point.symbol}-{point.updated_at}",
+        "timestamp": point.updated_at,
+        "name": coin_name(point.symbol),
+        "symbol": point.symbol,
+        "price": point.price,
+    }
+    if point.source == SIMULATED_SOURCE:
+        row[SIMULATED] = True
+    return row
 
 
 def encode(rows: list[dict[str, Any]], fmt: ExportFormat) -> bytes:
     if fmt == ExportFormat.JSON:
         return orjson.dumps(rows)
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=COLUMNS, lineterminator="\n")
+    simulated = any(SIMULATED in row for row in rows)
+    columns = (*COLUMNS, SIMULATED) if simulated else COLUMNS
+    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return text.getvalue().encode()

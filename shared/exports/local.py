@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from shared.errors import Conflict, NotFound
+from shared.private_files import FILE_MODE, private_folder
 
 PREFIX = "exports/"
 
@@ -26,9 +28,9 @@ class LocalSink:
         """Exclusive create: an existing export is never overwritten, and a failed write leaves
         no half file behind."""
         path = self._path(file_key)
-        self._root.mkdir(parents=True, exist_ok=True)
+        private_folder(self._root)
         try:
-            with path.open("xb") as handle:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "wb") as handle:
                 try:
                     handle.write(data)
                 except BaseException:

@@ -48,6 +48,7 @@ NAMES = {
     "LDO": "Lido DAO",
     "USDC": "USDC",
     "USDT": "Tether",
+    "RENDER": "Render",
     "RNDR": "Render",
     "XMR": "Monero",
 }

@@ -51,4 +51,5 @@ class History(Response, omit_defaults=True, kw_only=True):
     t: Annotated[int, Meta(description="time of the last point")]
     i: Annotated[int, Meta(description="seconds between points")]
     p: Annotated[list[float | None], Meta(description="oldest first, null = no data")]
+    d: Annotated[Flag, Meta(description="present when any point is simulated (the demo's history)")] | UnsetType = UNSET
     n: Annotated[NextRefresh, Meta(description="seconds until the series moves on (its max-age)")] | UnsetType = UNSET

@@ -20,6 +20,7 @@ from shared.models import (
     NotificationStatus,
     Page,
     PricePoint,
+    StreamStatus,
     UpdateStatus,
     User,
 )
@@ -54,12 +55,22 @@ class Store(PairingStore, Protocol):
         """History points with start <= updated_at <= end, oldest first; at most `limit`
         (the newest ones when cut)."""
 
+    def delete_history(self, symbol: str, currency: str, source: str) -> int:
+        """Remove the pair's history points that came from `source` (the demo's simulated
+        points, once real prices replace them); how many there were."""
+
     # --- updater status ----------------------------------------------------------------
     def record_update(self, status: UpdateStatus) -> UpdateStatus:
         """Store the latest cycle's outcome. `last_success_at` is carried over from the
         previous record when this one failed; the stored record is returned."""
 
     def update_status(self) -> UpdateStatus | None: ...
+
+    def record_stream(self, status: StreamStatus) -> None:
+        """Replace the live stream's status record (there is one)."""
+
+    def stream_status(self) -> StreamStatus | None:
+        """The live stream's status record; None when no stream ever ran."""
 
     # --- users -------------------------------------------------------------------------
     def create_user(self, user: User) -> User:
@@ -108,7 +119,10 @@ class Store(PairingStore, Protocol):
         """Usage of every key that made a request on that UTC day."""
 
     # --- alerts ------------------------------------------------------------------------
-    def create_alert(self, alert: Alert) -> Alert: ...
+    def create_alert(self, alert: Alert, max_active: int | None = None) -> Alert:
+        """Store a new alert. With `max_active`, atomically refuse it (Conflict, code
+        `alert_limit`) when its user already has that many active alerts; concurrent creations
+        never get past the cap."""
 
     def get_alert(self, alert_id: str) -> Alert | None: ...
 
@@ -136,7 +150,9 @@ class Store(PairingStore, Protocol):
 
     # --- notification outbox -------------------------------------------------------------
     def due_notifications(self, now: int, limit: int = 100) -> list[Notification]:
-        """Pending notifications with next_attempt_at <= now, oldest first."""
+        """Pending notifications with next_attempt_at <= now, users taken in turn: every user's
+        n-th longest-due before anyone's (n+1)-th, then longest-due first, then by id. So one
+        user's flood of notifications never pushes another user's out of the batch."""
 
     def claim_notification(self, notification_id: str, now: int, lease_until: int) -> bool:
         """Take a due notification for delivery: if it is pending with next_attempt_at <= now,

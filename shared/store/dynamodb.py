@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from shared.alerts import alert_limit
 from shared.errors import ConfigError, Conflict, StoreUnavailable
 from shared.ids import now as wall_clock
 from shared.ids import utc_day
@@ -27,6 +28,7 @@ from shared.models import (
     Page,
     PricePoint,
     Scope,
+    StreamStatus,
     UpdateStatus,
     User,
 )
@@ -49,6 +51,7 @@ from shared.store.dynamodb_requests import (
     put_request,
     revoke_update,
     usage_of,
+    users_in_turn,
 )
 
 _RACE_ATTEMPTS = 5  # of a read, then a write conditional on what was read
@@ -190,6 +193,17 @@ class DynamoStore:
             items.reverse()
         return [decode(PricePoint, item) for item in items]
 
+    def delete_history(self, symbol: str, currency: str, source: str) -> int:
+        e = Expr()
+        query = e.params(
+            KeyConditionExpression=f"{e.n('pk')} = {e.v(L.history_pk(symbol, currency))}",
+            FilterExpression=f"{e.n('source')} = {e.v(source)}",
+            ProjectionExpression=f"{e.n('pk')}, {e.n('sk')}",
+        )
+        keys = [{"pk": item["pk"], "sk": item["sk"]} for item in self._db.query_all(ConsistentRead=True, **query)]
+        self._db.batch_write([{"DeleteRequest": {"Key": key}} for key in keys])
+        return len(keys)
+
     # --- updater status ----------------------------------------------------------------
     def record_update(self, status: UpdateStatus) -> UpdateStatus:
         e = Expr()
@@ -207,6 +221,13 @@ class DynamoStore:
     def update_status(self) -> UpdateStatus | None:
         item = self._db.get(L.STATUS_KEY)
         return None if item is None else decode(UpdateStatus, item)
+
+    def record_stream(self, status: StreamStatus) -> None:
+        self._db.call("put_item", Item={**encode(status), **L.STREAM_KEY})
+
+    def stream_status(self) -> StreamStatus | None:
+        item = self._db.get(L.STREAM_KEY)
+        return None if item is None else decode(StreamStatus, item)
 
     # --- users -------------------------------------------------------------------------
     def create_user(self, user: User) -> User:
@@ -345,17 +366,36 @@ class DynamoStore:
         return [usage_of(key_id, day, items) for key_id, items in sorted(by_key.items())]
 
     # --- alerts ------------------------------------------------------------------------
-    def create_alert(self, alert: Alert) -> Alert:
-        try:
-            self._db.transact(
-                [
-                    put_new({**encode(alert, **alert_listing(alert)), **L.alert_key(alert.id)}),
-                    put_new({**encode(alert), **L.alert_copy_key(alert.user_id, alert.id)}),
-                ]
-            )
-        except TransactionFailed:
-            raise Conflict("an alert with this id already exists", code="alert_exists") from None
-        return alert
+    def create_alert(self, alert: Alert, max_active: int | None = None) -> Alert:
+        """With `max_active`, the count of the owner's active alerts is read, then the alert is
+        written together with a bump of the owner's alert sequence item, conditional on the
+        sequence read before the count: of two concurrent creations one loses and counts
+        again. (A cancel or trigger only lowers the count, so it needs no bump.)"""
+        items = [
+            put_new({**encode(alert, **alert_listing(alert)), **L.alert_key(alert.id)}),
+            put_new({**encode(alert), **L.alert_copy_key(alert.user_id, alert.id)}),
+        ]
+        for _ in range(_RACE_ATTEMPTS):
+            guard = [] if max_active is None else [self._alert_slot(alert.user_id, max_active)]
+            try:
+                self._db.transact(items + guard)
+            except TransactionFailed as failed:
+                if "ConditionalCheckFailed" in failed.reasons[:2]:
+                    raise Conflict("an alert with this id already exists", code="alert_exists") from None
+                continue  # another alert of this user was created meanwhile: count again
+            return alert
+        raise StoreUnavailable("alerts of this user kept changing while one was created; try again")
+
+    def _alert_slot(self, user_id: str, max_active: int) -> dict[str, Any]:
+        """The transaction item that takes one of the user's `max_active` slots, or Conflict."""
+        stored = self._db.get(L.alert_seq_key(user_id))
+        seq = 0 if stored is None else int(stored["seq"]["N"])
+        active = sum(a.status is AlertStatus.ACTIVE for a in self._all_alerts_of(user_id))
+        if active >= max_active:
+            raise alert_limit(max_active)
+        e = Expr().set("seq", seq + 1)
+        condition = absent(e) if stored is None else f"{e.n('seq')} = {e.v(seq)}"
+        return {"Update": {"Key": L.alert_seq_key(user_id), **e.params(ConditionExpression=condition)}}
 
     def get_alert(self, alert_id: str) -> Alert | None:
         return decoded(Alert, self._db.get(L.alert_key(alert_id)))
@@ -418,8 +458,8 @@ class DynamoStore:
 
     # --- notification outbox -------------------------------------------------------------
     def due_notifications(self, now: int, limit: int = 100) -> list[Notification]:
-        """Longest-due first (next_attempt_at, then id). The pending partition is small: the
-        outbox drains every cycle, so reading all of its due items is cheap."""
+        """The pending partition is small: the outbox drains every cycle, so reading all of its
+        due items and ordering them here (users in turn) is cheap."""
         e = Expr()
         listing = L.notifications_list(NotificationStatus.PENDING)
         query = e.params(
@@ -428,7 +468,7 @@ class DynamoStore:
         )
         due = [decode(Notification, i) for i in self._db.query_all(IndexName=L.INDEX, **query)]
         due = [n for n in due if n.status is NotificationStatus.PENDING]  # the index lags a bit
-        return sorted(due, key=lambda n: (n.next_attempt_at, n.id))[:limit]
+        return users_in_turn(due)[:limit]
 
     def claim_notification(self, notification_id: str, now: int, lease_until: int) -> bool:
         e = Expr().set("next_attempt_at", lease_until)

@@ -56,6 +56,7 @@ def history_pk(symbol: str, currency: str) -> str:
 
 
 STATUS_KEY = key("STATUS", "UPDATE")
+STREAM_KEY = key("STATUS", "STREAM")
 
 # Users: the record, and a copy under the lower-cased email that makes the email unique.
 USERS_LIST = "USERS"
@@ -125,6 +126,11 @@ def alert_key(alert_id: str) -> Item:
 
 def alert_copy_key(user_id: str, alert_id: str) -> Item:
     return key(user_pk(user_id), ALERT_COPY_PREFIX + alert_id)
+
+
+def alert_seq_key(user_id: str) -> Item:
+    """Bumped by every capped alert creation of the user: the optimistic lock of the cap."""
+    return key(user_pk(user_id), "ALERTSEQ")
 
 
 def alerts_list(status: str) -> str:

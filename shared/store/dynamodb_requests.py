@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.models import Alert, ApiKey, KeyUsage, NotificationStatus
+from shared.models import Alert, ApiKey, KeyUsage, Notification, NotificationStatus
 from shared.store import dynamodb_layout as L
 from shared.store.dynamodb_codec import Item, decode, encode, from_attr
 from shared.store.dynamodb_expr import Expr
@@ -93,3 +93,14 @@ def usage_of(key_id: str, day: str, windows: list[Item]) -> KeyUsage:
         start = int(from_attr(window["window_start"]))
         last = start if last is None else max(last, start)
     return KeyUsage(key_id=key_id, day=day, requests=requests, rejected=rejected, last_used_at=last)
+
+
+def users_in_turn(due: list[Notification]) -> list[Notification]:
+    """The outbox's fair order (`Store.due_notifications`): each record's rank among its user's
+    (longest-due first), then next_attempt_at, then id."""
+    ranked: list[tuple[int, int, str, Notification]] = []
+    taken: dict[str, int] = {}
+    for n in sorted(due, key=lambda n: (n.next_attempt_at, n.id)):
+        taken[n.user_id] = turn = taken.get(n.user_id, 0) + 1
+        ranked.append((turn, n.next_attempt_at, n.id, n))
+    return [entry[-1] for entry in sorted(ranked, key=lambda entry: entry[:3])]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
+from shared.alerts import alert_limit
 from shared.errors import Conflict, StoreUnavailable
 from shared.ids import day_start
 from shared.ids import now as wall_clock
@@ -33,11 +34,13 @@ from shared.models import (
     Page,
     PricePoint,
     Scope,
+    StreamStatus,
     UpdateStatus,
     User,
 )
 from shared.paging import decode_cursor, encode_cursor
 from shared.pairing.model import Pairing, PairingStatus
+from shared.private_files import private_file, private_folder, tighten
 from shared.store import sqlite_pairings as pairings
 from shared.store import sqlite_rows as rows
 from shared.store.sqlite_counters import SharedCounters, WindowCount
@@ -157,9 +160,12 @@ class SQLiteStore:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(self._path.parent)
+            private_file(self._path)  # SQLite gives its -wal and -shm files the database's mode
         except OSError as exc:
             raise StoreUnavailable(f"cannot create the data folder {self._path.parent}") from exc
+        for suffix in ("-wal", "-shm"):
+            tighten(Path(f"{self._path}{suffix}"))
         conn = sqlite3.connect(
             self._path,
             timeout=self._busy_timeout,  # how long a writer waits for the lock
@@ -310,6 +316,13 @@ class SQLiteStore:
         ).fetchall()
         return [rows.HISTORY.item(row) for row in reversed(found)]
 
+    @_guarded
+    def delete_history(self, symbol: str, currency: str, source: str) -> int:
+        return self._conn().execute(
+            "DELETE FROM price_history WHERE symbol = ? AND currency = ? AND source = ?",
+            (symbol, currency, source),
+        ).rowcount
+
     # --- updater status ----------------------------------------------------------------------
     @_guarded
     def record_update(self, status: UpdateStatus) -> UpdateStatus:
@@ -328,6 +341,14 @@ class SQLiteStore:
     @_guarded
     def update_status(self) -> UpdateStatus | None:
         return self._one(rows.STATUS, "slot = 1")
+
+    @_guarded
+    def record_stream(self, status: StreamStatus) -> None:
+        self._conn().execute(rows.STREAM.replace, rows.STREAM.row(status))
+
+    @_guarded
+    def stream_status(self) -> StreamStatus | None:
+        return self._one(rows.STREAM, "slot = 1")
 
     # --- users -------------------------------------------------------------------------------
     @_guarded
@@ -464,8 +485,17 @@ class SQLiteStore:
 
     # --- alerts ------------------------------------------------------------------------------
     @_guarded
-    def create_alert(self, alert: Alert) -> Alert:
-        self._conn().execute(rows.ALERTS.insert, rows.ALERTS.row(alert))
+    def create_alert(self, alert: Alert, max_active: int | None = None) -> Alert:
+        """Counted and inserted in one write transaction: concurrent creations take turns."""
+        with self._transaction() as conn:
+            if max_active is not None:
+                (active,) = conn.execute(
+                    "SELECT COUNT(*) FROM alerts WHERE user_id = ? AND status = ?",
+                    (alert.user_id, AlertStatus.ACTIVE),
+                ).fetchone()
+                if active >= max_active:
+                    raise alert_limit(max_active)
+            conn.execute(rows.ALERTS.insert, rows.ALERTS.row(alert))
         return alert
 
     @_guarded
@@ -515,10 +545,12 @@ class SQLiteStore:
     # --- notification outbox -------------------------------------------------------------------
     @_guarded
     def due_notifications(self, now: int, limit: int = 100) -> list[Notification]:
-        """Longest-due first: ordered by next_attempt_at, then by id."""
+        """Users in turn (the rank of each record among its user's), longest-due first."""
         found = self._conn().execute(
-            f"{rows.NOTIFICATIONS.select} WHERE status = ? AND next_attempt_at <= ?"
-            " ORDER BY next_attempt_at, id LIMIT ?",
+            f"SELECT {rows.NOTIFICATIONS.columns} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id"
+            " ORDER BY next_attempt_at, id) AS turn FROM notifications"
+            " WHERE status = ? AND next_attempt_at <= ?)"
+            " ORDER BY turn, next_attempt_at, id LIMIT ?",
             (NotificationStatus.PENDING, now, limit),
         )
         return [rows.NOTIFICATIONS.item(row) for row in found]

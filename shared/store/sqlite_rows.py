@@ -22,6 +22,8 @@ from shared.models import (
     NotificationStatus,
     PricePoint,
     Scope,
+    StreamState,
+    StreamStatus,
     UpdateError,
     UpdateStatus,
     User,
@@ -51,7 +53,7 @@ class Codec(Generic[M]):
         self._load = dict(load or {})
         self._dump = dict(dump or {})
         self._derived = dict(derived or {})
-        columns = ", ".join(f'"{name}"' for name in self.fields)
+        columns = self.columns = ", ".join(f'"{name}"' for name in self.fields)
         stored = ", ".join(f'"{name}"' for name in (*self.fields, *self._derived))
         marks = ", ".join("?" * (len(self.fields) + len(self._derived)))
         self.select = f"SELECT {columns} FROM {table}"
@@ -88,6 +90,7 @@ HISTORY = Codec("price_history", PricePoint)
 STATUS = Codec(
     "update_status", UpdateStatus, load={"ok": bool, "error_code": UpdateError}, derived={"slot": lambda _: 1}
 )
+STREAM = Codec("stream_status", StreamStatus, load={"state": StreamState}, derived={"slot": lambda _: 1})
 USERS = Codec("users", User, derived={"email_key": lambda user: user.email.lower()})
 KEYS = Codec("api_keys", ApiKey, load={"scope": Scope})
 ALERTS = Codec(

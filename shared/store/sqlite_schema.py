@@ -72,6 +72,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
     ),
     ("ALTER TABLE update_status ADD COLUMN error_code TEXT",),
+    (
+        # One row: the live alert stream's state (`cryptowatch stream`).
+        """CREATE TABLE stream_status (
+            slot INTEGER PRIMARY KEY CHECK (slot = 1),
+            state TEXT NOT NULL, updated_at INTEGER NOT NULL, streams INTEGER NOT NULL,
+            connected_at INTEGER, last_message_at INTEGER, reconnects INTEGER NOT NULL,
+            messages INTEGER NOT NULL, rejected INTEGER NOT NULL, triggered INTEGER NOT NULL,
+            error TEXT
+        )""",
+    ),
     # Device pairing (RFC 8628): neither code is stored, only their hashes. A row is read and
     # kept until forget_at (expires_at plus an hour, to answer expired_token to a late poll).
     (

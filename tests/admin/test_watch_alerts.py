@@ -61,3 +61,22 @@ def test_a_key_without_owner_gets_403(service: AdminService) -> None:
         assert listing.status_code == 403 and listing.json()["error"] == "no_owner"
         made = watch.post("/v1/alerts", json={"symbol": "BTC", "condition": "above", "target": 1})
         assert made.status_code == 403
+
+
+def test_a_user_has_at_most_max_alerts_per_user_active(service: AdminService) -> None:
+    """Each active alert can notify on every cycle: the cap bounds what one watch key (or a
+    script holding it) can add to the outbox."""
+    assert service.settings.max_alerts_per_user == 25
+    ada = service.user()
+    alert = {"symbol": "BTC", "condition": "above", "target": 1, "repeat": True}
+    with service.client(service.key(ada["id"])["key"]) as watch:
+        made = [watch.post("/v1/alerts", json=alert) for _ in range(25)]
+        assert {m.status_code for m in made} == {201}
+        refused = watch.post("/v1/alerts", json=alert)
+        assert refused.status_code == 409
+        assert refused.json()["error"] == "alert_limit"
+        assert "25 active alerts" in refused.json()["message"]
+        by_admin = service.admin.post("/admin/alerts", json={**alert, "user_id": ada["id"]})
+        assert (by_admin.status_code, by_admin.json()["error"]) == (409, "alert_limit")
+        assert watch.delete(f"/v1/alerts/{made[0].json()['id']}").status_code == 204
+        assert watch.post("/v1/alerts", json=alert).status_code == 201

@@ -85,7 +85,7 @@ async def test_new_watch_key_is_shown_once_works_and_is_refused_once_revoked(ser
         assert refused.json()["error"] == "revoked_key"
 
 
-async def test_key_for_an_unknown_email_is_refused_in_the_form(service: Service) -> None:
+async def test_key_for_an_unknown_email_is_refused_unless_the_user_is_made(service: Service) -> None:
     app = service.app(start="keys")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -99,6 +99,9 @@ async def test_key_for_an_unknown_email_is_refused_in_the_form(service: Service)
         assert "1 or more" in form.query_one("#field-rate_limit", Field).error
         await type_into(pilot, "#field-rate_limit Input", "30")
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)  # make the user? (test_newcomer.py says yes)
+        await pilot.press("n")
         await settle(pilot)
         assert "No user has the email nobody@example.com" in form.query_one("#field-email", Field).error
         await pilot.press("escape")

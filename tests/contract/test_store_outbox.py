@@ -38,6 +38,18 @@ def test_same_due_time_is_ordered_by_id(store: Store) -> None:
     assert [n.id for n in store.due_notifications(NOW)] == sorted(n.id for n in batch)
 
 
+def test_due_notifications_take_users_in_turn(store: Store) -> None:
+    """One user's flood fills no batch alone: another user's newest is in the first round."""
+    flood = [pending_notification(store, user_id="usr_flood", next_attempt_at=NOW - 600 + i) for i in range(5)]
+    other = pending_notification(store, user_id="usr_other", next_attempt_at=NOW)
+    third = pending_notification(store, user_id="usr_third", next_attempt_at=NOW - 30)
+
+    due = store.due_notifications(NOW, limit=4)
+
+    assert [n.id for n in due] == [flood[0].id, third.id, other.id, flood[1].id]
+    assert [n.id for n in store.due_notifications(NOW)][4:] == [n.id for n in flood[2:]]
+
+
 def test_a_claim_leases_the_notification_to_one_deliverer(store: Store) -> None:
     due = pending_notification(store)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from shared.models import PricePoint, UpdateError, UpdateStatus
+from shared.models import SIMULATED_SOURCE, PricePoint, UpdateError, UpdateStatus
 from shared.store.base import Store
 from tests.contract.builders import NOW
 
@@ -114,6 +114,20 @@ def status(
         last_success_at=last_success_at,
         error_code=error_code,
     )
+
+
+def test_deleting_one_sources_history_keeps_the_rest(store: Store) -> None:
+    simulated = [dataclasses.replace(point("BTC", 65_000.0 + i, NOW - 9000 + 300 * i), source=SIMULATED_SOURCE)
+                 for i in range(30)]  # more than one batch of 25
+    real = [point("BTC", 97_000.0, NOW), point("BTC", 97_100.0, NOW + 60)]
+    other = dataclasses.replace(simulated[0], currency="eur")
+    store.put_prices([*simulated, *real, other])
+
+    assert store.delete_history("BTC", "usd", SIMULATED_SOURCE) == 30
+
+    assert store.price_history("BTC", "usd", 0, NOW + 60) == real
+    assert store.price_history("BTC", "eur", 0, NOW) == [other]
+    assert store.delete_history("BTC", "usd", SIMULATED_SOURCE) == 0
 
 
 def test_a_successful_update_is_stored_and_returned(store: Store) -> None:

@@ -102,7 +102,7 @@ def test_a_failing_receiver_is_retried_with_the_same_delivery_id(
 def test_a_slow_receiver_spends_the_time_budget_and_the_rest_waits(
     notify_settings: Settings, store: Store, user: User
 ) -> None:
-    delivery = OutboxDelivery(budget_seconds=0.5)
+    delivery = OutboxDelivery(budget_seconds=0.5, concurrency=1)
     with webhook_receiver() as receiver:
         receiver.delay = 0.3
         for i in range(5):

@@ -31,6 +31,7 @@ from starlette.routing import Route
 from shared.config import Settings
 from shared.symbols import COINS, binance_base
 from tests.support.server import serve
+from updater.sources.http import RESTING
 
 RouteName = Literal["coingecko", "binance"]
 ROUTES: dict[RouteName, str] = {
@@ -77,7 +78,8 @@ class Recorded:
 
 @dataclass(slots=True)
 class _Quote:
-    price: float
+    #: None: CoinGecko's `null` for a coin it no longer prices.
+    price: float | None
     change: float | None
     updated_at: int
 
@@ -102,9 +104,10 @@ class FakeUpstream:
         *,
         change: float | None = 0.0,
         updated_at: int | None = None,
-        **prices: float,
+        **prices: float | None,
     ) -> None:
-        """Quote `symbol` in each currency given as a keyword (usd=..., eur=...)."""
+        """Quote `symbol` in each currency given as a keyword (usd=..., eur=...); None is sent
+        as CoinGecko's `null` (and such a pair is unknown to Binance)."""
         at = int(time.time()) if updated_at is None else updated_at
         with self._lock:
             book = self.quotes.setdefault(symbol, {})
@@ -179,11 +182,14 @@ class FakeUpstream:
         currencies = request.query_params.get("vs_currencies", "").split(",")
         with_change = request.query_params.get("include_24hr_change") == "true"
         with_time = request.query_params.get("include_last_updated_at") == "true"
-        symbol_of = {coin.coingecko: symbol for symbol, coin in COINS.items()}
+        symbols_of: dict[str, list[str]] = {}
+        for symbol, coin in COINS.items():  # an id may have an old ticker too (RNDR, RENDER)
+            symbols_of.setdefault(coin.coingecko, []).append(symbol)
         body: dict[str, dict[str, float | int | None]] = {}
         with self._lock:
             for coin_id in ids:
-                book = self.quotes.get(symbol_of.get(coin_id, coin_id.upper()), {})
+                quoted = [s for s in symbols_of.get(coin_id, [coin_id.upper()]) if s in self.quotes]
+                book = self.quotes[quoted[0]] if quoted else {}
                 entry: dict[str, float | int | None] = {}
                 for currency in currencies:
                     if currency in book:
@@ -215,6 +221,7 @@ class FakeUpstream:
                 for symbol, book in self.quotes.items()
                 if binance_base(symbol) is not None
                 for currency, quote in book.items()
+                if quote.price is not None
             }
             for pair in pairs:
                 if pair not in known:  # as Binance: one unknown pair fails the whole batch
@@ -244,6 +251,7 @@ class FakeUpstream:
 def running_fake_upstream() -> Iterator[FakeUpstream]:
     """A fake upstream on a free loopback port for the duration of the block."""
     fake = FakeUpstream()
+    RESTING.clear()  # the updater was told to stay away from a port that may be used again
     with serve(fake.app(), lifespan="off") as server:
         fake.url = server.url
         try:

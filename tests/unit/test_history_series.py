@@ -19,7 +19,7 @@ from shared.store.sqlite import SQLiteStore
 def test_sampling_never_invents_prices(times: list[int], count: int, start: int) -> None:
     ordered = sorted(times)
     end, interval = 10_000, 300
-    series = Series(0, end, None, ordered, [float(t + 1) for t in ordered])  # type: ignore[arg-type]
+    series = Series(0, end, None, ordered, [float(t + 1) for t in ordered], False)  # type: ignore[arg-type]
     sampled = series.sample(start, interval, count)
     assert len(sampled) == count
     for index, value in enumerate(sampled):

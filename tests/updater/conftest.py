@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.fake_upstream import FakeUpstream, running_fake_upstream
-from updater.sources.http import RetryPolicy
+from updater.sources.http import RESTING, RetryPolicy
 
 # Realistic levels the integration tests start from.
 LEVELS = {"BTC": (67_187.33, 62_000.5), "ETH": (3_400.25, 3_140.0), "SOL": (172.5, 159.1)}
@@ -24,6 +24,13 @@ class Sleeps:
     async def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
         await asyncio.sleep(0)
+
+
+@pytest.fixture(autouse=True)
+def nothing_resting() -> None:
+    """Every test starts with no upstream banned: the tests here share URLs, and the updater
+    remembers a ban (HTTP 418) or a long Retry-After for the whole process."""
+    RESTING.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import dataclasses
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 
 from updater.sources.base import SourceError
-from updater.sources.http import RetryPolicy, get_json, retry_after_seconds
+from updater.sources.http import MAX_BODY_BYTES, RetryPolicy, get_json, retry_after_seconds
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -93,3 +94,34 @@ def test_a_body_that_is_not_json_is_a_source_error(fast_retry: RetryPolicy) -> N
     handler, _ = answers(httpx.Response(200, text="<html>maintenance</html>"))
     with pytest.raises(SourceError, match="malformed JSON body"):
         fetch(handler, fast_retry)
+
+
+def test_an_endless_body_is_read_only_up_to_the_limit(fast_retry: RetryPolicy) -> None:
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield b"[" * 65_536
+
+    handler, seen = answers(httpx.Response(200, content=endless()))
+    with pytest.raises(SourceError, match=f"upstream: the body is larger than {MAX_BODY_BYTES} bytes"):
+        fetch(handler, fast_retry)
+    assert len(seen) == 1
+
+
+def test_an_answer_that_trickles_ends_at_the_attempt_deadline(fast_retry: RetryPolicy) -> None:
+    """A byte every 50 ms never trips a per-read timeout; the attempt's own deadline ends it."""
+
+    async def trickle() -> AsyncIterator[bytes]:
+        while True:
+            await asyncio.sleep(0.05)
+            yield b" "
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=trickle())
+
+    policy = dataclasses.replace(fast_retry, attempt_seconds=0.3)
+    with pytest.raises(SourceError, match=r"timed out \(no whole answer within 0.3 s\) after 3 attempts"):
+        fetch(handler, policy)
+    assert len(seen) == 3

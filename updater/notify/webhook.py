@@ -5,7 +5,10 @@ sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` keyed with the user's webh
 the global WEBHOOK_SECRET), and `X-Cryptowatch-Delivery` (the outbox id, the same on every
 retry, so a receiver can drop duplicates). Signing the timestamp with the body (Stripe's scheme)
 lets a receiver refuse an old request replayed with a fresh timestamp. Any answer but 2xx is a
-failed attempt; redirects are not followed.
+failed attempt; redirects are not followed. Only the status matters: a 2xx body is never read,
+and of another answer's body at most ERROR_BODY_BYTES (for the record's last_error), so a
+receiver that answers with hundreds of megabytes costs nothing. How long a delivery may take in
+all is the outbox's deadline (`updater.notify.outbox`), not httpx's per-read timeout.
 
 The URL's host is resolved here and every address it has must be public (`shared.webhook_hosts`)
 unless WEBHOOK_ALLOW_PRIVATE; the POST then goes to a checked address, with the name in `Host`
@@ -26,11 +29,14 @@ from shared.config import Settings
 from shared.ids import now
 from shared.models import Notification, User
 from shared.webhook_hosts import Address, is_public
+from updater.bounded import read_at_most, snippet
 from updater.notify.base import DeliveryError
 
 SIGNATURE_HEADER = "X-Cryptowatch-Signature"
 TIMESTAMP_HEADER = "X-Cryptowatch-Timestamp"
 DELIVERY_HEADER = "X-Cryptowatch-Delivery"
+#: Of a failed answer's body, what last_error shows.
+ERROR_BODY_BYTES = 1024
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -62,22 +68,37 @@ class WebhookSender:
         }
         addresses = await allowed_addresses(url, self._settings.webhook_allow_private)
         for address in addresses:
+            request = self._client.build_request(
+                "POST",
+                url.copy_with(host=str(address)),
+                content=body,
+                headers=headers,
+                extensions={"sni_hostname": url.host},
+            )
             try:
-                response = await self._client.post(
-                    url.copy_with(host=str(address)),
-                    content=body,
-                    headers=headers,
-                    extensions={"sni_hostname": url.host},
-                )
+                response = await self._client.send(request, stream=True)
             except httpx.ConnectError as error:
                 if address == addresses[-1]:
                     raise DeliveryError(f"webhook ConnectError: {error}") from None
                 continue  # the name has another address: try it, as a browser would
             except httpx.HTTPError as error:
                 raise DeliveryError(f"webhook {type(error).__name__}: {error}") from None
-            if not response.is_success:
-                raise DeliveryError(f"webhook answered {response.status_code}")
+            try:
+                if not response.is_success:
+                    raise DeliveryError(f"webhook answered {response.status_code}{await _said(response)}")
+            finally:
+                await response.aclose()
             return
+
+
+async def _said(response: httpx.Response) -> str:
+    """': <the start of the body>' when the receiver said something, else ''."""
+    try:
+        body, _ = await read_at_most(response, ERROR_BODY_BYTES)
+    except httpx.HTTPError:
+        return ""
+    text = snippet(body)
+    return f": {text}" if text else ""
 
 
 async def allowed_addresses(url: httpx.URL, allow_private: bool) -> list[Address]:

@@ -3,8 +3,10 @@
 Response shape (CoinGecko API reference, simple/price): one object per coin id, holding a price
 per vs currency, `<cur>_24h_change` and `last_updated_at` (epoch seconds) when asked for, e.g.
 `{"bitcoin": {"usd": 67187.33, "usd_24h_change": 3.63, "last_updated_at": 1711356300}}`.
-Unknown ids are simply absent. The ids are split over several calls only when the query string
-would grow past what proxies reliably accept.
+Unknown ids are simply absent. A coin whose entry is unusable (a `null` price, `last_updated_at`
+of 0, as CoinGecko sends for a coin it has stopped tracking) is skipped with a warning and the
+others are kept: one bad coin must not send every symbol to the fallback. The ids are split over
+several calls only when the query string would grow past what proxies reliably accept.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class CoinGeckoSource:
         for symbol, coin_id in ids.items():
             symbols_of.setdefault(coin_id, []).append(symbol)
         points: list[PricePoint] = []
+        skipped: list[str] = []
         for group in batches(list(symbols_of)):
             body = await get_json(
                 self._client,
@@ -84,29 +87,35 @@ class CoinGeckoSource:
                 },
                 headers=self._headers,
             )
-            points.extend(self._parse(mapping(self.name, "the response", body), symbols_of, currencies))
+            for coin_id, quote in mapping(self.name, "the response", body).items():
+                if coin_id not in symbols_of:
+                    continue
+                try:
+                    points.extend(self._parse(coin_id, quote, symbols_of[coin_id], currencies))
+                except SourceError as error:
+                    skipped.append(str(error).removeprefix(f"{self.name}: "))
+                    log.warning("%s; skipping that coin, keeping the others", error)
         if not points:
-            raise SourceError(f"{self.name}: the response held no prices for {', '.join(symbols)}")
+            why = "; ".join(skipped) or f"the response held no prices for {', '.join(symbols)}"
+            raise SourceError(f"{self.name}: {why}")
         missing = sorted(set(symbols) - {point.symbol for point in points})
         if missing:
             log.warning("%s: no price for %s", self.name, ", ".join(missing))
         return points
 
     def _parse(
-        self, body: dict[str, object], symbols_of: dict[str, list[str]], currencies: Sequence[str]
-    ) -> Iterator[PricePoint]:
-        fetched_at = int(time.time())
-        for coin_id, raw in body.items():
-            if coin_id not in symbols_of:
+        self, coin_id: str, raw: object, symbols: list[str], currencies: Sequence[str]
+    ) -> list[PricePoint]:
+        """Every point of one coin's entry, or SourceError when any part of it is unusable."""
+        quote = mapping(self.name, repr(coin_id), raw)
+        updated = quote.get("last_updated_at")
+        updated_at = int(time.time()) if updated is None else epoch(self.name, f"{coin_id}.last_updated_at", updated)
+        points = []
+        for currency in currencies:
+            if currency not in quote:
                 continue
-            quote = mapping(self.name, repr(coin_id), raw)
-            updated = quote.get("last_updated_at")
-            updated_at = fetched_at if updated is None else epoch(self.name, f"{coin_id}.last_updated_at", updated)
-            for currency in currencies:
-                if currency not in quote:
-                    continue
-                price = number(self.name, f"{coin_id}.{currency}", quote[currency])
-                change_key = f"{currency}_24h_change"
-                change = optional_number(self.name, f"{coin_id}.{change_key}", quote.get(change_key))
-                for symbol in symbols_of[coin_id]:
-                    yield PricePoint(symbol, currency, price, change, updated_at, self.name)
+            price = number(self.name, f"{coin_id}.{currency}", quote[currency])
+            change_key = f"{currency}_24h_change"
+            change = optional_number(self.name, f"{coin_id}.{change_key}", quote.get(change_key))
+            points.extend(PricePoint(symbol, currency, price, change, updated_at, self.name) for symbol in symbols)
+        return points

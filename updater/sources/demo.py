@@ -59,6 +59,7 @@ LEVELS_USD: dict[str, float] = {
     "XTZ": 0.8,
     "TIA": 6,
     "LDO": 1.6,
+    "RENDER": 6,
     "RNDR": 6,
     "XMR": 160,
     "USDC": 1.0,
@@ -116,15 +117,15 @@ class DemoSource:
         drift = sum(amp * _noise(self._seed, symbol, period, at) for period, amp in SCALES)
         return _level(symbol) * math.exp(damping * drift)
 
+    def point(self, symbol: str, currency: str, at: float) -> PricePoint:
+        """The simulated price of `symbol` in `currency` (one of FX_PER_USD) at `at`."""
+        price, day_ago = self.price_usd(symbol, at), self.price_usd(symbol, at - 86_400)
+        change = (price / day_ago - 1) * 100
+        return PricePoint(symbol, currency, price * FX_PER_USD[currency], change, int(at), self.name)
+
     async def fetch(self, symbols: Sequence[str], currencies: Sequence[str]) -> list[PricePoint]:
         at = self._clock()
         priced = [currency for currency in currencies if currency in FX_PER_USD]
         if not priced:
             raise SourceError(f"{self.name}: cannot simulate {', '.join(currencies)}", UpdateError.UNSUPPORTED)
-        points = []
-        for symbol in symbols:
-            price, day_ago = self.price_usd(symbol, at), self.price_usd(symbol, at - 86_400)
-            change = (price / day_ago - 1) * 100
-            for currency in priced:
-                points.append(PricePoint(symbol, currency, price * FX_PER_USD[currency], change, int(at), self.name))
-        return points
+        return [self.point(symbol, currency, at) for symbol in symbols for currency in priced]
