@@ -29,6 +29,8 @@ DEFAULT_BINANCE_WS_URL = "wss://stream.binance.com:9443/stream"
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
 _CURRENCY = re.compile(r"^[a-z]{3,5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: A browser origin (scheme, host, optional port; no path), or `*` for any.
+_ORIGIN = re.compile(r"^(\*|https?://[a-z0-9.-]+(:[0-9]{1,5})?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,8 @@ class Settings:
     max_alerts_per_user: int = 25
     export_bucket: str | None = None
     log_level: str = "INFO"
+    #: Origins whose browser pages may call the API (CORS); empty: none, the default.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def stale_after_seconds(self) -> int:
@@ -158,6 +162,7 @@ class Settings:
             max_alerts_per_user=read.integer("MAX_ALERTS_PER_USER", 25, low=1, high=10_000),
             export_bucket=read.optional("EXPORT_BUCKET"),
             log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+            cors_origins=read.items("CORS_ORIGINS", (), lambda o: o.lower().rstrip("/"), _ORIGIN),
         )
 
 

@@ -88,7 +88,8 @@ class ListScreen(CompanionScreen):
     def fill(self, page: Page) -> None:
         table = self.table
         kept = self.selected
-        wanted, self._select_next = self._select_next or (kept and kept["id"]), None
+        wanted = self._select_next or (kept["id"] if kept is not None else None)
+        self._select_next = None
         table.clear()
         self.items = {item["id"]: item for item in page.items}
         for item in page.items:
