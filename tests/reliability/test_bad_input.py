@@ -109,7 +109,7 @@ def test_every_route_refuses_an_oversize_query_before_any_work(live: Live) -> No
         for method, path in operations
         if (got := error_of(live.admin.request(method, path, params=query))) != (414, "query_too_long")
     ]
-    assert len(operations) == 34
+    assert len(operations) == 35
     assert wrong == []
     assert requests_counted_today(live) == counted_before  # refused before the key was even looked up
 
