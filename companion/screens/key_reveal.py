@@ -17,6 +17,10 @@ from companion.screens.confirm import ConfirmModal
 from companion.screens.copyable import CopyableModal
 from companion.widgets.qr_code import QRCode
 from shared.pairing.uri import pairing_uri
+from shared.qr import qr_text
+
+#: Rows around the code on screen: header, footer, the dialog's border, heading and key.
+QR_CHROME_ROWS = 7
 
 
 class KeyReveal(CopyableModal):
@@ -35,7 +39,7 @@ class KeyReveal(CopyableModal):
         yield Label(Content(self.heading), classes="heading")
         yield Label(Content(self._text), id="secret")
         with Horizontal(id="reveal-body"):
-            yield QRCode(self.uri, id="qr")
+            yield QRCode(self.qr_data(), id="qr")
             with Vertical(id="reveal-side"):
                 yield Label(
                     "This is the only time the key is shown: the server keeps only its hash. "
@@ -43,6 +47,14 @@ class KeyReveal(CopyableModal):
                     classes="detail",
                 )
                 yield from self.buttons()
+
+    def qr_data(self) -> str:
+        """The pairing URI (this service's URL and the key), whose code is about 21 rows high;
+        on a terminal too short to show that whole beside the dialog's other rows (80x24), the
+        key alone, whose code fits: half a code cannot be scanned at all."""
+        if len(qr_text(self.uri).splitlines()) + QR_CHROME_ROWS <= self.app.size.height:
+            return self.uri
+        return self._text
 
     def action_close(self) -> None:
         """The key can never be shown again, so closing before copying it asks first."""
