@@ -44,7 +44,7 @@ test: $(BIN)/pytest  ## the whole suite, DynamoDB Local included
 	$(BIN)/python -m pytest -n 2 $(ARGS)
 
 lint: $(BIN)/pytest
-	$(BIN)/ruff check api updater companion shared tests
+	$(BIN)/ruff check api updater companion shared watchface tests
 
 bench: $(BIN)/pytest
 	$(BIN)/python -m tests.bench.watch_path $(ARGS)

@@ -31,7 +31,7 @@ from api.middleware.query_limit import QueryLimitMiddleware
 from api.openapi import build_document, declared_operations
 from api.operations import operation, path
 from api.responses import JSON
-from api.routes import areas, health
+from api.routes import activate, areas, health
 from api.services import Services
 from shared.config import Settings
 from shared.store import open_store
@@ -78,6 +78,7 @@ def create_app(
 
     routes: list[BaseRoute] = [
         *health.routes,
+        *activate.routes,
         *areas.routes,
         *metrics.routes,
         openapi_route(settings),

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from api.middleware.query_limit import MAX_QUERY_BYTES
 from api.operations import Operation, Operations, Param
+from api.requests import FORM
 from shared.alerts import PORTFOLIO
 from shared.config import Settings
 from shared.limits import SYMBOL_PATTERN
@@ -170,9 +171,10 @@ def _operation(template: str, op: Operation, schemas: _Schemas) -> Schema:
     if params:
         doc["parameters"] = [_parameter(p, schemas) for p in params]
     if op.body is not None:
+        media = ["application/json", *([FORM] if op.form else [])]
         doc["requestBody"] = {
             "required": not op.body_optional,
-            "content": {"application/json": {"schema": schemas.of(op.body)}},
+            "content": {name: {"schema": schemas.of(op.body)} for name in media},
         }
     return doc
 

@@ -53,6 +53,8 @@ class Operation:
     status: int = 200
     body: type[msgspec.Struct] | None = None
     body_optional: bool = False
+    #: The body may also come form-encoded (application/x-www-form-urlencoded), as OAuth sends it.
+    form: bool = False
     params: tuple[Param, ...] = ()
     errors: tuple[int, ...] = ()
     public: bool = False
@@ -70,7 +72,7 @@ class Operation:
             result = await self.handler(request)
         else:
             limit = request.app.state.services.settings.max_body_bytes
-            body = await read_model(request, self.body, limit, optional=self.body_optional)
+            body = await read_model(request, self.body, limit, optional=self.body_optional, form=self.form)
             result = await self.handler(request, body)
         if isinstance(result, Response):
             return result

@@ -1,6 +1,6 @@
 """The compact watch payloads: short keys, rounded numbers, nothing a glance does not need.
 
-Prices:  {"t":1732252800,"p":{"BTC":[97123.4,-1.23],"ETH":[3456.78,0.85]}}
+Prices:  {"t":1732252800,"p":{"BTC":[97123.4,-1.23],"ETH":[3456.78,0.85]},"n":287}
   t  update time, epoch seconds (the oldest of the symbols shown)
   p  symbol -> [price, 24h change in percent or null]
   c  quote currency, present only when the request left it to the server (no `vs`): a watch
@@ -9,12 +9,15 @@ Prices:  {"t":1732252800,"p":{"BTC":[97123.4,-1.23],"ETH":[3456.78,0.85]}}
   s  1 when the data is stale (older than two refresh cycles), absent otherwise
   d  1 when the prices are simulated (the offline demo source), absent otherwise
   m  the stocks whose market is closed, priced at their last close; absent when none
-One price (/v1/prices/BTC), a single-coin watch face's poll:  {"t":1732252800,"p":[97123.4,-1.23]}
-  p  [price, 24h change] of that coin or stock, null while it has no price yet; c, s and d as
+  n  seconds until the next refresh is due: what Cache-Control max-age says, for a watch that
+     sees only the body (Connect IQ); added as each response is sent (with_next_refresh)
+One price (/v1/prices/BTC), a single-coin watch face's poll:  {"t":1732252800,"p":[97123.4,-1.23],"n":287}
+  p  [price, 24h change] of that coin or stock, null while it has no price yet; c, s, d and n as
      above, and m 1 when it is a stock's last close
-History: {"s":"BTC","t":1732252800,"i":3600,"p":[96011,96250.5,null,...]}
+History: {"s":"BTC","t":1732252800,"i":3600,"p":[96011,96250.5,null,...],"n":42}
   t  time of the last point      i  seconds between points      p  oldest first, null = no data
   c  as above      d  1 when any of the points is simulated (the demo's backfilled history)
+  n  seconds until the series moves on (the next minute)
 
 Prices keep six significant digits (enough for any watch face), changes two decimals.
 """
@@ -105,3 +108,11 @@ def _with_flags(body: dict[str, object], points: Sequence[PricePoint], stale: bo
     if any(p.source == SIMULATED_SOURCE for p in points):
         body["d"] = 1
     return orjson.dumps(body)
+
+
+def with_next_refresh(body: bytes, seconds: int) -> bytes:
+    """An encoded body (a JSON object) with `n` as its last field. The encoded bodies are
+    memoised for as long as their data holds, and `n` counts down every second, so it is added
+    to the bytes as they are sent rather than encoded with them."""
+    return body[:-1] + b',"n":%d}' % seconds
+

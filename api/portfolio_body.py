@@ -40,7 +40,7 @@ def portfolio_data(worth: Valuation, stated_currency: str | None, stale: bool) -
     return body
 
 
-def encode_portfolio(data: dict[str, object], next_refresh: int) -> tuple[bytes, str]:
-    """(the body with `n`, its weak ETag over `data`)."""
-    etag = "W/" + etag_of(orjson.dumps(data))
-    return orjson.dumps({**data, "n": next_refresh}), etag
+def encode_portfolio(data: dict[str, object]) -> tuple[bytes, str]:
+    """(the body, its ETag, which send_cached_body makes weak as it adds `n` to the bytes)."""
+    body = orjson.dumps(data)
+    return body, etag_of(body)

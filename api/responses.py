@@ -10,6 +10,7 @@ import orjson
 from starlette.responses import Response
 from starlette.types import Scope, Send
 
+from api.payload import with_next_refresh
 from shared.errors import CryptowatchError
 
 JSON = "application/json"
@@ -22,11 +23,16 @@ def encoded(body: msgspec.Struct, status: int = 200, headers: Mapping[str, str] 
 
 
 def error_response(
-    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    fields: Mapping[str, object] | None = None,
 ) -> Response:
-    """Every error, everywhere: {"error": code, "message": text}."""
+    """Every error, everywhere: {"error": code, "message": text}, plus the `fields` a client
+    acts on without reading headers (`retry_after` on a 429 or 503)."""
     return Response(
-        orjson.dumps({"error": code, "message": message}),
+        orjson.dumps({"error": code, "message": message, **(fields or {})}),
         status_code=status,
         media_type=JSON,
         headers=dict(headers or {}),
@@ -34,11 +40,13 @@ def error_response(
 
 
 def response_for(error: CryptowatchError) -> Response:
-    return error_response(error.status, error.code, error.message, error.headers())
+    return error_response(error.status, error.code, error.message, error.headers(), error.fields())
 
 
 def etag_of(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+    """A weak validator: the bytes sent also carry `n`, which counts down while the data the
+    tag stands for stays the same (RFC 9110 section 8.8.1)."""
+    return 'W/"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
 
 
 def matches_etag(if_none_match: str | None, etag: str) -> bool:
@@ -63,13 +71,15 @@ async def send_cached_body(
     extra_headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
     """A cached body from an ASGI endpoint, with its ETag and Cache-Control: 200 with the body,
-    or 304 with none when the client already holds this version."""
+    or 304 with none when the client already holds this version. The body (a JSON object) gets
+    `n`, the max-age in seconds, as its last field: a watch that cannot read headers schedules
+    its next poll from the body alone."""
     headers = [(b"etag", etag.encode()), (b"cache-control", b"private, max-age=%d" % max_age), *extra_headers]
     if matches_etag(if_none_match, etag):
         status, sent = 304, b""
     else:
-        status, sent = 200, body
-        headers = [(b"content-length", b"%d" % len(body)), _JSON_TYPE, *headers]
+        status, sent = 200, with_next_refresh(body, max_age)
+        headers = [(b"content-length", b"%d" % len(sent)), _JSON_TYPE, *headers]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": sent})
 

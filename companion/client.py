@@ -31,6 +31,7 @@ from shared.shapes.exports import ExportCreated, ExportPage
 from shared.shapes.health import Health
 from shared.shapes.keys import KeyCreated, KeyView, KeyViewPage
 from shared.shapes.notifications import Notification, NotificationPage
+from shared.shapes.pairing import PairingDecision
 from shared.shapes.portfolio import PortfolioSummary
 from shared.shapes.prices import History, Prices
 from shared.shapes.users import User, UserPage
@@ -273,6 +274,15 @@ class CompanionClient:
 
     async def revoke_key(self, key_id: str) -> KeyView:
         return await self._call("POST", f"/admin/keys/{key_id}/revoke", KeyView)
+
+    # Pairing a watch (RFC 8628)
+
+    async def approve_pairing(self, *, user_code: str, user_id: str, label: str = "") -> PairingDecision:
+        """Approve the code a watch shows; its next poll gets a watch key owned by `user_id`."""
+        body: JSON = {"user_code": user_code, "user_id": user_id}
+        if label:
+            body["label"] = label
+        return await self._call("POST", "/admin/pairings/approve", PairingDecision, body=body)
 
     # Alerts and their outbox
 

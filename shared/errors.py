@@ -19,6 +19,11 @@ class CryptowatchError(Exception):
     def headers(self) -> dict[str, str]:
         return {}
 
+    def fields(self) -> dict[str, object]:
+        """Fields the JSON body carries beside `error` and `message`, for clients that cannot
+        read headers (a Connect IQ watch sees only the status and the body)."""
+        return {}
+
 
 class InvalidInput(CryptowatchError):
     status = 400
@@ -68,6 +73,9 @@ class RateLimited(CryptowatchError):
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
 
+    def fields(self) -> dict[str, object]:
+        return {"retry_after": self.retry_after}
+
 
 class StoreUnavailable(CryptowatchError):
     """The store cannot answer now (down, throttled): 503 with Retry-After, never a 500."""
@@ -82,6 +90,9 @@ class StoreUnavailable(CryptowatchError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+    def fields(self) -> dict[str, object]:
+        return {"retry_after": self.retry_after}
 
 
 class ConfigError(ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from shared.errors import InvalidInput, NotFound
 from shared.ids import new_id
@@ -21,8 +22,7 @@ class IssuedKey:
     secret: str
 
 
-def issue_key(
-    store: Store,
+def new_key(
     scope: Scope,
     at: int,
     *,
@@ -31,6 +31,7 @@ def issue_key(
     rate_limit: int | None = None,
     expires_at: int | None = None,
 ) -> IssuedKey:
+    """A key's record and secret, not stored yet (a pairing stores it with its redemption)."""
     if label is not None and unprintable(label):  # `keys list` and the companion print labels
         raise InvalidInput("label must not contain control characters or line breaks", code="invalid_field")
     material = generate_key()
@@ -45,7 +46,13 @@ def issue_key(
         rate_limit=rate_limit,
         expires_at=expires_at,
     )
-    return IssuedKey(store.create_key(record), material.secret)
+    return IssuedKey(record, material.secret)
+
+
+def issue_key(store: Store, scope: Scope, at: int, **options: Any) -> IssuedKey:
+    """A new key, stored; `options` are new_key's (user_id, label, rate_limit, expires_at)."""
+    made = new_key(scope, at, **options)
+    return IssuedKey(store.create_key(made.record), made.secret)
 
 
 def find_key(store: Store, id_or_prefix: str) -> ApiKey:

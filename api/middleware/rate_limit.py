@@ -15,15 +15,17 @@ from shared.ratelimit import RateDecision
 
 
 def over_limit(decision: RateDecision) -> Response:
-    """429 with Retry-After and the rate-limit fields."""
+    """429 with Retry-After and the rate-limit fields; `retry_after` in the body too."""
     headers = decision.headers()
-    headers["Retry-After"] = str(max(1, decision.reset_seconds))
+    retry_after = max(1, decision.reset_seconds)
+    headers["Retry-After"] = str(retry_after)
     return error_response(
         429,
         "rate_limited",
         f"limit of {decision.limit} requests per {decision.window_seconds} s reached; "
         f"retry in {decision.reset_seconds} s",
         headers,
+        {"retry_after": retry_after},
     )
 
 

@@ -16,9 +16,11 @@ from api.routes import (
     admin_exports,
     admin_keys,
     admin_notifications,
+    admin_pairings,
     admin_stats,
     admin_users,
     history,
+    pairing,
     portfolio,
     prices,
     watch_alerts,
@@ -35,6 +37,7 @@ ADMIN = Mount(
         *admin_exports.routes,
         *admin_stats.routes,
         *portfolio.admin_routes,
+        *admin_pairings.routes,
     ],
     middleware=[
         Middleware(RequireScope, needed=Scope.ADMIN),
@@ -45,7 +48,7 @@ ADMIN = Mount(
 
 WATCH = Mount(
     "/v1",
-    routes=[*prices.routes, *history.routes, *watch_alerts.routes, *portfolio.watch_routes],
+    routes=[*prices.routes, *history.routes, *watch_alerts.routes, *portfolio.watch_routes, *pairing.routes],
     middleware=[Middleware(RateLimitMiddleware), Middleware(ExceptionMiddleware, handlers=HANDLERS)],
 )
 

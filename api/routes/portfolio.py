@@ -100,7 +100,7 @@ async def watch_body(scope: Scope, receive: Receive, send: Send) -> None:
     user_id = owner(request)
     currency, stated = params.currency(request, services.settings)
     worth, stale, seconds = await valued(services, user_id, currency)
-    body, etag = encode_portfolio(portfolio_data(worth, stated, stale), seconds)
+    body, etag = encode_portfolio(portfolio_data(worth, stated, stale))
     await send_cached_body(send, body, etag, header(scope, b"if-none-match"), seconds)
 
 

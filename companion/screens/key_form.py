@@ -78,5 +78,5 @@ async def issue_and_reveal(app: App[Any], client: CompanionClient, email: str = 
     created = await app.push_screen_wait(KeyForm(client, email))
     if created is None:
         return False
-    await app.push_screen_wait(KeyReveal(*created))
+    await app.push_screen_wait(KeyReveal(*created, client.base_url))
     return True

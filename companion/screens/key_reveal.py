@@ -1,6 +1,7 @@
 """The one and only time a new key's secret is on screen: as text first (it must be seen even
-on a small terminal), then as a QR code for a watch app to scan, and one key press from the
-clipboard. Closing the modal drops it for good."""
+on a small terminal), then as a QR code for a watch app to scan (the pairing URI: the service's
+URL and the key together, see shared/pairing/uri.py), and one key press from the clipboard.
+Closing the modal drops it for good."""
 
 from __future__ import annotations
 
@@ -14,15 +15,21 @@ from textual.widgets import Label
 from companion.screens.confirm import ConfirmModal
 from companion.screens.copyable import CopyableModal
 from companion.widgets.qr_code import QRCode
+from shared.pairing.uri import pairing_uri
+from shared.qr import qr_text
 from shared.shapes.keys import KeyCreated
+
+#: Rows around the code on screen: header, footer, the dialog's border, heading and key.
+QR_CHROME_ROWS = 7
 
 
 class KeyReveal(CopyableModal):
     KIND = "reveal"
     WHAT = "key"
 
-    def __init__(self, created: KeyCreated, owner: str) -> None:
+    def __init__(self, created: KeyCreated, owner: str, service_url: str) -> None:
         super().__init__(created.key)
+        self.uri = pairing_uri(service_url, self._text)
         label = f" “{created.label}”" if created.label else ""
         self.heading = f"New {created.scope} key{label} for {owner}"
 
@@ -32,14 +39,22 @@ class KeyReveal(CopyableModal):
         yield Label(Content(self.heading), classes="heading")
         yield Label(Content(self._text), id="secret")
         with Horizontal(id="reveal-body"):
-            yield QRCode(self._text, id="qr")
+            yield QRCode(self.qr_data(), id="qr")
             with Vertical(id="reveal-side"):
                 yield Label(
                     "This is the only time the key is shown: the server keeps only its hash. "
-                    "Copy it, or scan the code with the watch app, now.",
+                    "Copy it, or scan the code (this service's URL and the key) with the watch app, now.",
                     classes="detail",
                 )
                 yield from self.buttons()
+
+    def qr_data(self) -> str:
+        """The pairing URI (this service's URL and the key), whose code is about 21 rows high;
+        on a terminal too short to show that whole beside the dialog's other rows (80x24), the
+        key alone, whose code fits: half a code cannot be scanned at all."""
+        if len(qr_text(self.uri).splitlines()) + QR_CHROME_ROWS <= self.app.size.height:
+            return self.uri
+        return self._text
 
     def action_close(self) -> None:
         """The key can never be shown again, so closing before copying it asks first."""

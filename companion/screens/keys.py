@@ -1,5 +1,6 @@
 """API keys: who owns each, what it may do, when it was last used and how much today.
-New keys are shown once (with a QR code for the watch); revoking asks first."""
+New keys are shown once (with a QR code for the watch); revoking asks first; a watch that shows
+a pairing code is paired by approving that code (its key then appears here)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from companion.owners import Owners
 from companion.screens.confirm import ConfirmModal
 from companion.screens.key_form import issue_and_reveal
 from companion.screens.listing import ListScreen
+from companion.screens.pair_form import PairForm
 from shared.shapes.keys import KeyView
 
 STATUS_STYLES = {"active": "green", "expired": "yellow", "revoked": "red"}
@@ -34,6 +36,7 @@ class KeysScreen(ListScreen):
     })
     BINDINGS = [
         Binding("n", "new_key", "New key"),
+        Binding("p", "pair", "Pair a watch"),
         Binding("x", "revoke", "Revoke"),
     ]
 
@@ -66,6 +69,16 @@ class KeysScreen(ListScreen):
     async def action_new_key(self) -> None:
         if await issue_and_reveal(self.app, self.client):
             self.reload()
+
+    @work(exclusive=True, group="action")
+    async def action_pair(self) -> None:
+        approved = await self.app.push_screen_wait(PairForm(self.client))
+        if approved is not None:
+            decision, owner = approved
+            self.done(
+                f"Approved {decision.user_code} for {owner}: the watch gets its key on its next "
+                "poll, then it is listed here."
+            )
 
     @work(exclusive=True, group="action")
     async def action_revoke(self) -> None:

@@ -5,18 +5,10 @@ colours: a scanner needs dark-on-light whatever the terminal theme."""
 
 from __future__ import annotations
 
-import io
-
-import segno
 from textual.content import Content
 from textual.widgets import Static
 
-
-def qr_text(data: str, border: int = 2) -> str:
-    """The QR code of `data` as lines of unicode half blocks (two modules per character row)."""
-    out = io.StringIO()
-    segno.make(data, error="m", micro=False).terminal(out=out, border=border, compact=True)
-    return out.getvalue().rstrip("\n")
+from shared.qr import qr_text
 
 
 class QRCode(Static):

@@ -52,11 +52,14 @@ Epoch = Annotated[int, Meta(description="epoch seconds")]
 FutureEpoch = Annotated[int, Meta(ge=0, le=MAX_EPOCH, description="epoch seconds, in the future")]
 
 
-class Error(Response):
-    """Every error, everywhere."""
+class Error(Response, omit_defaults=True):
+    """Every error, everywhere; the optional fields are for watches that cannot read headers
+    (`shared.errors.CryptowatchError.fields`)."""
 
     error: Annotated[str, Meta(description="stable machine-readable code")]
     message: Annotated[str, Meta(description="what went wrong, for people")]
+    retry_after: Annotated[int, Meta(ge=1, description="on a 429 or 503: seconds to wait (Retry-After)")] | None = None
+    interval: Annotated[int, Meta(ge=1, description="while a pairing is pending: seconds between polls")] | None = None
 
 
 def page_of(name: str, item: type) -> Any:

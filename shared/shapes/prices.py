@@ -18,6 +18,12 @@ Quote = Annotated[
 StatedCurrency = Annotated[str, Meta(description="quote currency, present only when the request had no vs")]
 Flag = Literal[1]
 Updated = Annotated[int, Meta(description="update time, epoch seconds (0 while there is no price)")]
+#: Always sent (added as the body leaves, api/payload.py `with_next_refresh`), optional here so
+#: that the memoised body without it decodes too.
+NextRefresh = Annotated[
+    int, Meta(ge=0, description="seconds until the next refresh is due: Cache-Control max-age, for a watch that "
+              "cannot read headers")
+]
 
 
 class Prices(Response, omit_defaults=True, kw_only=True):
@@ -28,6 +34,7 @@ class Prices(Response, omit_defaults=True, kw_only=True):
     s: Annotated[Flag, Meta(description="present when stale")] | UnsetType = UNSET
     d: Annotated[Flag, Meta(description="present when the prices are simulated (demo)")] | UnsetType = UNSET
     m: Annotated[list[str], Meta(description="stocks priced at their last close (market closed)")] | UnsetType = UNSET
+    n: NextRefresh | UnsetType = UNSET
 
 
 class Price(Response, omit_defaults=True, kw_only=True):
@@ -37,6 +44,7 @@ class Price(Response, omit_defaults=True, kw_only=True):
     s: Annotated[Flag, Meta(description="present when stale")] | UnsetType = UNSET
     d: Annotated[Flag, Meta(description="present when the prices are simulated (demo)")] | UnsetType = UNSET
     m: Annotated[Flag, Meta(description="present when a stock is at its last close")] | UnsetType = UNSET
+    n: NextRefresh | UnsetType = UNSET
 
 
 class History(Response, omit_defaults=True, kw_only=True):
@@ -46,3 +54,4 @@ class History(Response, omit_defaults=True, kw_only=True):
     i: Annotated[int, Meta(description="seconds between points")]
     p: Annotated[list[float | None], Meta(description="oldest first, null = no data")]
     d: Annotated[Flag, Meta(description="present when any point is simulated (the demo's history)")] | UnsetType = UNSET
+    n: Annotated[NextRefresh, Meta(description="seconds until the series moves on (its max-age)")] | UnsetType = UNSET

@@ -26,9 +26,10 @@ from shared.models import (
     UpdateStatus,
     User,
 )
+from shared.store.pairings import PairingStore
 
 
-class Store(Protocol):
+class Store(PairingStore, Protocol):
     #: True when a call costs microseconds and may run on the event loop (a local file);
     #: False when it crosses a network and the API must run it in a worker thread.
     inline_calls: bool

@@ -33,8 +33,10 @@ from shared.models import (
     UpdateStatus,
     User,
 )
+from shared.pairing.model import Pairing, PairingStatus
 from shared.store import dynamodb_holdings as holdings
 from shared.store import dynamodb_layout as L
+from shared.store import dynamodb_pairings as pairings
 from shared.store.dynamodb_client import DynamoClient, TransactionFailed
 from shared.store.dynamodb_codec import Item, decode, encode, epoch_key, to_attr
 from shared.store.dynamodb_expr import Expr
@@ -45,6 +47,7 @@ from shared.store.dynamodb_requests import (
     alert_updates,
     decoded,
     existing,
+    key_puts,
     notification_listing,
     put_new,
     put_request,
@@ -287,14 +290,8 @@ class DynamoStore:
 
     # --- API keys ----------------------------------------------------------------------
     def create_key(self, key: ApiKey) -> ApiKey:
-        by_user = {"gsi1pk": L.user_keys_list(key.user_id), "gsi1sk": key.id} if key.user_id else {}
         try:
-            self._db.transact(
-                [
-                    put_new({**encode(key, gsi1pk=L.KEYS_LIST, gsi1sk=key.id), **L.api_key_key(key.id)}),
-                    put_new({**encode(key, **by_user), **L.key_hash_key(key.key_hash)}),
-                ]
-            )
+            self._db.transact(key_puts(key))
         except TransactionFailed:
             raise Conflict("a key with this id or hash already exists", code="key_exists") from None
         return key
@@ -582,3 +579,28 @@ class DynamoStore:
 
     def held_symbols(self, kind: AssetKind) -> list[str]:
         return holdings.symbols(self._db, kind)
+
+    # --- pairing (dynamodb_pairings.py) ------------------------------------------------
+    def create_pairing(self, pairing: Pairing, now: int) -> Pairing:
+        return pairings.create(self._db, pairing, now)
+
+    def get_pairing(self, device_code_hash: str, now: int) -> Pairing | None:
+        return pairings.get(self._db, device_code_hash, now)
+
+    def find_pairing_by_user_code(self, user_code_hash: str, now: int) -> Pairing | None:
+        return pairings.find_by_user_code(self._db, user_code_hash, now)
+
+    def record_poll(self, pairing: Pairing, at: int, interval: int) -> bool:
+        return pairings.record_poll(self._db, pairing, at, interval)
+
+    def decide_pairing(
+        self, device_code_hash: str, status: PairingStatus, at: int, *, user_id: str | None = None,
+        label: str | None = None,
+    ) -> Pairing | None:
+        return pairings.decide(self._db, device_code_hash, status, at, user_id, label)
+
+    def redeem_pairing(self, pairing: Pairing, key: ApiKey, at: int) -> bool:
+        return pairings.redeem(self._db, pairing, key, at)
+
+    def count_attempt(self, bucket: str, window_start: int, ttl_seconds: int) -> int:
+        return pairings.count_attempt(self._db, bucket, window_start, ttl_seconds)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.models import Alert, KeyUsage, Notification, NotificationStatus
+from shared.models import Alert, ApiKey, KeyUsage, Notification, NotificationStatus
 from shared.store import dynamodb_layout as L
-from shared.store.dynamodb_codec import Item, decode, from_attr
+from shared.store.dynamodb_codec import Item, decode, encode, from_attr
 from shared.store.dynamodb_expr import Expr
 
 
@@ -32,6 +32,16 @@ def existing(e: Expr) -> str:
 
 def decoded(cls: type[Any], item: Item | None) -> Any:
     return None if item is None else decode(cls, item)
+
+
+def key_puts(key: ApiKey) -> list[dict[str, Any]]:
+    """The transaction items that create a key: its record (listed in KEYS) and the copy under
+    its hash (listed under its owner), neither overwriting anything."""
+    by_user = {"gsi1pk": L.user_keys_list(key.user_id), "gsi1sk": key.id} if key.user_id else {}
+    return [
+        put_new({**encode(key, gsi1pk=L.KEYS_LIST, gsi1sk=key.id), **L.api_key_key(key.id)}),
+        put_new({**encode(key, **by_user), **L.key_hash_key(key.key_hash)}),
+    ]
 
 
 def revoke_update(key: Item, previous: int | None, at: int) -> dict[str, Any]:

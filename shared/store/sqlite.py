@@ -41,8 +41,10 @@ from shared.models import (
     User,
 )
 from shared.paging import decode_cursor, encode_cursor
+from shared.pairing.model import Pairing, PairingStatus
 from shared.private_files import private_file, private_folder, tighten
 from shared.store import sqlite_holdings as holdings
+from shared.store import sqlite_pairings as pairings
 from shared.store import sqlite_rows as rows
 from shared.store.sqlite_counters import SharedCounters, WindowCount
 from shared.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
@@ -653,3 +655,43 @@ class SQLiteStore:
     @_guarded
     def held_symbols(self, kind: AssetKind) -> list[str]:
         return holdings.symbols(self._conn(), kind)
+
+    # --- pairing (sqlite_pairings.py) ----------------------------------------------------------
+    @_guarded
+    def create_pairing(self, pairing: Pairing, now: int) -> Pairing:
+        try:
+            with self._transaction() as conn:
+                return pairings.create(conn, pairing, now)
+        except sqlite3.IntegrityError as exc:
+            raise Conflict("a live pairing holds this code", code="pairing_exists") from exc
+
+    @_guarded
+    def get_pairing(self, device_code_hash: str, now: int) -> Pairing | None:
+        return pairings.find(self._conn(), "device_code_hash", device_code_hash, now)
+
+    @_guarded
+    def find_pairing_by_user_code(self, user_code_hash: str, now: int) -> Pairing | None:
+        return pairings.find(self._conn(), "user_code_hash", user_code_hash, now)
+
+    @_guarded
+    def record_poll(self, pairing: Pairing, at: int, interval: int) -> bool:
+        return pairings.record_poll(self._conn(), pairing, at, interval)
+
+    @_guarded
+    def decide_pairing(
+        self, device_code_hash: str, status: PairingStatus, at: int, *, user_id: str | None = None,
+        label: str | None = None,
+    ) -> Pairing | None:
+        return pairings.decide(self._conn(), device_code_hash, status, at, user_id, label)
+
+    @_guarded
+    def redeem_pairing(self, pairing: Pairing, key: ApiKey, at: int) -> bool:
+        with self._transaction() as conn:
+            return pairings.redeem(conn, pairing, key, at)
+
+    @_guarded
+    def count_attempt(self, bucket: str, window_start: int, ttl_seconds: int) -> int:
+        conn = self._conn()
+        if self._prune_due("attempts"):
+            pairings.prune_attempts(conn, wall_clock())
+        return pairings.count_attempt(conn, bucket, window_start, ttl_seconds)

@@ -94,6 +94,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE latest_prices ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE price_history ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
     ),
+    # Device pairing (RFC 8628): neither code is stored, only their hashes. A row is read and
+    # kept until forget_at (expires_at plus an hour, to answer expired_token to a late poll).
+    (
+        """CREATE TABLE pairings (
+            id TEXT PRIMARY KEY, device_code_hash TEXT NOT NULL UNIQUE,
+            user_code_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL, "interval" INTEGER NOT NULL, status TEXT NOT NULL,
+            last_polled_at INTEGER, user_id TEXT, label TEXT, key_id TEXT,
+            forget_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX pairings_forget ON pairings (forget_at)",
+        # Attempts no key vouches for (pairing requests per address, user codes tried).
+        """CREATE TABLE attempt_windows (
+            bucket TEXT NOT NULL, window_start INTEGER NOT NULL, count INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL, PRIMARY KEY (bucket, window_start)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX attempt_windows_expiry ON attempt_windows (expires_at)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -19,6 +19,7 @@ from tests.conftest import settings_for
 from tests.support.clock import freeze
 from tests.support.inprocess import served
 from tests.support.seed import seed_prices
+from tests.support.watch_body import without_n
 
 
 def get(service: WatchService, path: str, key: str | None = "watch", **headers: str) -> httpx.Response:
@@ -27,6 +28,10 @@ def get(service: WatchService, path: str, key: str | None = "watch", **headers: 
     elif key is not None:
         headers["X-API-Key"] = key
     return service.http.get(path, headers=headers)
+
+
+def max_age(response: httpx.Response) -> int:
+    return int(response.headers["cache-control"].removeprefix("private, max-age="))
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> None:
@@ -79,7 +84,7 @@ class TestPrices:
         named = get(watch_service, "/v1/prices?symbols=BTC&vs=usd").json()
         defaulted = get(watch_service, "/v1/prices?symbols=BTC").json()
         assert "c" not in named
-        assert defaulted == {**named, "c": "usd"}
+        assert defaulted == {**named, "c": "usd", "n": defaulted["n"]}
 
     def test_symbols_are_case_insensitive_and_unknown_ones_reported(self, watch_service: WatchService) -> None:
         body = get(watch_service, "/v1/prices?symbols=btc,NOPE,eth").json()
@@ -88,8 +93,9 @@ class TestPrices:
 
     def test_single_symbol_route_gives_that_coin_alone(self, watch_service: WatchService) -> None:
         response = get(watch_service, "/v1/prices/sol?vs=usd")
-        assert response.json() == {"t": get(watch_service, "/v1/prices").json()["t"], "p": [245.123, 3.1]}
-        assert len(response.content) <= 40
+        t = get(watch_service, "/v1/prices").json()["t"]
+        assert response.json() == {"t": t, "p": [245.123, 3.1], "n": max_age(response)}
+        assert len(response.content) <= 48
         assert get(watch_service, "/v1/prices/sol").json()["c"] == "usd"
         assert_error(get(watch_service, "/v1/prices/NOPE"), 404, "unknown_symbol")
 
@@ -97,7 +103,7 @@ class TestPrices:
         key = issue_key(store, Scope.WATCH, now())
         with served(create_app(settings, store)) as http:
             response = http.get("/v1/prices/BTC?vs=usd", headers={"X-API-Key": key.secret})
-        assert (response.status_code, response.json()) == (200, {"t": 0, "p": None})
+        assert (response.status_code, response.json()) == (200, {"t": 0, "p": None, "n": 5})
 
     def test_etag_and_if_none_match_give_304_without_body(self, watch_service: WatchService) -> None:
         first = get(watch_service, "/v1/prices?symbols=BTC")
@@ -118,10 +124,19 @@ class TestPrices:
         seed_prices(watch_service.store, finished)
         due = min(finished + interval, int(next_tick(finished, interval)))
 
-        cache_control = get(watch_service, "/v1/prices?symbols=ETH").headers["cache-control"]
+        seconds = max_age(get(watch_service, "/v1/prices?symbols=ETH"))
 
-        max_age = int(cache_control.removeprefix("private, max-age="))
-        assert due - now() <= max_age <= max(5, due - at)
+        assert due - now() <= seconds <= max(5, due - at)
+
+    @pytest.mark.parametrize("path", ["/v1/prices?symbols=BTC,ETH,SOL", "/v1/prices/BTC", "/v1/history/BTC"])
+    def test_the_body_says_what_max_age_says_for_a_watch_blind_to_headers(
+        self, watch_service: WatchService, path: str
+    ) -> None:
+        first, repeat = get(watch_service, path), get(watch_service, path)  # the full stack, then the fast lane
+
+        for response in (first, repeat):
+            assert response.json()["n"] == max_age(response) >= 0
+            assert response.content.endswith(b',"n":%d}' % max_age(response))
 
     @pytest.mark.parametrize(
         ("query", "code"),
@@ -162,7 +177,7 @@ def test_quote_currency_is_chosen_per_request(tmp_path: Path, store: Store) -> N
     key = issue_key(store, Scope.WATCH, at)
     with served(create_app(settings, store)) as http:
         body = http.get("/v1/prices?symbols=BTC,ETH&vs=EUR", headers={"X-API-Key": key.secret}).json()
-    assert body == {"t": at, "p": {"BTC": [90001, -1]}, "u": ["ETH"]}
+    assert body == {"t": at, "p": {"BTC": [90001, -1]}, "u": ["ETH"], "n": body["n"]}
 
 
 class TestRepeatPolls:
@@ -174,7 +189,7 @@ class TestRepeatPolls:
         first, second = get(watch_service, path), get(watch_service, path)
 
         assert first.status_code == second.status_code == 200
-        assert first.content == second.content
+        assert without_n(first.content) == without_n(second.content)
         assert first.headers.keys() == second.headers.keys()
         assert first.headers["etag"] == second.headers["etag"]
         assert int(second.headers["ratelimit-remaining"]) == int(first.headers["ratelimit-remaining"]) - 1
@@ -205,6 +220,7 @@ class TestRateLimit:
         assert last.headers["ratelimit"].startswith('"default";r=0;t=')
         assert_error(refused, 429, "rate_limited")
         assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert refused.json()["retry_after"] == int(refused.headers["retry-after"])  # for header-blind watches
 
     def test_a_per_key_limit_overrides_the_default(self, watch_service: WatchService) -> None:
         freeze(watch_service.services)

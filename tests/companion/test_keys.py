@@ -1,5 +1,5 @@
-"""Keys: a new watch key is shown once (text, QR code, clipboard), works at once against the
-watch API, and is refused after it is revoked."""
+"""Keys: a new watch key is shown once (text, a QR code of the pairing URI, clipboard), works at
+once against the watch API, and is refused after it is revoked."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from companion.screens.confirm import ConfirmModal
 from companion.screens.key_form import KeyForm
 from companion.screens.key_reveal import KeyReveal
 from companion.widgets.field import Field
-from companion.widgets.qr_code import QRCode, qr_text
+from companion.widgets.qr_code import QRCode
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
+from shared.pairing.uri import pairing_uri, parse_pairing_uri
+from shared.qr import qr_text
 from tests.companion.conftest import SIZE, Service, settle, type_into
 from tests.support.clock import wait_for_fresh_minute
 
@@ -51,7 +53,8 @@ async def test_new_watch_key_is_shown_once_works_and_is_refused_once_revoked(ser
         reveal = await reveal_new_key(pilot, "ada@example.com", "venu 3")
         secret = str(reveal.query_one("#secret").render())
         assert secret.startswith("cw_")
-        assert str(reveal.query_one(QRCode).render()) == qr_text(secret)
+        assert str(reveal.query_one(QRCode).render()) == qr_text(pairing_uri(service.url, secret))
+        assert parse_pairing_uri(reveal.uri) == (service.url, secret)
         assert secret in app.export_screenshot()
         await pilot.press("c")
         assert app.clipboard == secret

@@ -59,7 +59,7 @@ DIALOGS: dict[str, Callable[[CompanionApp], ModalScreen[Any]]] = {
             rate_limit=None, created_at=1_763_790_000, expires_at=None, revoked_at=None, last_used_at=None,
             requests_today=0, rejected_today=0, status="active", key=SHOWN_KEY,
         ),
-        "ada@example.com",
+        "ada@example.com", SHOWN_URL,
     ),
     "help": lambda app: HelpScreen("exports"),
 }

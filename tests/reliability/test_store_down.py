@@ -50,6 +50,7 @@ def unavailable(response: httpx.Response) -> bool:
         response.status_code == 503
         and response.json()["error"] == "store_unavailable"
         and int(response.headers["retry-after"]) > 0
+        and response.json()["retry_after"] == int(response.headers["retry-after"])  # header-blind watches
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.payload import encode_history, encode_price, encode_prices
+from api.payload import encode_history, encode_price, encode_prices, with_next_refresh
 from api.portfolio_body import encode_portfolio, portfolio_data
 from api.requests import decode
 from shared.errors import InvalidInput
@@ -90,6 +90,9 @@ def test_the_hand_encoded_watch_bodies_are_their_models(found: list[PricePoint],
     assert (one.p is None) == (not found)
     history = encode_history("BTC", currency, 60, 60, [p.price for p in found] + [None])
     assert msgspec.json.decode(history, type=History).s == "BTC"
+    sent_prices = with_next_refresh(encode_prices(found, currency, [], stale), 287)
+    assert msgspec.json.decode(sent_prices, type=Prices, strict=True).n == 287
+    assert msgspec.json.decode(with_next_refresh(history, 42), type=History, strict=True).n == 42
     assert orjson.loads(history)["p"][-1] is None
 
 
@@ -102,7 +105,7 @@ def test_the_hand_encoded_portfolio_body_is_its_model(found: list[PricePoint], c
     ]
     worth = value(held, {(p.symbol, p.currency): p for p in found}, "usd")
 
-    body, _ = encode_portfolio(portfolio_data(worth, currency, stale), seconds)
+    body, _ = encode_portfolio(portfolio_data(worth, currency, stale))
 
-    decoded = msgspec.json.decode(body, type=Portfolio, strict=True)
+    decoded = msgspec.json.decode(with_next_refresh(body, seconds), type=Portfolio, strict=True)
     assert decoded.n == seconds and (decoded.m == 1) == worth.closed

@@ -63,10 +63,12 @@ def serve(
     startup_timeout: float = 10.0,
     log_level: str = "warning",
     access_log: bool = False,
+    port: int | None = None,
 ) -> Iterator[RunningServer]:
     """Run `app` until the block ends; the server is up when the block starts. Quiet by
-    default; `log_level="info", access_log=True` logs as `cryptowatch serve --access-log` does."""
-    port = free_port()
+    default; `log_level="info", access_log=True` logs as `cryptowatch serve --access-log` does.
+    `port` (a free one by default) lets a test restart a server where its clients expect it."""
+    port = free_port() if port is None else port
     config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan=lifespan, log_level=log_level,
                             access_log=access_log)
     server = uvicorn.Server(config)
