@@ -32,8 +32,11 @@ EMAIL_SHAPE = rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}
 #: `=?` starts an RFC 2047 encoded word, which header parsers decode into other text.
 ENCODED_WORD = "=?"
 #: The whole rule as one pattern, for the document: not an encoded word, a local part of at
-#: most MAX_LOCAL characters, the shape above.
-EMAIL_PATTERN = rf"^(?![^@]*=\?)(?=[^@]{{1,{MAX_LOCAL}}}@){EMAIL_SHAPE}$"
+#: most MAX_LOCAL characters (no MAX_LOCAL + 1 characters before the `@`), the shape above.
+#: Both rules are negative lookaheads: generators (hypothesis' `from_regex`, which schemathesis
+#: uses) spell a positive lookahead's text out as if it consumed input, so the equivalent
+#: `(?=[^@]{1,64}@)` put a second `...@` before every address and no drawn value ever matched.
+EMAIL_PATTERN = rf"^(?![^@]*=\?)(?![^@]{{{MAX_LOCAL + 1}}}){EMAIL_SHAPE}$"
 MIN_SECRET = 16
 MAX_SECRET = 200
 
