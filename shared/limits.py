@@ -73,5 +73,11 @@ SPACE = (
     " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
+_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in SPACE)
 #: "Not blank": one character outside SPACE, spelled out so that Python and ECMAScript agree.
-NOT_BLANK = "[^" + "".join(f"\\u{ord(c):04x}" for c in SPACE) + "]"
+NOT_BLANK = f"[^{_SPACE_CLASS}]"
+#: Control characters (Unicode category Cc, fixed by Unicode's stability policy) and the line
+#: and paragraph separators: what `shared.text.unprintable` refuses, as a class body.
+_UNPRINTABLE = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+#: A name as people see it: printable throughout, and not blank.
+PRINTABLE_NOT_BLANK = f"^[^{_UNPRINTABLE}]*[^{_UNPRINTABLE}{_SPACE_CLASS}][^{_UNPRINTABLE}]*$"
