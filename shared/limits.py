@@ -32,8 +32,11 @@ EMAIL_SHAPE = rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}
 #: `=?` starts an RFC 2047 encoded word, which header parsers decode into other text.
 ENCODED_WORD = "=?"
 #: The whole rule as one pattern, for the document: not an encoded word, a local part of at
-#: most MAX_LOCAL characters, the shape above.
-EMAIL_PATTERN = rf"^(?![^@]*=\?)(?=[^@]{{1,{MAX_LOCAL}}}@){EMAIL_SHAPE}$"
+#: most MAX_LOCAL characters (no MAX_LOCAL + 1 characters before the `@`), the shape above.
+#: Both rules are negative lookaheads: generators (hypothesis' `from_regex`, which schemathesis
+#: uses) spell a positive lookahead's text out as if it consumed input, so the equivalent
+#: `(?=[^@]{1,64}@)` put a second `...@` before every address and no drawn value ever matched.
+EMAIL_PATTERN = rf"^(?![^@]*=\?)(?![^@]{{{MAX_LOCAL + 1}}}){EMAIL_SHAPE}$"
 MIN_SECRET = 16
 MAX_SECRET = 200
 
@@ -71,5 +74,11 @@ SPACE = (
     " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
+_SPACE_CLASS = "".join(f"\\u{ord(c):04x}" for c in SPACE)
 #: "Not blank": one character outside SPACE, spelled out so that Python and ECMAScript agree.
-NOT_BLANK = "[^" + "".join(f"\\u{ord(c):04x}" for c in SPACE) + "]"
+NOT_BLANK = f"[^{_SPACE_CLASS}]"
+#: Control characters (Unicode category Cc, fixed by Unicode's stability policy) and the line
+#: and paragraph separators: what `shared.text.unprintable` refuses, as a class body.
+_UNPRINTABLE = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+#: A name as people see it: printable throughout, and not blank.
+PRINTABLE_NOT_BLANK = f"^[^{_UNPRINTABLE}]*[^{_UNPRINTABLE}{_SPACE_CLASS}][^{_UNPRINTABLE}]*$"

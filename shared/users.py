@@ -6,7 +6,7 @@ import re
 
 from shared.errors import InvalidInput
 from shared.ids import new_id, now
-from shared.limits import EMAIL_SHAPE, ENCODED_WORD, MAX_EMAIL, MAX_LOCAL, MAX_NAME
+from shared.limits import EMAIL_SHAPE, ENCODED_WORD, MAX_EMAIL, MAX_LOCAL, MAX_NAME, SPACE
 from shared.models import User
 from shared.store.base import Store
 from shared.text import unprintable
@@ -23,11 +23,11 @@ def valid_email(raw: object) -> str:
 
 
 def valid_name(raw: object) -> str:
-    if not isinstance(raw, str) or not raw.strip() or len(raw) > MAX_NAME:
+    if not isinstance(raw, str) or not raw.strip(SPACE) or len(raw) > MAX_NAME:
         raise InvalidInput(f"name must be 1 to {MAX_NAME} characters", code="invalid_name")
     if unprintable(raw):  # a name is shown in terminals, logs and mail
         raise InvalidInput("name must not contain control characters or line breaks", code="invalid_name")
-    return raw.strip()
+    return raw.strip(SPACE)
 
 
 def create_user(store: Store, *, email: object, name: object, webhook_secret: str | None = None) -> User:

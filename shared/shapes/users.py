@@ -7,13 +7,13 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from shared.limits import EMAIL_PATTERN, MAX_EMAIL, MAX_NAME, MAX_SECRET, MIN_SECRET, NOT_BLANK
+from shared.limits import EMAIL_PATTERN, MAX_EMAIL, MAX_NAME, MAX_SECRET, MIN_SECRET, PRINTABLE_NOT_BLANK
 from shared.shapes.base import Epoch, Request, Response, checked, page_of
 
 
 class UserCreate(Request):
     email: checked(str, "invalid_email", {"maxLength": MAX_EMAIL, "pattern": EMAIL_PATTERN})
-    name: checked(str, "invalid_name", {"maxLength": MAX_NAME, "pattern": NOT_BLANK})
+    name: checked(str, "invalid_name", {"maxLength": MAX_NAME, "pattern": PRINTABLE_NOT_BLANK})
     webhook_secret: (
         Annotated[str, Meta(min_length=MIN_SECRET, max_length=MAX_SECRET, description="kept exactly as sent")] | None
     ) = None
