@@ -24,6 +24,7 @@ SUMMARIES = {
     "keys": "create, list and revoke API keys in the store (create --scope admin --save: a new admin key)",
     "companion": "the terminal app for keys, users, alerts and exports",
     "stream": "the live alert stream alone: Binance prices, alerts checked within seconds",
+    "watch": "a reference watch face in the terminal: pairs by a code, then polls prices by the body alone",
 }
 
 

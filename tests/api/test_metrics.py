@@ -22,8 +22,8 @@ from shared.keyring import issue_key
 from shared.models import Scope
 from shared.store.sqlite import SQLiteStore
 from tests.api.conftest import WatchService, seed_prices
-from tests.api.test_rate_limit_workers import start_workers, wait_until_up
 from tests.support.server import free_port
+from tests.support.workers import start_workers, wait_until_up
 
 ONE_PRICE = 'cryptowatch_requests_total{route="/v1/prices/{symbol}",status_class="2xx"}'
 
@@ -38,7 +38,7 @@ def counted(text: str, sample: str) -> float:
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_metrics_count_each_route_by_template_and_status_class(watch_service: WatchService) -> None:
-    with httpx.Client(base_url=watch_service.url) as client:
+    with watch_service.connect({}) as client:
         admin = {"X-API-Key": watch_service.admin_key}
         before = client.get("/metrics", headers=admin).text
         for symbol in ("BTC", "ETH", "NOPE"):
@@ -57,7 +57,7 @@ def test_metrics_count_each_route_by_template_and_status_class(watch_service: Wa
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_metrics_need_an_admin_key(watch_service: WatchService) -> None:
-    with httpx.Client(base_url=watch_service.url) as client:
+    with watch_service.connect({}) as client:
         missing = client.get("/metrics")
         watch = client.get("/metrics", headers={"X-API-Key": watch_service.key})
 
