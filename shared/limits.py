@@ -22,6 +22,9 @@ MAX_ID = 200
 MAX_EMAIL = 254
 MAX_LOCAL = 64
 MAX_NAME = 100
+#: Passwords (NIST SP 800-63B: at least 8; we ask 10). The cap bounds the hashing work.
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
 # An address is a mail header's recipient and an SMTP envelope's, so it must mean one mailbox to
 # every parser: the RFC 5322 dot-atom local part (ASCII letters, digits and !#$%&'*+/=?^_`{|}~-,
 # dots only between them; no quotes, commas, angle brackets or comments) and a host name of
