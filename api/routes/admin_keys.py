@@ -42,6 +42,8 @@ def key_or_404(store: Store, key_id: str) -> ApiKey:
 
 
 def issue_for_user(store: Store, user_id: str, scope: Scope, at: int, **options: Any) -> IssuedKey:
+    if scope not in (Scope.WATCH, Scope.ADMIN):  # sessions and mailed tokens come from logins and mail
+        raise InvalidInput("scope must be watch or admin", code="invalid_field")
     user_or_404(store, user_id)
     return issue_key(store, scope, at, user_id=user_id, **options)
 

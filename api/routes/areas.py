@@ -19,6 +19,7 @@ from api.routes import (
     admin_stats,
     admin_users,
     history,
+    me,
     prices,
     watch_alerts,
 )
@@ -43,7 +44,7 @@ ADMIN = Mount(
 
 WATCH = Mount(
     "/v1",
-    routes=[*prices.routes, *history.routes, *watch_alerts.routes],
+    routes=[*prices.routes, *history.routes, *watch_alerts.routes, *me.routes],
     middleware=[Middleware(RateLimitMiddleware), Middleware(ExceptionMiddleware, handlers=HANDLERS)],
 )
 

@@ -24,6 +24,9 @@ class User(Response):
     email: str
     name: str
     created_at: Epoch
+    verified: Annotated[bool, Meta(description="the owner opened the mailed link (or reset the password)")]
+    disabled: Annotated[bool, Meta(description="no key or session of this user works")]
+    last_login_at: Epoch | None
 
 
 UserPage = page_of("UserPage", User)
