@@ -235,6 +235,13 @@ class CompanionClient:
     async def create_user(self, *, email: str, name: str) -> JSON:
         return await self._call("POST", "/admin/users", body={"email": email, "name": name})
 
+    async def set_user_disabled(self, user_id: str, disabled: bool) -> JSON:
+        """Disabling revokes every key and session of the user at once; enabling restores none."""
+        return await self._call("POST", f"/admin/users/{user_id}/{'disable' if disabled else 'enable'}")
+
+    async def resend_verification(self, user_id: str) -> JSON:
+        return await self._call("POST", f"/admin/users/{user_id}/resend-verification")
+
     async def delete_user(self, user_id: str) -> JSON:
         """Deletes the user, revokes their keys and cancels their alerts; {} on success."""
         return await self._call("DELETE", f"/admin/users/{user_id}")
