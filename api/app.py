@@ -30,6 +30,7 @@ from api.operations import operation, path
 from api.responses import JSON
 from api.routes import accounts, areas, health
 from api.services import Services
+from api.web import pages
 from shared.config import Settings
 from shared.store import open_store
 from shared.store.base import Store
@@ -75,6 +76,7 @@ def create_app(
     routes: list[BaseRoute] = [
         *health.routes,
         *accounts.routes,  # public paths under /v1, so before the /v1 mount
+        *pages.routes,
         *areas.routes,
         openapi_route(settings),
     ]

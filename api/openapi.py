@@ -41,7 +41,7 @@ _RATE_HEADERS = {
     name: {"schema": {"type": "string"}}
     for name in ("RateLimit-Policy", "RateLimit", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
 }
-_SUCCESS = {200: "OK", 201: "Created", 204: "No content"}
+_SUCCESS = {200: "OK", 201: "Created", 204: "No content", 303: "See other"}
 
 
 def declared_operations(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, Operation]]:

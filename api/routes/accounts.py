@@ -21,6 +21,7 @@ from api.storecall import slow_call
 from shared import accounts
 from shared.errors import Unauthorized
 from shared.ids import now
+from shared.keyring import IssuedKey
 from shared.shapes.accounts import Accepted, Login, Register, ResetConfirm, ResetRequest, Session, VerifyEmail
 
 T = TypeVar("T")
@@ -63,20 +64,26 @@ async def verify(request: Request, body: VerifyEmail) -> Accepted:
     errors=(401, 403, 429), headers=NO_STORE, public=True,
 )
 async def login(request: Request, body: Login) -> Session:
+    issued = await limited_login(request, body.email, body.password)
+    return Session(token=issued.secret, expires_at=issued.record.expires_at or 0)
+
+
+async def limited_login(request: Request, email: str, password: str) -> IssuedKey:
+    """A session for the right password, unless this address or this account has failed too
+    often this minute (429, even for the right password). The API and the web page share it."""
     settings = request.app.state.services.settings
-    at, address, account = now(), client_address(request.scope), body.email.strip().lower()
+    at, address, account = now(), client_address(request.scope), email.strip().lower()
     by_address, by_account = login_limits(request.app, settings.login_failures_per_minute)
     for limiter, who in ((by_address, address), (by_account, account)):
         blocked = limiter.blocked(who, at)
         if blocked is not None:
             raise blocked
     try:
-        issued = await in_pool(request, accounts.login, settings, email=body.email, password=body.password, at=at)
+        return await in_pool(request, accounts.login, settings, email=email, password=password, at=at)
     except Unauthorized:
         by_address.refused(address, at)
         by_account.refused(account, at)
         raise
-    return Session(token=issued.secret, expires_at=issued.record.expires_at or at)
 
 
 @operation(
