@@ -63,9 +63,9 @@ async def retry_links() -> str:
     return LINKS
 
 
-def login_form(csrf: str, target: str, note: str = "") -> str:
+def login_form(csrf: str, target: str, note: str = "", email: str = "") -> str:
     fields = (
-        field("email", "Email", "email", autocomplete="username", required="")
+        field("email", "Email", "email", email, autocomplete="username", required="")
         + field("password", "Password", "password", autocomplete="current-password", required="")
         + hidden("next", target)
     )
@@ -84,13 +84,15 @@ async def login_page(request: Request) -> Response:
 
 @operation("POST", "Page: log in (form)", public=True, content=HTML, status=303, errors=PAGE_ERRORS)
 async def login_submit(request: Request) -> Response:
+    fields: dict[str, str] = {}
     try:
         fields = await read_form(request)
         issued = await limited_login(request, fields.get("email", ""), fields.get("password", ""))
     except CryptowatchError as error:
-        csrf = csrf_token(request)
-        target = safe_next(request.query_params.get("next"))
-        page = html_page("Log in", login_form(csrf, target, message(error.message, "error")), error.status)
+        shown_again = login_form(
+            csrf_token(request), safe_next(fields.get("next")), message(error.message, "error"), fields.get("email", "")
+        )
+        page = html_page("Log in", shown_again, error.status)
         for name, value in error.headers().items():
             page.headers[name] = value
         return remember_csrf(request, page)

@@ -4,8 +4,10 @@ real SMTP server, so a test reads the links a wearer would click."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import httpx
@@ -37,8 +39,11 @@ class AccountService:
     read: int = field(default=0)
 
     def deliver(self) -> list[tuple[str, str, str]]:
-        """Run the outbox step once; the (to, subject, body) of the mail it sent."""
-        asyncio.run(OutboxDelivery().deliver(self.store, self.settings, now()))
+        """Run the outbox step once; the (to, subject, body) of the mail it sent. In a thread of
+        its own: a browser driver may already run an event loop in this one."""
+        run = functools.partial(asyncio.run, OutboxDelivery().deliver(self.store, self.settings, now()))
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(run).result()
         fresh = self.mailbox.received()[self.read:]
         self.read += len(fresh)
         return [(m["To"], m["Subject"], m.get_content()) for m in fresh]
