@@ -28,7 +28,7 @@ from api.middleware.query_limit import QueryLimitMiddleware
 from api.openapi import build_document, declared_operations
 from api.operations import operation, path
 from api.responses import JSON
-from api.routes import accounts, areas, health
+from api.routes import areas, health
 from api.services import Services
 from api.web import pages
 from shared.config import Settings
@@ -75,7 +75,6 @@ def create_app(
 
     routes: list[BaseRoute] = [
         *health.routes,
-        *accounts.routes,  # public paths under /v1, so before the /v1 mount
         *pages.routes,
         *areas.routes,
         openapi_route(settings),

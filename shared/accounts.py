@@ -12,7 +12,7 @@ import dataclasses
 from urllib.parse import quote
 
 from shared.config import Settings
-from shared.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from shared.errors import Conflict, Forbidden, NotFound, Unauthorized
 from shared.ids import new_id
 from shared.keyring import IssuedKey, issue_key
 from shared.keys import hash_key, looks_like_key
@@ -24,6 +24,8 @@ from shared.users import valid_email, valid_name
 VERIFY_SECONDS = 2 * 86_400
 RESET_SECONDS = 3600
 INVALID_CREDENTIALS = "invalid_credentials"
+#: An unknown, used, expired or other-purpose token: a 404, like any id that names nothing.
+SPENT = "this link is not valid any more; ask for a new one"
 
 
 def _mail(store: Store, user: User, subject: str, body: str, about: str, at: int) -> None:
@@ -75,11 +77,11 @@ def redeem(store: Store, token: str, scope: Scope, at: int) -> User:
     unknown, used, expired or of another purpose is refused alike."""
     found = store.find_key_by_hash(hash_key(token)) if looks_like_key(token) else None
     if found is None or found.scope is not scope or found.refusal(at) is not None or found.user_id is None:
-        raise InvalidInput("this link is not valid any more; ask for a new one", code="invalid_token")
+        raise NotFound(SPENT, code="invalid_token")
     store.revoke_key(found.id, at)
     user = store.get_user(found.user_id)
     if user is None:
-        raise InvalidInput("this link is not valid any more; ask for a new one", code="invalid_token")
+        raise NotFound(SPENT, code="invalid_token")
     return user
 
 

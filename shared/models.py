@@ -30,6 +30,13 @@ class Scope(StrEnum):
         return self in (Scope.WATCH, Scope.ADMIN, Scope.USER)
 
 
+class IssuedScope(StrEnum):
+    """The scopes an operator issues keys of; sessions and mailed tokens come from logins and mail."""
+
+    WATCH = "watch"
+    ADMIN = "admin"
+
+
 class Condition(StrEnum):
     """When an alert fires: price at/above target, at/below target, or |24h change| >= target %."""
 

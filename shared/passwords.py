@@ -7,21 +7,14 @@ its argon2id hash; `argon2-cffi`'s defaults are RFC 9106's second recommended pr
 from __future__ import annotations
 
 import functools
-from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from shared.errors import InvalidInput
-from shared.limits import MAX_PASSWORD, MIN_PASSWORD
+from shared.limits import MAX_PASSWORD, MIN_PASSWORD, common_passwords
 
 _HASHER = PasswordHasher()
-
-
-@functools.cache
-def common_passwords() -> frozenset[str]:
-    text = files("shared").joinpath("common_passwords.txt").read_text("utf-8")
-    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and line[0] != "#")
 
 
 def acceptable(password: str) -> str:
@@ -30,7 +23,7 @@ def acceptable(password: str) -> str:
         raise InvalidInput(
             f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters", code="weak_password"
         )
-    if password.strip().casefold() in common_passwords():
+    if password.casefold() in common_passwords():
         raise InvalidInput("this password is among the most common ones; choose another", code="weak_password")
     return password
 

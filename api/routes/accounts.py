@@ -53,7 +53,10 @@ async def register(request: Request, body: Register) -> Accepted:
     return Accepted(status="mail_sent")
 
 
-@operation("POST", "Verify an email with the token mailed at sign-up", body=VerifyEmail, response=Accepted, public=True)
+@operation(
+    "POST", "Verify an email with the token mailed at sign-up", body=VerifyEmail, response=Accepted,
+    errors=(404,), public=True,
+)
 async def verify(request: Request, body: VerifyEmail) -> Accepted:
     await in_pool(request, accounts.verify, body.token, now())
     return Accepted(status="verified")
@@ -98,7 +101,7 @@ async def reset_request(request: Request, body: ResetRequest) -> Accepted:
 
 @operation(
     "POST", "Set a new password with the mailed token; every session ends",
-    body=ResetConfirm, response=Accepted, public=True,
+    body=ResetConfirm, response=Accepted, errors=(404,), public=True,
 )
 async def reset_confirm(request: Request, body: ResetConfirm) -> Accepted:
     user = await in_pool(request, accounts.reset_password, body.token, body.password, now())
@@ -107,9 +110,9 @@ async def reset_confirm(request: Request, body: ResetConfirm) -> Accepted:
 
 
 routes = [
-    path("/v1/auth/register", register),
-    path("/v1/auth/verify", verify),
-    path("/v1/auth/login", login),
-    path("/v1/auth/reset", reset_request),
-    path("/v1/auth/reset/confirm", reset_confirm),
+    path("/auth/register", register),
+    path("/auth/verify", verify),
+    path("/auth/login", login),
+    path("/auth/reset", reset_request),
+    path("/auth/reset/confirm", reset_confirm),
 ]

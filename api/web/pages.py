@@ -32,7 +32,7 @@ from shared.ids import now
 from shared.limits import MIN_PASSWORD
 
 HTML = {"text/html": str}
-PAGE_ERRORS = (400, 403, 413, 429)
+PAGE_ERRORS = (400, 403, 404, 413, 429)
 LINKS = '<p class="links"><a href="/login">Log in</a> · <a href="/reset">Forgot your password?</a></p>'
 FORGOT = '<p class="links"><a href="/reset">Forgot your password?</a></p>'
 LOG_IN = '<p class="links"><a href="/login">Log in</a></p>'

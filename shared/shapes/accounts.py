@@ -7,12 +7,22 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from shared.limits import EMAIL_PATTERN, MAX_EMAIL, MAX_LABEL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, NOT_BLANK
+from shared.limits import (
+    EMAIL_PATTERN,
+    MAX_EMAIL,
+    MAX_LABEL,
+    MAX_NAME,
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    NOT_BLANK,
+    common_passwords,
+)
 from shared.shapes.base import Epoch, Request, Response, checked, text
 
 Email = checked(str, "invalid_email", {"maxLength": MAX_EMAIL, "pattern": EMAIL_PATTERN})
 Password = checked(
-    str, "weak_password", {"minLength": MIN_PASSWORD, "maxLength": MAX_PASSWORD},
+    str, "weak_password",
+    {"minLength": MIN_PASSWORD, "maxLength": MAX_PASSWORD, "not": {"enum": sorted(common_passwords())}},
     "not among the most common passwords; never stored or shown",
 )
 #: A mailed one-time token or a session token: a key's shape, checked by the handler.

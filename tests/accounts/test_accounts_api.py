@@ -26,7 +26,7 @@ def test_sign_up_mails_a_link_that_verifies_and_then_login_gives_a_session(accou
     token = TOKEN.search(mail[2])[1]  # type: ignore[index]
     assert c.post("/v1/auth/verify", json={"token": token}).json() == {"status": "verified"}
     again = c.post("/v1/auth/verify", json={"token": token})
-    assert again.status_code == 400 and again.json()["error"] == "invalid_token"
+    assert again.status_code == 404 and again.json()["error"] == "invalid_token"
 
     session = c.post("/v1/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
     assert session.status_code == 200
@@ -97,7 +97,7 @@ def test_a_reset_sets_the_password_and_ends_every_session(accounts: AccountServi
     assert c.post("/v1/auth/login", json={"email": "ada@example.com", "password": PASSWORD}).status_code == 401
     assert accounts.log_in("ada@example.com", "a brand new phrase")
     reused = c.post("/v1/auth/reset/confirm", json={"token": token, "password": "yet another phrase"})
-    assert reused.status_code == 400 and reused.json()["error"] == "invalid_token"
+    assert reused.status_code == 404 and reused.json()["error"] == "invalid_token"
 
 
 def test_changing_the_password_needs_the_current_one_and_ends_sessions(accounts: AccountService) -> None:

@@ -7,10 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.errors import InvalidInput
-from shared.passwords import acceptable, common_passwords, hash_password, verify_password
+from shared.limits import common_passwords
+from shared.passwords import acceptable, hash_password, verify_password
 
 
-@pytest.mark.parametrize("weak", ["short", "123456789", "1234567890", "Password123", "QWERTYUIOP", " qwertyuiop "])
+@pytest.mark.parametrize("weak", ["short", "123456789", "1234567890", "Password123", "QWERTYUIOP"])
 def test_short_or_common_passwords_are_refused(weak: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         acceptable(weak)
@@ -42,6 +43,6 @@ def test_no_hash_and_a_broken_hash_never_verify() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.text(min_size=10, max_size=40).filter(lambda p: p.strip().casefold() not in common_passwords()))
+@given(st.text(min_size=10, max_size=40).filter(lambda p: p.casefold() not in common_passwords()))
 def test_any_long_uncommon_password_is_accepted_unchanged(password: str) -> None:
     assert acceptable(password) == password
