@@ -1,7 +1,8 @@
 """The Starlette application factory, shared by `cryptowatch serve`, the tests and Lambda.
 
-Middleware order (outermost first): Starlette's error guard, the watch fast lane (a repeat
-price poll with a known key, answered at once), the query-size limit, auth, then Starlette's
+Middleware order (outermost first): Starlette's error guard, request metrics (`api/metrics.py`),
+CORS when configured (`api/cors.py`), the watch fast lane (a repeat price poll with a known key,
+answered at once), the query-size limit, auth, then Starlette's
 exception handlers and the router; each keyed area (/v1, /admin: api/routes/areas.py) adds its
 scope guard, the rate limit and the exception handlers again. Every error leaves as {"error",
 "message"} JSON; an unexpected exception is logged and the client sees a plain 500 without a
@@ -21,7 +22,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from api.cors import cors_middleware
 from api.errors import HANDLERS, on_unexpected_error
+from api.metrics import MetricsMiddleware, RouteNames, metrics_setup
 from api.middleware.auth import AuthMiddleware
 from api.middleware.fast_lane import FastLaneMiddleware
 from api.middleware.query_limit import QueryLimitMiddleware
@@ -63,6 +66,7 @@ def create_app(
     settings = settings or Settings.from_env()
     store = store or open_store(settings)
     services = Services.build(settings, store)
+    metrics = metrics_setup(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -77,11 +81,14 @@ def create_app(
         *health.routes,
         *pages.routes,
         *areas.routes,
+        *metrics.routes,
         openapi_route(settings),
     ]
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(MetricsMiddleware, observer=metrics.observer, names=RouteNames(routes)),
+            *cors_middleware(settings),
             Middleware(FastLaneMiddleware, services=services),
             Middleware(QueryLimitMiddleware),
             Middleware(AuthMiddleware, services=services, public_paths=public_paths(routes)),

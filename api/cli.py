@@ -1,7 +1,8 @@
 """`cryptowatch serve`, `init` and `keys`: run the service and bootstrap it from a terminal.
 
 `serve` runs the API under uvicorn and the updater loop as one child process (`python -m
-updater --loop`), so several API workers never run several updaters; `api.updater_process`
+updater --loop`), so several API workers never run several updaters (with `--stream`, the live
+alert stream is a second child, `python -m updater.stream`); `api.updater_process`
 watches that child (restarted when it dies, the API stopped when it cannot start). The first start with no
 admin key makes one, prints it once and leaves it in the data folder (mode 0600) where the
 companion finds it.
@@ -78,6 +79,9 @@ def serve_command(argv: Sequence[str]) -> int:
     parser.add_argument("--source", choices=PRICE_SOURCES, help="price source (default PRICE_SOURCE)")
     parser.add_argument("--no-updater", action="store_true", help="serve the API only")
     parser.add_argument("--access-log", action="store_true", help="log every request (default ACCESS_LOG: off)")
+    parser.add_argument(
+        "--stream", action="store_true", help="also run the live alert stream (`cryptowatch stream`)"
+    )
     args = parser.parse_args(argv)
     if args.source:
         os.environ["PRICE_SOURCE"] = args.source
@@ -100,13 +104,15 @@ def serve_command(argv: Sequence[str]) -> int:
     # through the `finally` below, which stops the updater instead of orphaning it. The same
     # SIGTERM, sent by the updater's watcher, is how an updater that failed to start stops the API.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    updater = None
-    if not args.no_updater:
-        updater = UpdaterProcess(
-            [sys.executable, "-m", "updater", "--loop"], os.environ,
-            on_failure=lambda: os.kill(os.getpid(), signal.SIGTERM),
-        )
-        updater.start()
+    commands = {} if args.no_updater else {"updater": [sys.executable, "-m", "updater", "--loop"]}
+    if args.stream:
+        commands["live stream"] = [sys.executable, "-m", "updater.stream"]
+    children = [
+        UpdaterProcess(command, os.environ, on_failure=lambda: os.kill(os.getpid(), signal.SIGTERM), name=name)
+        for name, command in commands.items()
+    ]
+    for child in children:
+        child.start()
     try:
         server.run(
             "api.app:create_app",
@@ -117,15 +123,15 @@ def serve_command(argv: Sequence[str]) -> int:
             settings=settings,
         )
     except SystemExit:
-        if updater is None or updater.failure is None:
+        if not any(child.failure for child in children):
             raise
     finally:
-        if updater is not None:
-            updater.stop()
-    if updater is not None and updater.failure is not None:
-        print(f"cryptowatch serve: {updater.failure}", file=sys.stderr)
-        return 1
-    return 0
+        for child in children:
+            child.stop()
+    failures = [child.failure for child in children if child.failure]
+    for failure in failures:
+        print(f"cryptowatch serve: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def init_command(argv: Sequence[str]) -> int:

@@ -16,5 +16,13 @@ from __future__ import annotations
 from mangum import Mangum
 
 from api.app import create_app
+from shared.config import Settings
+from shared.store import open_store
 
-handler = Mangum(create_app(init_store=False), lifespan="off")
+settings = Settings.from_env()
+store = open_store(settings)
+# An execution environment answers one request at a time, so a store call may wait on the event
+# loop: nothing else is waiting. That skips a thread hop per call and, on the first request,
+# loading anyio's thread machinery (docs/benchmarks.md, cold start).
+store.inline_calls = True
+handler = Mangum(create_app(settings, store, init_store=False), lifespan="off")

@@ -16,6 +16,7 @@ from cachetools import LRUCache, TTLCache
 from shared.cache import KeyCache, PriceBook
 from shared.config import Settings
 from shared.exports import ExportSink, open_sink
+from shared.ids import now
 from shared.models import PricePoint, UpdateStatus
 from shared.ratelimit import RateLimiter
 from shared.store.base import Store
@@ -33,6 +34,9 @@ class Services:
     history: TTLCache[Any, tuple[bytes, str]]
     price_queries: LRUCache[tuple[str, bytes], Any]  # (path, query string) -> a PriceQuery
     exports: ExportSink
+    #: Epoch seconds for the key checks and rate-limit windows of the request path; tests
+    #: replace it to hold every request of a burst in one window without waiting for a minute.
+    clock: Callable[[], int] = now
 
     @classmethod
     def build(cls, settings: Settings, store: Store) -> Services:

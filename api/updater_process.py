@@ -1,4 +1,5 @@
-"""The updater child of `cryptowatch serve`, watched so the API never runs on without it.
+"""The updater child of `cryptowatch serve` (and the live stream child, with `--stream`), watched
+so the API never runs on without it.
 
 An updater that exits within START_SECONDS of serve starting it has failed to start (a setting
 or a store it cannot work with): a restart would fail the same way, so serve is told to stop
@@ -34,14 +35,17 @@ class UpdaterProcess:
     """Runs `command` and keeps it running; `on_failure` is called (from a watcher thread)
     when it failed to start, after `failure` says what happened."""
 
-    def __init__(self, command: Sequence[str], env: Mapping[str, str], on_failure: Callable[[], None]) -> None:
+    def __init__(
+        self, command: Sequence[str], env: Mapping[str, str], on_failure: Callable[[], None], name: str = "updater"
+    ) -> None:
+        self.name = name
         self._command = list(command)
         self._env = dict(env)
         self._on_failure = on_failure
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._process: subprocess.Popen[bytes] | None = None
-        self._watcher = threading.Thread(target=self._watch, name="updater-watcher", daemon=True)
+        self._watcher = threading.Thread(target=self._watch, name=f"{name}-watcher", daemon=True)
         self.failure: str | None = None
 
     def start(self) -> None:
@@ -80,7 +84,7 @@ class UpdaterProcess:
             quick = ran < START_SECONDS
             if first and quick:
                 self.failure = (
-                    f"the updater {_how(returncode)} {ran:.1f} s after it started (its message, if any, "
+                    f"the {self.name} {_how(returncode)} {ran:.1f} s after it started (its message, if any, "
                     "is above), so the API was stopped too"
                 )
                 self._on_failure()
@@ -88,7 +92,8 @@ class UpdaterProcess:
             first = False
             delay = min(MAX_DELAY_SECONDS, delay * 2) if quick else FIRST_DELAY_SECONDS
             print(
-                f"cryptowatch serve: the updater {_how(returncode)} after {ran:.0f} s; restarting it in {delay:.0f} s",
+                f"cryptowatch serve: the {self.name} {_how(returncode)} after {ran:.0f} s; "
+                f"restarting it in {delay:.0f} s",
                 file=sys.stderr,
                 flush=True,
             )

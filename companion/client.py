@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import httpx
+import msgspec
 
 from companion.errors import (
     CompanionError,
@@ -26,11 +26,17 @@ from companion.errors import (
     Unreachable,
     WrongKey,
 )
+from shared.shapes.alerts import Alert, AlertPage
+from shared.shapes.exports import ExportCreated, ExportPage
+from shared.shapes.health import Health
+from shared.shapes.keys import KeyCreated, KeyView, KeyViewPage
+from shared.shapes.notifications import Notification, NotificationPage
+from shared.shapes.prices import History, Prices
+from shared.shapes.users import User, UserPage
 
 JSON = dict[str, Any]
 DEFAULT_TIMEOUT = 10.0
 USER_AGENT = "cryptowatch-companion"
-HEALTH_STATES = ("ok", "stale", "unavailable")
 
 _KEY_HINTS = {
     "missing_key": "No admin key was sent. Give one with --key or CRYPTOWATCH_ADMIN_KEY.",
@@ -43,28 +49,18 @@ _KEY_HINTS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a listing; pass `next_cursor` back for the next one (None: last page)."""
-
-    items: list[JSON]
-    next_cursor: str | None
+M = TypeVar("M")
 
 
-def _number_or_none(value: object) -> bool:
-    """A price or a time as the API's bodies carry it: a JSON number (not a bool), or null."""
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+class Page(Protocol):
+    """One page of a listing (the API's `UserPage`, `KeyViewPage`...); pass `next_cursor` back
+    for the next one (None: last page)."""
 
+    @property
+    def items(self) -> Sequence[Any]: ...
 
-def _is_health(data: JSON) -> bool:
-    """Whether a body is cryptowatch's health report, with the numbers the health bar reads."""
-    update = data.get("last_update") or {}
-    return (
-        data.get("status") in HEALTH_STATES
-        and isinstance(update, dict)
-        and _number_or_none(data.get("stale_after_seconds"))
-        and _number_or_none(update.get("last_success_at"))
-    )
+    @property
+    def next_cursor(self) -> str | None: ...
 
 
 #: The most records the admin API returns in one page (its `limit` runs 1..200).
@@ -150,122 +146,119 @@ class CompanionClient:
         except httpx.TransportError as error:
             raise Unreachable(f"Cannot talk to {self.base_url}: {error}") from None
 
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: JSON | None = None,
-        accept: tuple[int, ...] = (),
-    ) -> JSON:
-        """One request; a 2xx (or a status in `accept`) gives its JSON body ({} when empty)."""
+    async def _send_json(
+        self, method: str, path: str, params: Mapping[str, str] | None, body: JSON | None, accept: tuple[int, ...]
+    ) -> httpx.Response:
         request = self._http.build_request(method, path, params=params, json=body)
         response = await self._send(request)
         if not (response.is_success or response.status_code in accept):
             raise error_for(response)
-        if not response.content:
-            return {}
+        return response
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        params: Mapping[str, str] | None = None,
+        body: JSON | None = None,
+        accept: tuple[int, ...] = (),
+        shape: str = "with unexpected JSON",
+    ) -> M:
+        """One request; a 2xx (or a status in `accept`) gives its body decoded into `model`, the
+        API's own shape (`shared/shapes`); a body that is not one is `shape`, a ServerFailed."""
+        response = await self._send_json(method, path, params, body, accept)
         try:
-            data = response.json()
-        except ValueError:
+            return msgspec.json.decode(response.content, type=model)
+        except msgspec.ValidationError:
+            raise ServerFailed(f"The server answered {method} {path} {shape}.") from None
+        except msgspec.DecodeError:
             raise ServerFailed(
                 f"The server answered {method} {path} with something that is not JSON."
             ) from None
-        if not isinstance(data, dict):
-            raise ServerFailed(f"The server answered {method} {path} with unexpected JSON.")
-        return data
 
-    async def _page(self, path: str, **params: object) -> Page:
-        data = await self._call("GET", path, params=_query(**params))
-        items = data.get("items")
-        if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
-            raise ServerFailed(f"The server answered GET {path} without a list of records.")
-        return Page(items, data.get("next_cursor"))
+    async def _done(self, method: str, path: str) -> None:
+        """A request whose answer has no body (204)."""
+        await self._send_json(method, path, None, None, ())
+
+    async def _page(self, path: str, model: type[M], **params: object) -> M:
+        return await self._call("GET", path, model, params=_query(**params), shape="without a list of records")
 
     # Watch side and monitoring
 
-    async def health(self) -> JSON:
+    async def health(self) -> Health:
         """/health answers 503 with the same body when stale or the store is down; a 503 of a
         proxy in front, or any answer without that body, is a failure."""
         try:
-            data = await self._call("GET", "/health", accept=(503,))
+            return await self._call(
+                "GET", "/health", Health, accept=(503,), shape="without a cryptowatch health report"
+            )
         except Missing as error:
             raise Missing(
                 f"{self.base_url} has no /health: is it a cryptowatch server? Check --url.",
                 code=error.code, status=error.status,
             ) from None
-        if not _is_health(data):
-            raise ServerFailed("The server answered GET /health without a cryptowatch health report.")
-        return data
 
-    async def prices(self) -> JSON:
+    async def prices(self) -> Prices:
         """The compact watch body: `p` maps each symbol to [price, 24h change]."""
-        data = await self._call("GET", "/v1/prices")
-        quotes = data.get("p")
-        if not isinstance(quotes, dict) or not all(
-            isinstance(q, list) and len(q) == 2 and all(map(_number_or_none, q)) for q in quotes.values()
-        ):
-            raise ServerFailed("The server answered GET /v1/prices without prices.")
-        return data
+        return await self._call("GET", "/v1/prices", Prices, shape="without prices")
 
-    async def history(self, symbol: str, *, hours: int = 24, points: int = 48) -> JSON:
+    async def history(self, symbol: str, *, hours: int = 24, points: int = 48) -> History:
         """The compact history body: `p` lists evenly spaced prices, null before the first one."""
         path = f"/v1/history/{symbol}"
-        data = await self._call("GET", path, params=_query(hours=hours, points=points))
-        series = data.get("p")
-        if not isinstance(series, list) or not all(map(_number_or_none, series)):
-            raise ServerFailed(f"The server answered GET {path} without a list of prices.")
-        return data
+        params = _query(hours=hours, points=points)
+        return await self._call("GET", path, History, params=params, shape="without a list of prices")
 
     # Users
 
-    async def users(self, *, email: str = "", limit: int = 50, cursor: str | None = None) -> Page:
-        return await self._page("/admin/users", email=email, limit=limit, cursor=cursor)
+    async def users(self, *, email: str = "", limit: int = 50, cursor: str | None = None) -> UserPage:
+        return await self._page("/admin/users", UserPage, email=email, limit=limit, cursor=cursor)
 
-    async def user(self, user_id: str) -> JSON:
-        return await self._call("GET", f"/admin/users/{user_id}")
+    async def user(self, user_id: str) -> User:
+        return await self._call("GET", f"/admin/users/{user_id}", User)
 
-    async def user_by_email(self, email: str) -> JSON:
+    async def user_by_email(self, email: str) -> User:
         page = await self.users(email=email, limit=1)
         if not page.items:
             raise Missing(f"No user has the email {email}.", code="user_not_found", status=404)
         return page.items[0]
 
-    async def create_user(self, *, email: str, name: str) -> JSON:
-        return await self._call("POST", "/admin/users", body={"email": email, "name": name})
+    async def create_user(self, *, email: str, name: str) -> User:
+        return await self._call("POST", "/admin/users", User, body={"email": email, "name": name})
 
-    async def set_user_disabled(self, user_id: str, disabled: bool) -> JSON:
+    async def set_user_disabled(self, user_id: str, disabled: bool) -> User:
         """Disabling revokes every key and session of the user at once; enabling restores none."""
-        return await self._call("POST", f"/admin/users/{user_id}/{'disable' if disabled else 'enable'}")
+        return await self._call("POST", f"/admin/users/{user_id}/{'disable' if disabled else 'enable'}", User)
 
-    async def resend_verification(self, user_id: str) -> JSON:
-        return await self._call("POST", f"/admin/users/{user_id}/resend-verification")
+    async def resend_verification(self, user_id: str) -> User:
+        return await self._call("POST", f"/admin/users/{user_id}/resend-verification", User)
 
-    async def delete_user(self, user_id: str) -> JSON:
-        """Deletes the user, revokes their keys and cancels their alerts; {} on success."""
-        return await self._call("DELETE", f"/admin/users/{user_id}")
+    async def delete_user(self, user_id: str) -> bool:
+        """Deletes the user, revokes their keys and cancels their alerts."""
+        await self._done("DELETE", f"/admin/users/{user_id}")
+        return True
 
     # Keys
 
-    async def keys(self, *, user_id: str = "", limit: int = 50, cursor: str | None = None) -> Page:
-        return await self._page("/admin/keys", user_id=user_id, limit=limit, cursor=cursor)
+    async def keys(self, *, user_id: str = "", limit: int = 50, cursor: str | None = None) -> KeyViewPage:
+        return await self._page("/admin/keys", KeyViewPage, user_id=user_id, limit=limit, cursor=cursor)
 
     async def create_key(
         self, *, user_id: str, scope: str, label: str = "", rate_limit: int | None = None
-    ) -> JSON:
+    ) -> KeyCreated:
         """The new key's view plus `key`, its secret, which the server shows only this once."""
         body: JSON = {"user_id": user_id, "scope": scope}
         if label:
             body["label"] = label
         if rate_limit is not None:
             body["rate_limit"] = rate_limit
-        return await self._call("POST", "/admin/keys", body=body)
+        return await self._call("POST", "/admin/keys", KeyCreated, body=body)
 
-    def is_own_key(self, key: JSON) -> bool:
+    def is_own_key(self, key: KeyView) -> bool:
         """Whether a listed key is the one this client sends (its display prefix starts it;
         two keys sharing 8 random characters of prefix are a one in 2**48 chance)."""
-        prefix = str(key.get("prefix") or "")
+        prefix = key.prefix
         return bool(self._key and prefix and self._key.startswith(prefix))
 
     async def owns_own_key(self, user_id: str) -> bool:
@@ -279,29 +272,32 @@ class CompanionClient:
                 return False
             cursor = page.next_cursor
 
-    async def revoke_key(self, key_id: str) -> JSON:
-        return await self._call("POST", f"/admin/keys/{key_id}/revoke")
+    async def revoke_key(self, key_id: str) -> KeyView:
+        return await self._call("POST", f"/admin/keys/{key_id}/revoke", KeyView)
 
     # Alerts and their outbox
 
-    async def alerts(self, *, status: str = "", limit: int = 50, cursor: str | None = None) -> Page:
-        return await self._page("/admin/alerts", status=status, limit=limit, cursor=cursor)
+    async def alerts(self, *, status: str = "", limit: int = 50, cursor: str | None = None) -> AlertPage:
+        return await self._page("/admin/alerts", AlertPage, status=status, limit=limit, cursor=cursor)
 
-    async def create_alert(self, fields: JSON) -> JSON:
-        return await self._call("POST", "/admin/alerts", body=fields)
+    async def create_alert(self, fields: JSON) -> Alert:
+        return await self._call("POST", "/admin/alerts", Alert, body=fields)
 
-    async def delete_alert(self, alert_id: str) -> JSON:
-        """Cancels the alert (idempotent); {} on success."""
-        return await self._call("DELETE", f"/admin/alerts/{alert_id}")
+    async def delete_alert(self, alert_id: str) -> bool:
+        """Cancels the alert (idempotent)."""
+        await self._done("DELETE", f"/admin/alerts/{alert_id}")
+        return True
 
     async def notifications(
         self, *, alert_id: str = "", status: str = "", limit: int = 20, cursor: str | None = None
-    ) -> Page:
-        return await self._page("/admin/notifications", alert_id=alert_id, status=status, limit=limit, cursor=cursor)
+    ) -> NotificationPage:
+        return await self._page(
+            "/admin/notifications", NotificationPage, alert_id=alert_id, status=status, limit=limit, cursor=cursor
+        )
 
-    async def failed_notifications(self, alert_id: str) -> list[JSON]:
+    async def failed_notifications(self, alert_id: str) -> list[Notification]:
         """Every failed notification of the alert, all pages: the ones an admin may retry."""
-        found: list[JSON] = []
+        found: list[Notification] = []
         cursor = None
         while True:
             page = await self.notifications(alert_id=alert_id, status="failed", limit=MAX_PAGE, cursor=cursor)
@@ -310,18 +306,18 @@ class CompanionClient:
                 return found
             cursor = page.next_cursor
 
-    async def retry_notification(self, notification_id: str) -> JSON:
+    async def retry_notification(self, notification_id: str) -> Notification:
         """Puts a failed notification back in the outbox; the updater sends it next cycle."""
-        return await self._call("POST", f"/admin/notifications/{notification_id}/retry")
+        return await self._call("POST", f"/admin/notifications/{notification_id}/retry", Notification)
 
     # Exports
 
-    async def exports(self, *, limit: int = 50, cursor: str | None = None) -> Page:
-        return await self._page("/admin/exports", limit=limit, cursor=cursor)
+    async def exports(self, *, limit: int = 50, cursor: str | None = None) -> ExportPage:
+        return await self._page("/admin/exports", ExportPage, limit=limit, cursor=cursor)
 
     async def create_export(
         self, *, fmt: str, symbols: list[str], start: int | None, end: int | None
-    ) -> JSON:
+    ) -> ExportCreated:
         body: JSON = {"format": fmt}
         if symbols:
             body["symbols"] = symbols
@@ -329,7 +325,7 @@ class CompanionClient:
             body["start"] = start
         if end is not None:
             body["end"] = end
-        return await self._call("POST", "/admin/exports", body=body)
+        return await self._call("POST", "/admin/exports", ExportCreated, body=body)
 
     def absolute_url(self, url: str) -> str:
         """An export's `url` as a person can use it (embedded mode gives a relative path)."""

@@ -71,3 +71,12 @@ def size(count: int | None) -> str:
 def number(value: float) -> str:
     """A target as typed: no trailing zeros, thousands separators."""
     return f"{value:,.8f}".rstrip("0").rstrip(".")
+
+
+def plain(value: object) -> str:
+    """Any field of a record as one line of text (a field a screen has no column layout for)."""
+    if value is None:
+        return DASH
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)

@@ -31,7 +31,7 @@ class Owners:
             user = await self.client.user(user_id)
         except Missing:
             return f"{user_id} (deleted)"
-        return str(user.get("email", user_id))
+        return str(user.email)
 
     def email(self, user_id: str | None) -> str:
         if not user_id:

@@ -18,11 +18,12 @@ Command = Callable[[Sequence[str]], int]
 #: One line per command for `cryptowatch --help`, kept here so that listing them loads none of
 #: the packages (the companion alone would pull in Textual). A command without one is still listed.
 SUMMARIES = {
-    "serve": "run the API and the updater (creates the store, and the first admin key)",
+    "serve": "run the API and the updater (creates the store, and the first admin key); --stream adds the live stream",
     "update": "one refresh cycle (--once), or the refresh loop alone (--loop)",
     "init": "create or migrate the configured store",
     "keys": "create, list and revoke API keys in the store (create --scope admin --save: a new admin key)",
     "companion": "the terminal app for keys, users, alerts and exports",
+    "stream": "the live alert stream alone: Binance prices, alerts checked within seconds",
 }
 
 

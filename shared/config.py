@@ -25,9 +25,12 @@ COINGECKO_PRO_ROOT = "https://pro-api.coingecko.com/api/v3"
 #: What PRICE_SOURCE and `--source` accept: CoinGecko with Binance as fallback, Binance alone, or
 #: the offline simulation.
 PRICE_SOURCES = ("coingecko", "binance", "demo")
+DEFAULT_BINANCE_WS_URL = "wss://stream.binance.com:9443/stream"
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
 _CURRENCY = re.compile(r"^[a-z]{3,5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: A browser origin (scheme, host, optional port; no path), or `*` for any.
+_ORIGIN = re.compile(r"^(\*|https?://[a-z0-9.-]+(:[0-9]{1,5})?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,14 @@ class Settings:
     external_api_key: str | None = field(default=None, repr=False)
     coingecko_plan: str = "demo"
     binance_api_url: str = "https://api.binance.com"
+    #: The live alert stream (`cryptowatch stream`): Binance's combined-stream endpoint, how often
+    #: the set of active alerts is reloaded, how long a connection may stay silent, when it is
+    #: renewed ahead of Binance's 24-hour cut, and how often one symbol may be evaluated.
+    binance_ws_url: str = DEFAULT_BINANCE_WS_URL
+    stream_refresh_seconds: float = 10.0
+    stream_silence_seconds: float = 60.0
+    stream_renew_seconds: int = 23 * 3600
+    stream_evaluations_per_second: float = 4.0
     upstream_timeout_seconds: float = 10.0
     update_interval_seconds: int = 300
     history_retention_days: int = 30
@@ -81,6 +92,8 @@ class Settings:
     max_alerts_per_user: int = 25
     export_bucket: str | None = None
     log_level: str = "INFO"
+    #: Origins whose browser pages may call the API (CORS); empty: none, the default.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def stale_after_seconds(self) -> int:
@@ -127,6 +140,11 @@ class Settings:
             external_api_key=read.optional("EXTERNAL_API_KEY"),
             coingecko_plan=plan,
             binance_api_url=read.text("BINANCE_API_URL", "https://api.binance.com").rstrip("/"),
+            binance_ws_url=read.websocket_url("BINANCE_WS_URL", DEFAULT_BINANCE_WS_URL),
+            stream_refresh_seconds=read.number("STREAM_REFRESH_SECONDS", 10.0, low=0.1, high=3600),
+            stream_silence_seconds=read.number("STREAM_SILENCE_SECONDS", 60.0, low=0.1, high=3600),
+            stream_renew_seconds=read.integer("STREAM_RENEW_SECONDS", 23 * 3600, low=1, high=86_000),
+            stream_evaluations_per_second=read.number("STREAM_EVALUATIONS_PER_SECOND", 4.0, low=0.1, high=100),
             upstream_timeout_seconds=read.number("UPSTREAM_TIMEOUT_SECONDS", 10.0, low=0.1, high=120),
             update_interval_seconds=read.integer("UPDATE_INTERVAL_SECONDS", 300, low=1, high=86_400),
             history_retention_days=read.integer("HISTORY_RETENTION_DAYS", 30, low=1, high=3650),
@@ -155,6 +173,7 @@ class Settings:
             max_alerts_per_user=read.integer("MAX_ALERTS_PER_USER", 25, low=1, high=10_000),
             export_bucket=read.optional("EXPORT_BUCKET"),
             log_level=read.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+            cors_origins=read.items("CORS_ORIGINS", (), lambda o: o.lower().rstrip("/"), _ORIGIN),
         )
 
 
@@ -213,6 +232,12 @@ class _Reader:
         value = self.text(name, default)
         if value != default and not _EMAIL.match(value):
             raise ConfigError(f"{name}={value!r} is not an email address")
+        return value
+
+    def websocket_url(self, name: str, default: str) -> str:
+        value = self.text(name, default)
+        if not value.startswith(("ws://", "wss://")):
+            raise ConfigError(f"{name}={value!r} is not valid: expected a ws:// or wss:// URL")
         return value
 
     def items(

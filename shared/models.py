@@ -116,6 +116,45 @@ class UpdateStatus:
     error_code: UpdateError | None = None
 
 
+class StreamState(StrEnum):
+    """Where the live alert stream is: watching, waiting for alerts to watch, (re)connecting, or
+    not watching (alerts then wait for the five-minute cycle)."""
+
+    LIVE = "live"
+    IDLE = "idle"  # no active alert, so no symbol to watch
+    CONNECTING = "connecting"
+    DOWN = "down"  # disconnected, waiting out the backoff before the next attempt
+    STOPPED = "stopped"  # the process exited
+
+
+#: The stream process rewrites its status at least this often; a record older than three of
+#: these means the process is gone, whatever state it last wrote.
+STREAM_HEARTBEAT_SECONDS = 15
+
+
+@dataclass(frozen=True, slots=True)
+class StreamStatus:
+    """The live alert stream's latest state and counters since its process started, for /health
+    and /admin/stats."""
+
+    state: StreamState
+    updated_at: int
+    streams: int = 0
+    connected_at: int | None = None
+    last_message_at: int | None = None
+    reconnects: int = 0
+    messages: int = 0
+    rejected: int = 0
+    triggered: int = 0
+    error: str | None = None
+
+    def current(self, at: int) -> StreamState:
+        """The state as of `at`: DOWN when the process stopped writing heartbeats."""
+        if self.state != StreamState.STOPPED and at - self.updated_at > 3 * STREAM_HEARTBEAT_SECONDS:
+            return StreamState.DOWN
+        return self.state
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     id: str

@@ -25,7 +25,7 @@ def summary(status: UpdateStatus, seconds: float) -> str:
     return f"update failed after {seconds:.1f} s (tried {status.source}): {status.error}"
 
 
-def _configure_logging(level: str) -> None:
+def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request is noise
 
@@ -43,7 +43,7 @@ def update_command(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
-        _configure_logging(settings.log_level)
+        configure_logging(settings.log_level)
     except ConfigError as error:
         print(f"cryptowatch update: configuration error: {error}", file=sys.stderr)
         return 2

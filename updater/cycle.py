@@ -13,7 +13,7 @@ real ones only, simulated against simulated.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import httpx
 
@@ -25,13 +25,12 @@ from updater.demo_history import BACKFILL_STEP, backfill, forget_simulated
 from updater.sources import PriceSource, SourceError, build_client, source_chain
 from updater.sources.demo import DemoSource
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy
+from updater.step import Step
+from updater.steps import cycle_steps
 from updater.validate import last_good, validate
 
 log = logging.getLogger(__name__)
 
-#: A further step of the cycle: (store, settings, the prices just written - empty when the
-#: cycle failed -, the cycle's start time in epoch seconds).
-Step = Callable[[Store, Settings, list[PricePoint], int], Awaitable[None]]
 #: What went wrong with one source (or the write): its kind, and the text for admins and logs.
 Problem = tuple[UpdateError, str]
 
@@ -134,14 +133,6 @@ def _keep_history_apart(
         log.exception("keeping simulated and real history apart failed")
 
 
-def standard_steps() -> list[Step]:
-    """Alert evaluation, then outbox delivery (`updater.steps`). Imported here, not at the top:
-    that module imports `Step` from this one."""
-    from updater.steps import cycle_steps
-
-    return cycle_steps()
-
-
 async def run_cycle(
     settings: Settings,
     store: Store,
@@ -155,7 +146,7 @@ async def run_cycle(
     local loop and the Lambda handler share. `steps` defaults to the standard ones (pass `()`
     for none). Without `client`, one is made and closed."""
     name = source_name or settings.price_source
-    chosen = standard_steps() if steps is None else steps
+    chosen = cycle_steps() if steps is None else steps
     if client is None:
         async with build_client(settings) as own:
             return await run_cycle(settings, store, name, steps=chosen, client=own, retry=retry)

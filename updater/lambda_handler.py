@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import time
 from typing import Any
 
 from shared.config import Settings
+from shared.emf import NAMESPACE, emf_line
 from shared.ids import now
 from shared.models import UpdateStatus
 from shared.store import open_store
@@ -25,7 +25,7 @@ from shared.store.base import Store
 from updater.cycle import run_cycle
 from updater.steps import cycle_steps
 
-METRIC_NAMESPACE = "Cryptowatch"
+METRIC_NAMESPACE = NAMESPACE
 
 
 class UpdateFailed(RuntimeError):
@@ -79,18 +79,4 @@ def emit_metrics(settings: Settings, status: UpdateStatus | None, seconds: float
     if status is not None and status.last_success_at is not None:
         values["PricesAgeSeconds"] = max(0, now() - status.last_success_at)
         units["PricesAgeSeconds"] = "Seconds"
-    record = {
-        "_aws": {
-            "Timestamp": int(time.time() * 1000),
-            "CloudWatchMetrics": [
-                {
-                    "Namespace": METRIC_NAMESPACE,
-                    "Dimensions": [["Environment"]],
-                    "Metrics": [{"Name": name, "Unit": unit} for name, unit in units.items()],
-                }
-            ],
-        },
-        "Environment": settings.environment,
-        **values,
-    }
-    print(json.dumps(record), flush=True)
+    print(emf_line({"Environment": settings.environment}, values, units), flush=True)

@@ -19,9 +19,11 @@ from typing import TypeVar
 from shared.config import Settings
 from shared.ids import next_tick
 from shared.store.base import Store
-from updater.cycle import Step, run_cycle, standard_steps
+from updater.cycle import run_cycle
 from updater.sources import build_client
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy
+from updater.step import Step
+from updater.steps import cycle_steps
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,7 +59,7 @@ async def run_loop(
     the standard ones (made once, so they keep state across cycles), `interval` (seconds) to
     UPDATE_INTERVAL_SECONDS."""
     interval = interval or settings.update_interval_seconds
-    steps = standard_steps() if steps is None else steps
+    steps = cycle_steps() if steps is None else steps
     completed = 0
     async with build_client(settings) as client:
         while not stop.is_set():

@@ -5,8 +5,8 @@ Lambda handler all use this list, so they behave the same."""
 from __future__ import annotations
 
 from updater.alerts import evaluate_alerts
-from updater.cycle import Step
 from updater.notify.outbox import OutboxDelivery
+from updater.step import Step
 
 
 def cycle_steps() -> list[Step]:

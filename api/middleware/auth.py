@@ -21,7 +21,6 @@ from api.services import Services
 from api.storecall import call
 from shared.cache import MISSING
 from shared.errors import CryptowatchError, Forbidden, Unauthorized
-from shared.ids import now
 from shared.keys import hash_key, looks_like_key
 from shared.models import ApiKey
 from shared.models import Scope as KeyScope
@@ -97,7 +96,7 @@ class AuthMiddleware:
         if scope["type"] != "http" or scope["path"] in self.public_paths:
             await self.app(scope, receive, send)
             return
-        at, address = now(), client_address(scope)
+        at, address = self.services.clock(), client_address(scope)
         try:
             blocked = self.failures.blocked(address, at)
             if blocked is not None and cached_key(self.services, scope, at) is None:

@@ -16,9 +16,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.middleware.auth import cached_key
 from api.middleware.rate_limit import admit
-from api.routes.prices import send_prices
+from api.price_bodies import send_prices
 from api.services import Services
-from shared.ids import now
 
 PRICES_PREFIX = "/v1/prices"
 
@@ -36,7 +35,7 @@ class FastLaneMiddleware:
             or not scope["path"].startswith(PRICES_PREFIX)
             or (query := services.price_queries.get((scope["path"], scope["query_string"]))) is None
             or (snap := services.prices.current()) is None
-            or (key := cached_key(services, scope, at := now())) is None
+            or (key := cached_key(services, scope, at := services.clock())) is None
         ):
             await self.app(scope, receive, send)
             return

@@ -10,7 +10,6 @@ from api.responses import error_response, response_for
 from api.services import Services
 from api.storecall import call
 from shared.errors import CryptowatchError
-from shared.ids import now
 from shared.models import ApiKey
 from shared.ratelimit import RateDecision
 
@@ -55,7 +54,8 @@ class RateLimitMiddleware:
         if key is None:
             await self.app(scope, receive, send)
             return
-        decision = await admit(scope["app"].state.services, key, now(), scope, receive, send)
+        services: Services = scope["app"].state.services
+        decision = await admit(services, key, services.clock(), scope, receive, send)
         if decision is None:
             return
 

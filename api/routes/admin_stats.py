@@ -12,6 +12,7 @@ from api.operations import Param, operation, path
 from api.routes.health import update_view
 from api.services import Services
 from api.storecall import call
+from api.stream_view import stream_view
 from shared.errors import InvalidInput
 from shared.ids import day_start, now, utc_day
 from shared.limits import DAY_PATTERN, DAY_SECONDS
@@ -19,7 +20,7 @@ from shared.models import NotificationStatus
 from shared.paging import PAGE_SIZE, every_item
 from shared.ratelimit import USAGE_RETENTION_SECONDS
 from shared.shapes.base import shape
-from shared.shapes.health import UpdateDetail
+from shared.shapes.health import StreamDetail, UpdateDetail
 from shared.shapes.stats import AlertCounts, KeyDay, OutboxCounts, Stats, Totals
 from shared.store.base import Store
 
@@ -59,6 +60,7 @@ def gather(store: Store, day: str) -> Stats:
         keys=keys,
         totals=Totals(requests=sum(u.requests for u in usage), rejected=sum(u.rejected for u in usage)),
         last_update=update_view(store.update_status(), UpdateDetail),
+        stream=stream_view(store.stream_status(), now(), StreamDetail),
         alerts=AlertCounts(active=len(store.active_alerts())),
         outbox=OutboxCounts(pending=outbox(NotificationStatus.PENDING), failed=outbox(NotificationStatus.FAILED)),
     )

@@ -20,11 +20,12 @@ from api.operations import operation, path
 from api.responses import encoded
 from api.services import Services, per_app
 from api.storecall import call
+from api.stream_view import read_stream, stream_view
 from shared import __version__
 from shared.ids import now
 from shared.models import UpdateStatus
 from shared.shapes.base import shape
-from shared.shapes.health import Health, UpdateSummary
+from shared.shapes.health import Health, StreamSummary, UpdateSummary
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ async def health(request: Request) -> Response:
         prices_age_seconds=age,
         stale_after_seconds=stale_after,
         last_update=update_view(status, UpdateSummary),
+        stream=stream_view(await read_stream(services), at, StreamSummary),
     )
     return encoded(body, 200 if state == "ok" else 503, {"Cache-Control": "no-store"})
 

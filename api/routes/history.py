@@ -19,8 +19,8 @@ from api import params
 from api.history_series import SeriesBook
 from api.operations import Param, operation, path
 from api.payload import encode_history
+from api.price_bodies import snapshot
 from api.responses import etag_of, header, send_cached_body
-from api.routes.prices import snapshot
 from api.services import Services, per_app
 from shared.errors import NotFound
 from shared.ids import now

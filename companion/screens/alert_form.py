@@ -11,6 +11,7 @@ from companion.client import JSON
 from companion.errors import Missing
 from companion.screens.form import FieldProblem, FormModal
 from companion.widgets.field import Field
+from shared.shapes.alerts import Alert
 
 CONDITIONS = (
     ("price at or above the target", "above"),
@@ -21,7 +22,7 @@ CHANNELS = (("email (to the owner, or the address below)", "email"), ("webhook (
 REPEATS = (("once, then done", False), ("re-arm after a cooldown", True))
 
 
-class AlertForm(FormModal[JSON]):
+class AlertForm(FormModal[Alert]):
     HEADING = "New price alert"
 
     def compose_fields(self) -> Iterable[Field]:
@@ -47,7 +48,7 @@ class AlertForm(FormModal[JSON]):
             raise FieldProblem("target", "The target must be above 0.")
         return target
 
-    async def send(self) -> JSON:
+    async def send(self) -> Alert:
         email = self.value("email")
         if not email:
             raise FieldProblem("email", "Whose alert is it? Give the owner's email.")
@@ -67,4 +68,4 @@ class AlertForm(FormModal[JSON]):
             user = await self.client.user_by_email(email)
         except Missing:
             raise FieldProblem("email", f"No user has the email {email}.") from None
-        return await self.client.create_alert({"user_id": user["id"], **fields})
+        return await self.client.create_alert({"user_id": user.id, **fields})

@@ -13,26 +13,24 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Label, Select
 
 from companion import format
-from companion.client import JSON, Page
+from companion.client import Page
 from companion.owners import Owners
 from companion.screens.alert_form import AlertForm
 from companion.screens.confirm import ConfirmModal
 from companion.screens.listing import ListScreen
 from companion.widgets.outbox_panel import OutboxPanel
+from shared.shapes.alerts import Alert
 
 FILTERS = (("all", ""), ("active", "active"), ("triggered", "triggered"), ("cancelled", "cancelled"))
 STATUS_STYLES = {"active": "green", "triggered": "yellow", "cancelled": "dim"}
 CONDITIONS = {"above": "≥ {}", "below": "≤ {}", "pct_move": "moves ±{}% in 24h"}
 
 
-def condition_text(alert: JSON) -> str:
-    """'≥ 100,000 USD'; a record from a newer or odd server reads as it came, never a crash."""
-    template = CONDITIONS.get(str(alert.get("condition")), str(alert.get("condition")) + " {}")
-    raw = alert.get("target")
-    target = format.number(float(raw)) if isinstance(raw, int | float) else str(raw)
-    quoted = str(alert.get("currency") or "").upper()
-    currency = f" {quoted}" if quoted and alert.get("condition") != "pct_move" else ""
-    return template.format(target) + currency
+def condition_text(alert: Alert) -> str:
+    """'≥ 100,000 USD' (a percentage move has no currency). The record is the API's decoded
+    model, so an odd one never gets this far."""
+    currency = "" if alert.condition == "pct_move" else f" {alert.currency.upper()}"
+    return CONDITIONS[alert.condition].format(format.number(alert.target)) + currency
 
 
 class AlertsScreen(ListScreen):
@@ -40,6 +38,12 @@ class AlertsScreen(ListScreen):
     TITLE = "Alerts"
     NOUN = "alert"
     COLUMNS = ("Symbol", "Condition", "Owner", "Channel", "Status", "Triggers", "Last triggered", "Repeat")
+    MODEL = Alert
+    #: The fields the columns were written for (or leave out); any other field gets its own column.
+    SHOWN = frozenset({
+        "id", "user_id", "symbol", "currency", "condition", "target", "channel", "destination",
+        "repeat", "cooldown_seconds", "status", "created_at", "last_triggered_at", "trigger_count"
+    })
     BINDINGS = [
         Binding("n", "new_alert", "New alert"),
         Binding("d", "delete", "Cancel alert"),
@@ -66,20 +70,20 @@ class AlertsScreen(ListScreen):
     async def fetch(self, cursor: str | None) -> Page:
         return await self.client.alerts(status=self.status_filter, cursor=cursor)
 
-    async def prepare(self, items: Sequence[JSON]) -> None:
-        await self.owners.learn(item.get("user_id") for item in items)
+    async def prepare(self, items: Sequence[Alert]) -> None:
+        await self.owners.learn(item.user_id for item in items)
 
-    def row(self, item: JSON) -> Sequence[Any]:
-        status = str(item.get("status", "?"))
+    def row(self, item: Alert) -> Sequence[Any]:
+        status = str(item.status)
         return (
-            Text(str(item.get("symbol")), style="bold"),
+            Text(str(item.symbol), style="bold"),
             condition_text(item),
-            self.owners.email(item.get("user_id")),
-            f"{item.get('channel')}",
+            self.owners.email(item.user_id),
+            f"{item.channel}",
             Text(status, style=STATUS_STYLES.get(status, "")),
-            Text(str(item.get("trigger_count", 0)), justify="right"),
-            format.ago(item.get("last_triggered_at"), self.now()),
-            "re-arms" if item.get("repeat") else "once",
+            Text(str(item.trigger_count), justify="right"),
+            format.ago(item.last_triggered_at, self.now()),
+            "re-arms" if item.repeat else "once",
         )
 
     def fill(self, page: Page) -> None:
@@ -104,7 +108,7 @@ class AlertsScreen(ListScreen):
     async def action_new_alert(self) -> None:
         alert = await self.app.push_screen_wait(AlertForm(self.client))
         if alert is not None:
-            self.done(f"Alert set: {alert['symbol']} {condition_text(alert)}.")
+            self.done(f"Alert set: {alert.symbol} {condition_text(alert)}.")
             self.reload()
 
     @work(exclusive=True, group="action")
@@ -112,18 +116,18 @@ class AlertsScreen(ListScreen):
         alert = self.require_selected()
         if alert is None:
             return
-        if alert.get("status") == "cancelled":
+        if alert.status == "cancelled":
             self.status.show_info("This alert is already cancelled.")
             return
         confirmed = await self.app.push_screen_wait(
             ConfirmModal(
-                f"Cancel the alert {alert['symbol']} {condition_text(alert)}?",
-                f"It belongs to {self.owners.email(alert.get('user_id'))}; no more notifications.",
+                f"Cancel the alert {alert.symbol} {condition_text(alert)}?",
+                f"It belongs to {self.owners.email(alert.user_id)}; no more notifications.",
                 yes="Cancel alert",
             )
         )
-        if confirmed and await self.attempt(self.client.delete_alert(alert["id"])) is not None:
-            self.done(f"Cancelled the alert on {alert['symbol']}.")
+        if confirmed and await self.attempt(self.client.delete_alert(alert.id)) is not None:
+            self.done(f"Cancelled the alert on {alert.symbol}.")
             self.reload()
 
     @work(exclusive=True, group="action")
@@ -133,14 +137,14 @@ class AlertsScreen(ListScreen):
         alert = self.require_selected()
         if alert is None:
             return
-        failed = await self.attempt(self.client.failed_notifications(alert["id"]))
+        failed = await self.attempt(self.client.failed_notifications(alert.id))
         if failed is None:
             return
         if not failed:
             self.status.show_info("Nothing to retry: no delivery of this alert has failed.")
             return
         for note in failed:
-            if await self.attempt(self.client.retry_notification(note["id"])) is None:
+            if await self.attempt(self.client.retry_notification(note.id)) is None:
                 return
         count = f"{len(failed)} notification{'s' if len(failed) != 1 else ''}"
         self.done(f"Queued {count} again; the updater sends them on its next cycle.")

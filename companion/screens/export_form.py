@@ -6,15 +6,16 @@ from collections.abc import Callable, Iterable
 
 from textual.widgets import Input, Select
 
-from companion.client import JSON, CompanionClient
+from companion.client import CompanionClient
 from companion.ranges import HELP, parse_range
 from companion.screens.form import FieldProblem, FormModal
 from companion.widgets.field import Field
+from shared.shapes.exports import ExportCreated
 
 FORMATS = (("JSON records {id, timestamp, name, symbol, price}", "json"), ("CSV", "csv"))
 
 
-class ExportForm(FormModal[JSON]):
+class ExportForm(FormModal[ExportCreated]):
     HEADING = "New export of price history"
     SUBMIT = "Export"
 
@@ -27,7 +28,7 @@ class ExportForm(FormModal[JSON]):
         yield Field("Range", Input(placeholder=HELP, compact=True), name="range")
         yield Field("Format", Select(FORMATS, value="json", allow_blank=False, compact=True), name="format")
 
-    async def send(self) -> JSON:
+    async def send(self) -> ExportCreated:
         symbols = [part.strip().upper() for part in self.value("symbols").split(",") if part.strip()]
         try:
             start, end = parse_range(self.value("range"), self.clock())

@@ -9,17 +9,19 @@ from typing import Any
 from textual.app import App
 from textual.widgets import Input, Select
 
-from companion.client import JSON, CompanionClient
+from companion.client import CompanionClient
 from companion.errors import Missing
 from companion.screens.confirm import ConfirmModal
 from companion.screens.form import FieldProblem, FormModal
 from companion.screens.key_reveal import KeyReveal
 from companion.widgets.field import Field
+from shared.shapes.keys import KeyCreated
+from shared.shapes.users import User
 
 SCOPES = (("watch: prices and own alerts", "watch"), ("admin: manage the service", "admin"))
 
 
-class KeyForm(FormModal[JSON]):
+class KeyForm(FormModal[tuple[KeyCreated, str]]):
     HEADING = "New API key"
 
     def __init__(self, client: CompanionClient, email: str = "") -> None:
@@ -36,7 +38,7 @@ class KeyForm(FormModal[JSON]):
             name="rate_limit",
         )
 
-    async def send(self) -> JSON:
+    async def send(self) -> tuple[KeyCreated, str]:
         email = self.value("email")
         if not email:
             raise FieldProblem("email", "Whose key is it? Give the owner's email.")
@@ -48,14 +50,14 @@ class KeyForm(FormModal[JSON]):
         except Missing:
             user = await self.new_owner(email)
         created = await self.client.create_key(
-            user_id=user["id"],
+            user_id=user.id,
             scope=str(self.choice("scope")),
             label=self.value("label"),
             rate_limit=int(rate_limit) if rate_limit else None,
         )
-        return {**created, "owner": email}
+        return created, email
 
-    async def new_owner(self, email: str) -> JSON:
+    async def new_owner(self, email: str) -> User:
         """Make the user, as `cryptowatch keys create --user` does, once the person says so: a
         mistyped address must not become a user unasked."""
         name = email.split("@", 1)[0]
@@ -76,5 +78,5 @@ async def issue_and_reveal(app: App[Any], client: CompanionClient, email: str = 
     created = await app.push_screen_wait(KeyForm(client, email))
     if created is None:
         return False
-    await app.push_screen_wait(KeyReveal(created))
+    await app.push_screen_wait(KeyReveal(*created))
     return True

@@ -11,20 +11,20 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label
 
-from companion.client import JSON
 from companion.screens.confirm import ConfirmModal
 from companion.screens.copyable import CopyableModal
 from companion.widgets.qr_code import QRCode
+from shared.shapes.keys import KeyCreated
 
 
 class KeyReveal(CopyableModal):
     KIND = "reveal"
     WHAT = "key"
 
-    def __init__(self, created: JSON) -> None:
-        super().__init__(str(created["key"]))
-        label = f" “{created['label']}”" if created.get("label") else ""
-        self.heading = f"New {created.get('scope', '')} key{label} for {created.get('owner', '?')}"
+    def __init__(self, created: KeyCreated, owner: str) -> None:
+        super().__init__(created.key)
+        label = f" “{created.label}”" if created.label else ""
+        self.heading = f"New {created.scope} key{label} for {owner}"
 
     def compose_content(self) -> Iterable[Any]:
         """The code beside the words and buttons, not under them: the whole code and both

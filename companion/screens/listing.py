@@ -1,11 +1,16 @@
 """A section that lists records from a paged admin endpoint in a table: fetching, paging,
-keeping the cursor on the same record across reloads, and finding the selected record."""
+keeping the cursor on the same record across reloads, and finding the selected record.
+
+Records are the API's own models (`shared/shapes`). Each screen lays out the fields it knows
+in COLUMNS and names them in SHOWN; any other field of its MODEL gets a column of its own, so a
+field added to the API's model shows here with no edit to the companion."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
+import msgspec
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,7 +18,8 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from companion.client import JSON, Page
+from companion import format
+from companion.client import Page
 from companion.screens.base import CompanionScreen
 from companion.widgets.pager import Pager
 from shared.text import printable
@@ -27,6 +33,9 @@ def plain(cell: Any) -> Any:
 
 class ListScreen(CompanionScreen):
     COLUMNS: ClassVar[tuple[str, ...]]
+    MODEL: ClassVar[type[msgspec.Struct]]
+    #: The MODEL's fields that COLUMNS show, or leave out on purpose.
+    SHOWN: ClassVar[frozenset[str]]
     NOUN: ClassVar[str]
     AUTO_FOCUS = "#table"
     BINDINGS = [
@@ -38,7 +47,7 @@ class ListScreen(CompanionScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: dict[str, JSON] = {}
+        self.items: dict[str, Any] = {}
         self._select_next: str | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -61,8 +70,21 @@ class ListScreen(CompanionScreen):
     def pager(self) -> Pager:
         return self.query_one(Pager)
 
+    @classmethod
+    def more_fields(cls) -> tuple[str, ...]:
+        """The MODEL's fields no column of this screen was written for."""
+        return tuple(name for name in cls.MODEL.__struct_fields__ if name not in cls.SHOWN)
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        return (*cls.COLUMNS, *(name.replace("_", " ").capitalize() for name in cls.more_fields()))
+
+    def cells(self, item: Any) -> tuple[Any, ...]:
+        """The row of `item`: the screen's own cells, then its other fields as plain text."""
+        return (*self.row(item), *(format.plain(getattr(item, name)) for name in self.more_fields()))
+
     def on_mount(self) -> None:
-        self.table.add_columns(*self.COLUMNS)
+        self.table.add_columns(*self.columns())
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -70,10 +92,10 @@ class ListScreen(CompanionScreen):
     async def fetch(self, cursor: str | None) -> Page:
         raise NotImplementedError
 
-    async def prepare(self, items: Sequence[JSON]) -> None:
+    async def prepare(self, items: Sequence[Any]) -> None:
         """Fetch what the rows need besides the page itself (owners' emails)."""
 
-    def row(self, item: JSON) -> Sequence[Any]:
+    def row(self, item: Any) -> Sequence[Any]:
         raise NotImplementedError
 
     @work(exclusive=True, group="list")
@@ -88,11 +110,12 @@ class ListScreen(CompanionScreen):
     def fill(self, page: Page) -> None:
         table = self.table
         kept = self.selected
-        wanted, self._select_next = self._select_next or (kept and kept["id"]), None
+        wanted = self._select_next or (kept.id if kept is not None else None)
+        self._select_next = None
         table.clear()
-        self.items = {item["id"]: item for item in page.items}
+        self.items = {item.id: item for item in page.items}
         for item in page.items:
-            table.add_row(*map(plain, self.row(item)), key=item["id"])
+            table.add_row(*map(plain, self.cells(item)), key=item.id)
         if wanted in self.items:
             table.move_cursor(row=table.get_row_index(wanted))
         self.pager.loaded(len(page.items), page.next_cursor)
@@ -107,14 +130,14 @@ class ListScreen(CompanionScreen):
         self.reload()
 
     @property
-    def selected(self) -> JSON | None:
+    def selected(self) -> Any | None:
         table = self.table
         if table.row_count == 0:
             return None
         row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
         return self.items.get(str(row_key.value))
 
-    def require_selected(self) -> JSON | None:
+    def require_selected(self) -> Any | None:
         item = self.selected
         if item is None:
             self.status.show_info(f"No {self.NOUN} selected: the list is empty.")

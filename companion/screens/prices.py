@@ -90,7 +90,7 @@ class PricesScreen(CompanionScreen):
         self.fill(prices)
         self.query_one(HistoryPanel).load(self.selected_symbol)
         self.status.show_info(
-            f"{len(prices.get('p', {}))} symbols in {str(prices.get('c', '')).upper()} · "
+            f"{len(prices.p)} symbols in {str(prices.c or '').upper()} · "
             f"refreshing every {format.duration(self.companion.refresh_seconds)}"
         )
 
@@ -98,11 +98,11 @@ class PricesScreen(CompanionScreen):
         table = self.table
         kept = self.selected_symbol
         table.clear()
-        stale = bool(prices.get("s"))
-        updated = Text(format.ago(prices.get("t"), self.now()), style="yellow" if stale else "")
+        stale = bool(prices.s)
+        updated = Text(format.ago(prices.t, self.now()), style="yellow" if stale else "")
         if stale:
             updated.append(" stale")
-        for symbol, (price, change) in prices.get("p", {}).items():
+        for symbol, (price, change) in prices.p.items():
             table.add_row(
                 Text(symbol, style="bold"),
                 Text(format.price(price), justify="right"),
@@ -110,7 +110,7 @@ class PricesScreen(CompanionScreen):
                 updated,
                 key=symbol,
             )
-        if kept is not None and kept in prices.get("p", {}):
+        if kept is not None and kept in prices.p:
             table.move_cursor(row=table.get_row_index(kept))
 
     def on_data_table_row_highlighted(self) -> None:

@@ -9,22 +9,23 @@ from pathlib import Path, PurePosixPath
 from textual.widgets import Input
 
 from companion import format
-from companion.client import JSON, CompanionClient
+from companion.client import CompanionClient
 from companion.screens.confirm import ConfirmModal
 from companion.screens.form import FieldProblem, FormModal
 from companion.widgets.field import Field
+from shared.shapes.exports import Export
 
 
-def default_path(export: JSON) -> Path:
+def default_path(export: Export) -> Path:
     """The export's own file name, in the current folder."""
-    return Path.cwd() / PurePosixPath(str(export.get("file_key", "export.json"))).name
+    return Path.cwd() / PurePosixPath(str(export.file_key)).name
 
 
 class SaveExport(FormModal[Path]):
     HEADING = "Save export to a file"
     SUBMIT = "Save"
 
-    def __init__(self, client: CompanionClient, export: JSON) -> None:
+    def __init__(self, client: CompanionClient, export: Export) -> None:
         super().__init__(client)
         self.export = export
 
@@ -43,7 +44,7 @@ class SaveExport(FormModal[Path]):
         ):
             raise FieldProblem("path", f"{path} already exists; choose another name, or save again to replace it.")
         try:
-            size = await self.client.download(str(self.export["url"]), path)
+            size = await self.client.download(str(self.export.url), path)
         except OSError as error:
             raise FieldProblem("path", f"Cannot write {path}: {error.strerror or error}.") from None
         self.notify(f"{format.size(size)} written to {path}", title="Saved", markup=False)

@@ -7,17 +7,17 @@ from collections.abc import Iterable
 
 from textual.widgets import Input
 
-from companion.client import JSON
 from companion.screens.form import FormModal
 from companion.widgets.field import Field
+from shared.shapes.users import User
 
 
-class UserForm(FormModal[JSON]):
+class UserForm(FormModal[User]):
     HEADING = "New user"
 
     def compose_fields(self) -> Iterable[Field]:
         yield Field("Email", Input(placeholder="ada@example.com", compact=True), name="email")
         yield Field("Name", Input(placeholder="Ada Lovelace", compact=True), name="name")
 
-    async def send(self) -> JSON:
+    async def send(self) -> User:
         return await self.client.create_user(email=self.value("email"), name=self.value("name"))

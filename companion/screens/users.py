@@ -15,17 +15,18 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
 from companion import format
-from companion.client import JSON, Page
+from companion.client import Page
 from companion.screens.confirm import ConfirmModal
 from companion.screens.key_form import issue_and_reveal
 from companion.screens.listing import ListScreen
 from companion.screens.user_form import UserForm
+from shared.shapes.users import User
 
 
-def state(user: JSON) -> str:
-    if user.get("disabled"):
+def state(user: User) -> str:
+    if user.disabled:
         return "disabled"
-    return "verified" if user.get("verified") else "unverified"
+    return "verified" if user.verified else "unverified"
 
 
 class UsersScreen(ListScreen):
@@ -33,6 +34,11 @@ class UsersScreen(ListScreen):
     TITLE = "Users"
     NOUN = "user"
     COLUMNS = ("Email", "Name", "State", "Last login", "ID")
+    MODEL = User
+    #: The fields the columns were written for (or leave out); any other field gets its own column.
+    SHOWN = frozenset({
+        "id", "email", "name", "created_at", "verified", "disabled", "last_login_at"
+    })
     BINDINGS = [
         Binding("n", "new_user", "New user"),
         Binding("d", "delete", "Delete"),
@@ -57,13 +63,13 @@ class UsersScreen(ListScreen):
     async def fetch(self, cursor: str | None) -> Page:
         return await self.client.users(email=self.email, cursor=cursor)
 
-    def row(self, item: JSON) -> Sequence[Any]:
+    def row(self, item: User) -> Sequence[Any]:
         return (
-            item.get("email", "?"),
-            item.get("name", ""),
+            item.email,
+            item.name,
             state(item),
-            format.ago(item.get("last_login_at"), self.now()) if item.get("last_login_at") else "never",
-            item.get("id", ""),
+            format.ago(item.last_login_at, self.now()) if item.last_login_at else "never",
+            item.id,
         )
 
     def fill(self, page: Page) -> None:
@@ -96,38 +102,38 @@ class UsersScreen(ListScreen):
     async def action_new_user(self) -> None:
         user = await self.app.push_screen_wait(UserForm(self.client))
         if user is not None:
-            self.done(f"Added {user['email']}.")
+            self.done(f"Added {user.email}.")
             self.reload()
 
     @work(exclusive=True, group="action")
     async def action_new_key(self) -> None:
         user = self.require_selected()
         if user is not None:
-            await issue_and_reveal(self.app, self.client, user["email"])
+            await issue_and_reveal(self.app, self.client, user.email)
 
     @work(exclusive=True, group="action")
     async def action_delete(self) -> None:
         user = self.require_selected()
         if user is None:
             return
-        mine = await self.attempt(self.client.owns_own_key(user["id"]))
+        mine = await self.attempt(self.client.owns_own_key(user.id))
         if mine is None:
             return
         if mine:
             self.status.show_info(
-                f"{user['email']} owns the admin key this companion uses: deleting them would revoke it "
+                f"{user.email} owns the admin key this companion uses: deleting them would revoke it "
                 "and lock you out. Connect with another admin key to delete them."
             )
             return
         confirmed = await self.app.push_screen_wait(
             ConfirmModal(
-                f"Delete {user['email']}?",
+                f"Delete {user.email}?",
                 "Their keys are revoked and their alerts cancelled. This cannot be undone.",
                 yes="Delete",
             )
         )
-        if confirmed and await self.attempt(self.client.delete_user(user["id"])) is not None:
-            self.done(f"Deleted {user['email']}; their keys are revoked.")
+        if confirmed and await self.attempt(self.client.delete_user(user.id)) is not None:
+            self.done(f"Deleted {user.email}; their keys are revoked.")
             self.reload()
 
     @work(exclusive=True, group="action")
@@ -135,23 +141,23 @@ class UsersScreen(ListScreen):
         user = self.require_selected()
         if user is None:
             return
-        disable = not user.get("disabled")
+        disable = not user.disabled
         if disable:
             confirmed = await self.app.push_screen_wait(
                 ConfirmModal(
-                    f"Disable {user['email']}?",
+                    f"Disable {user.email}?",
                     "Every key and login session of theirs stops now; enabling them later restores none.",
                     yes="Disable",
                 )
             )
             if not confirmed:
                 return
-        if await self.attempt(self.client.set_user_disabled(user["id"], disable)) is not None:
-            self.done(f"{'Disabled' if disable else 'Enabled'} {user['email']}.")
+        if await self.attempt(self.client.set_user_disabled(user.id, disable)) is not None:
+            self.done(f"{'Disabled' if disable else 'Enabled'} {user.email}.")
             self.reload()
 
     @work(exclusive=True, group="action")
     async def action_resend(self) -> None:
         user = self.require_selected()
-        if user is not None and await self.attempt(self.client.resend_verification(user["id"])) is not None:
-            self.done(f"Mailed a new verification link to {user['email']}.")
+        if user is not None and await self.attempt(self.client.resend_verification(user.id)) is not None:
+            self.done(f"Mailed a new verification link to {user.email}.")

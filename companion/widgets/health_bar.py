@@ -4,33 +4,32 @@ so they keep counting between polls."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.content import Content
 from textual.widgets import Static
 
 from companion import format
 from companion.errors import CompanionError, Unreachable
+from shared.shapes.health import Health
 
 
-def describe(health: dict[str, Any], now: float) -> tuple[str, str]:
+def describe(health: Health, now: float) -> tuple[str, str]:
     """(state, sentence) for a /health body; state is ok, stale or unavailable."""
-    state = str(health.get("status", "unavailable"))
-    if health.get("store") == "unreachable":
+    state = health.status
+    if health.store == "unreachable":
         return "unavailable", "store unreachable: the server cannot read its data"
-    update = health.get("last_update") or {}
-    stale_after = format.duration(health.get("stale_after_seconds") or 0)
-    success = update.get("last_success_at")
+    update = health.last_update
+    stale_after = format.duration(health.stale_after_seconds)
+    success = update.last_success_at if update else None
     parts = [
         f"prices {format.duration(max(0, now - success))} old (stale after {stale_after})"
         if success
         else "no prices yet: the updater has not run"
     ]
-    if update and not update.get("ok"):
-        parts.append(f"last update failed: {update.get('error') or 'unknown error'}")
+    if update and not update.ok:
+        parts.append(f"last update failed: {update.error or 'unknown error'}")
     elif update:
-        parts.append(f"updated from {update.get('source')}, {update.get('symbols_updated')} symbols")
-    parts.append(f"server {health.get('version', '?')}")
+        parts.append(f"updated from {update.source}, {update.symbols_updated} symbols")
+    parts.append(f"server {health.version}")
     return state, " · ".join(parts)
 
 
@@ -52,7 +51,7 @@ class HealthBar(Static):
         self.set_classes(f"-{state}")
         self.update(Content(f"● {state} · {text}"))
 
-    def show(self, health: dict[str, Any], now: float) -> None:
+    def show(self, health: Health, now: float) -> None:
         self._set(*describe(health, now))
 
     def show_failure(self, error: CompanionError) -> None:

@@ -5,8 +5,6 @@ null where there was no price yet) and reports failures to its screen."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,14 +15,15 @@ from companion import format
 from companion.client import CompanionClient
 from companion.errors import CompanionError
 from companion.messages import Failed
+from shared.shapes.prices import History
 
 RANGES = ((24, "24 h"), (24 * 7, "7 d"), (24 * 30, "30 d"))
 POINTS = 48
 
 
-def summary(history: dict[str, Any]) -> tuple[list[float], str]:
+def summary(history: History) -> tuple[list[float], str]:
     """(the known prices, oldest first; a line with low, high and the move over the range)."""
-    prices = [float(p) for p in history.get("p") or [] if p is not None]
+    prices = [float(p) for p in history.p or [] if p is not None]
     if len(prices) < 2:
         return prices, "not enough history yet: the updater adds a point every cycle"
     first, last = prices[0], prices[-1]

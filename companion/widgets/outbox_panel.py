@@ -4,7 +4,6 @@ writes when an alert triggers, with their delivery state, attempts and last erro
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from textual import work
 from textual.content import Content
@@ -14,18 +13,20 @@ from companion import format
 from companion.client import CompanionClient
 from companion.errors import CompanionError
 from companion.messages import Failed
+from shared.shapes.alerts import Alert
+from shared.shapes.notifications import Notification
 
 
-def outbox_line(note: dict[str, Any], now: float) -> str:
-    status = note.get("status", "?")
-    where = f"{note.get('channel')} to {note.get('destination')}"
+def outbox_line(note: Notification, now: float) -> str:
+    status = note.status
+    where = f"{note.channel} to {note.destination}"
     if status == "sent":
-        return f"sent {format.ago(note.get('sent_at'), now)} · {where}"
-    attempts = note.get("attempts", 0)
+        return f"sent {format.ago(note.sent_at, now)} · {where}"
+    attempts = note.attempts
     tried = f" · {attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
-    error = f" · last error: {note['last_error']}" if note.get("last_error") else ""
+    error = f" · last error: {note.last_error}" if note.last_error else ""
     if status == "pending":
-        due = note.get("next_attempt_at")
+        due = note.next_attempt_at
         # Due already (or within the minute): the updater sends it when it next runs, not "2 min ago".
         soon = due is None or due - now < 60
         retry = " · next try on the updater's next cycle" if soon else f" · next try {format.ago(due, now)}"
@@ -49,15 +50,15 @@ class OutboxPanel(Static):
         self.update(Content("\n".join(["Outbox", *lines])))
 
     @work(exclusive=True, group="outbox")
-    async def load(self, alert: dict[str, Any] | None) -> None:
+    async def load(self, alert: Alert | None) -> None:
         if alert is None:
             self._show([])
             return
-        if not alert.get("trigger_count"):
+        if not alert.trigger_count:
             self._show(["  not triggered yet: nothing sent"])
             return
         try:
-            page = await self.client.notifications(alert_id=alert["id"], limit=5)
+            page = await self.client.notifications(alert_id=alert.id, limit=5)
         except CompanionError as error:
             self.post_message(Failed(error))
             return

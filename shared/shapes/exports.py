@@ -8,7 +8,7 @@ from msgspec import Meta
 
 from shared.limits import MAX_EPOCH, MAX_EXPORT_SYMBOLS
 from shared.models import ExportFormat
-from shared.shapes.base import Epoch, Request, Response, page_of
+from shared.shapes.base import Epoch, Request, Response, configured, page_of
 
 ExportTime = Annotated[int, Meta(ge=0, le=MAX_EPOCH)]
 
@@ -17,9 +17,8 @@ class ExportCreate(Request):
     format: ExportFormat | None = None
     symbols: (
         Annotated[
-            list[str],
-            Meta(max_length=MAX_EXPORT_SYMBOLS,
-                 extra_json_schema={"minItems": 1, "items": {"x-configured": "Symbol"}},
+            list[configured("Symbol")],
+            Meta(max_length=MAX_EXPORT_SYMBOLS, extra_json_schema={"minItems": 1},
                  description="symbols to export (default: all supported)"),
         ]
         | None

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from shared.models import UpdateError
+from shared.models import StreamState, UpdateError
 from shared.shapes.base import Epoch, Response
 
 
@@ -30,6 +30,30 @@ class UpdateDetail(UpdateSummary, kw_only=True):
     message: str | None
 
 
+class StreamSummary(Response):
+    """The live alert stream (`cryptowatch stream`), as anyone may see it."""
+
+    state: StreamState
+    alerts: Annotated[
+        Literal["stream", "cycle"],
+        Meta(description="who evaluates alerts now: the live stream, or only the five-minute cycle"),
+    ]
+    streams: Annotated[int, Meta(description="market streams subscribed")]
+    connected_at: Epoch | None
+    last_message_at: Epoch | None
+
+
+class StreamDetail(StreamSummary, kw_only=True):
+    """The same for an admin, with the counters and the last problem's text."""
+
+    updated_at: Epoch
+    reconnects: int
+    messages: int
+    rejected: int
+    triggered: int
+    message: str | None
+
+
 class Health(Response):
     status: Literal["ok", "stale", "unavailable"]
     version: str
@@ -37,3 +61,6 @@ class Health(Response):
     prices_age_seconds: int | None
     stale_after_seconds: int
     last_update: UpdateSummary | None
+    stream: Annotated[
+        StreamSummary | None, Meta(description="the live alert stream; null when none ever ran against this store")
+    ]

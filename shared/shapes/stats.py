@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.shapes.base import Epoch, Response
-from shared.shapes.health import UpdateDetail
+from shared.shapes.health import StreamDetail, UpdateDetail
 
 
 class KeyDay(Response):
@@ -33,5 +33,6 @@ class Stats(Response):
     keys: list[KeyDay]
     totals: Totals
     last_update: UpdateDetail | None
+    stream: StreamDetail | None
     alerts: AlertCounts
     outbox: OutboxCounts

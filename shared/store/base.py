@@ -21,6 +21,7 @@ from shared.models import (
     Page,
     PricePoint,
     Scope,
+    StreamStatus,
     UpdateStatus,
     User,
 )
@@ -64,6 +65,12 @@ class Store(Protocol):
         previous record when this one failed; the stored record is returned."""
 
     def update_status(self) -> UpdateStatus | None: ...
+
+    def record_stream(self, status: StreamStatus) -> None:
+        """Replace the live stream's status record (there is one)."""
+
+    def stream_status(self) -> StreamStatus | None:
+        """The live stream's status record; None when no stream ever ran."""
 
     # --- users -------------------------------------------------------------------------
     def create_user(self, user: User) -> User:

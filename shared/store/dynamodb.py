@@ -16,7 +16,6 @@ from typing import Any
 from shared.alerts import alert_limit
 from shared.errors import ConfigError, Conflict, StoreUnavailable
 from shared.ids import now as wall_clock
-from shared.ids import utc_day
 from shared.models import (
     Alert,
     AlertStatus,
@@ -28,6 +27,7 @@ from shared.models import (
     Page,
     PricePoint,
     Scope,
+    StreamStatus,
     UpdateStatus,
     User,
 )
@@ -219,6 +219,13 @@ class DynamoStore:
         item = self._db.get(L.STATUS_KEY)
         return None if item is None else decode(UpdateStatus, item)
 
+    def record_stream(self, status: StreamStatus) -> None:
+        self._db.call("put_item", Item={**encode(status), **L.STREAM_KEY})
+
+    def stream_status(self) -> StreamStatus | None:
+        item = self._db.get(L.STREAM_KEY)
+        return None if item is None else decode(StreamStatus, item)
+
     # --- users -------------------------------------------------------------------------
     def create_user(self, user: User) -> User:
         record = encode(user, gsi1pk=L.USERS_LIST, gsi1sk=user.id)
@@ -308,7 +315,14 @@ class DynamoStore:
         return decoded(ApiKey, self._db.get(L.api_key_key(key_id)))
 
     def find_key_by_hash(self, key_hash: str) -> ApiKey | None:
-        return decoded(ApiKey, self._db.get(L.key_hash_key(key_hash)))
+        """Every watch poll meets a cold key cache (it polls every 5 minutes, the cache keeps a
+        key 30 s), so this read is on the hot path: eventually consistent, half a read unit.
+        A revocation shows within about a second, inside the cache's own 30 s; a key too new
+        for the replica read is read again, consistently, so it is never refused for that."""
+        item = self._db.get(L.key_hash_key(key_hash), consistent=False)
+        if item is None:
+            item = self._db.get(L.key_hash_key(key_hash))
+        return decoded(ApiKey, item)
 
     def revoke_user_keys(self, user_id: str, at: int, scopes: Collection[Scope] | None = None) -> int:
         chosen = [key for key in self._all_keys_of(user_id) if scopes is None or key.scope in scopes]
@@ -351,11 +365,11 @@ class DynamoStore:
 
     # --- rate limiting and usage ---------------------------------------------------------
     def hit(self, key_id: str, window_start: int, limit: int, ttl_seconds: int) -> int:
+        """One UpdateItem of a small item outside every index: one write unit, on one of the
+        day's USAGE_SHARDS partitions (docs/dynamodb.md, "Capacity")."""
         e = Expr().add("count", 1)
         e.set("lim", limit).set("key_id", key_id).set("window_start", window_start)
         e.set(L.TTL_ATTRIBUTE, window_start + ttl_seconds)
-        e.set("gsi1pk", L.usage_list(utc_day(window_start)))
-        e.set("gsi1sk", f"{key_id}#{epoch_key(window_start)}")
         response = self._db.call(
             "update_item",
             Key=L.window_key(key_id, window_start),
@@ -365,22 +379,25 @@ class DynamoStore:
         return int(response["Attributes"]["count"]["N"])
 
     def key_usage(self, key_id: str, day: str) -> KeyUsage:
-        first, last = L.day_bounds(day)
+        L.day_bounds(day)  # validates the day
         e = Expr()
         condition = (
-            f"{e.n('pk')} = {e.v(L.api_key_pk(key_id))} AND "
-            f"{e.n('sk')} BETWEEN {e.v(L.window_sk(first))} AND {e.v(L.window_sk(last))}"
+            f"{e.n('pk')} = {e.v(L.usage_pk(day, L.usage_shard(key_id)))} AND "
+            f"begins_with({e.n('sk')}, {e.v(L.window_prefix(key_id))})"
         )
         items = self._db.query_all(ConsistentRead=True, **e.params(KeyConditionExpression=condition))
         return usage_of(key_id, day, items)
 
     def usage_for_day(self, day: str) -> list[KeyUsage]:
+        """Every shard of the day, read eventually consistent (half the read units): a window
+        counted in the last second may be missing, which a day's statistics can afford."""
         L.day_bounds(day)  # validates the day
-        e = Expr()
-        query = e.params(KeyConditionExpression=f"{e.n('gsi1pk')} = {e.v(L.usage_list(day))}")
         by_key: dict[str, list[Item]] = defaultdict(list)
-        for item in self._db.query_all(IndexName=L.INDEX, **query):
-            by_key[item["key_id"]["S"]].append(item)
+        for shard in range(L.USAGE_SHARDS):
+            e = Expr()
+            query = e.params(KeyConditionExpression=f"{e.n('pk')} = {e.v(L.usage_pk(day, shard))}")
+            for item in self._db.query_all(**query):
+                by_key[item["key_id"]["S"]].append(item)
         return [usage_of(key_id, day, items) for key_id, items in sorted(by_key.items())]
 
     # --- alerts ------------------------------------------------------------------------

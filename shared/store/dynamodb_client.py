@@ -136,8 +136,8 @@ class DynamoClient:
                 return None
             raise
 
-    def get(self, key: Item) -> Item | None:
-        item: Item | None = self.call("get_item", Key=key, ConsistentRead=True).get("Item")
+    def get(self, key: Item, consistent: bool = True) -> Item | None:
+        item: Item | None = self.call("get_item", Key=key, ConsistentRead=consistent).get("Item")
         return item
 
     def transact(self, items: list[dict[str, Any]]) -> None:

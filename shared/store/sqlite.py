@@ -34,6 +34,7 @@ from shared.models import (
     Page,
     PricePoint,
     Scope,
+    StreamStatus,
     UpdateStatus,
     User,
 )
@@ -338,6 +339,14 @@ class SQLiteStore:
     @_guarded
     def update_status(self) -> UpdateStatus | None:
         return self._one(rows.STATUS, "slot = 1")
+
+    @_guarded
+    def record_stream(self, status: StreamStatus) -> None:
+        self._conn().execute(rows.STREAM.replace, rows.STREAM.row(status))
+
+    @_guarded
+    def stream_status(self) -> StreamStatus | None:
+        return self._one(rows.STREAM, "slot = 1")
 
     # --- users -------------------------------------------------------------------------------
     @_guarded

@@ -22,6 +22,8 @@ from shared.models import (
     NotificationStatus,
     PricePoint,
     Scope,
+    StreamState,
+    StreamStatus,
     UpdateError,
     UpdateStatus,
     User,
@@ -88,6 +90,7 @@ HISTORY = Codec("price_history", PricePoint)
 STATUS = Codec(
     "update_status", UpdateStatus, load={"ok": bool, "error_code": UpdateError}, derived={"slot": lambda _: 1}
 )
+STREAM = Codec("stream_status", StreamStatus, load={"state": StreamState}, derived={"slot": lambda _: 1})
 USERS = Codec(
     "users",
     User,

@@ -72,6 +72,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
     ),
     ("ALTER TABLE update_status ADD COLUMN error_code TEXT",),
+    (
+        # One row: the live alert stream's state (`cryptowatch stream`).
+        """CREATE TABLE stream_status (
+            slot INTEGER PRIMARY KEY CHECK (slot = 1),
+            state TEXT NOT NULL, updated_at INTEGER NOT NULL, streams INTEGER NOT NULL,
+            connected_at INTEGER, last_message_at INTEGER, reconnects INTEGER NOT NULL,
+            messages INTEGER NOT NULL, rejected INTEGER NOT NULL, triggered INTEGER NOT NULL,
+            error TEXT
+        )""",
+    ),
     # Wearers' accounts (issue 13): sessions and mailed tokens are api_keys rows of their scope.
     (
         "ALTER TABLE users ADD COLUMN password_hash TEXT",
@@ -79,16 +89,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE users ADD COLUMN last_login_at INTEGER",
         # Account mail goes through the outbox too, with no alert: the foreign key goes.
-        """CREATE TABLE notifications_v3 (
+        """CREATE TABLE notifications_accounts (
             id TEXT PRIMARY KEY, alert_id TEXT NOT NULL,
             user_id TEXT NOT NULL, channel TEXT NOT NULL, destination TEXT NOT NULL,
             subject TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
             status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
             last_error TEXT, sent_at INTEGER
         )""",
-        "INSERT INTO notifications_v3 SELECT * FROM notifications",
+        "INSERT INTO notifications_accounts SELECT * FROM notifications",
         "DROP TABLE notifications",
-        "ALTER TABLE notifications_v3 RENAME TO notifications",
+        "ALTER TABLE notifications_accounts RENAME TO notifications",
         "CREATE INDEX notifications_due ON notifications (status, next_attempt_at, id)",
         "CREATE INDEX notifications_alert ON notifications (alert_id, id)",
     ),

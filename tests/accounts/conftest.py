@@ -19,7 +19,7 @@ from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
 from shared.store.base import Store
-from tests.api.conftest import seed_prices
+from tests.support.seed import seed_prices
 from tests.support.server import free_port, serve
 from tests.support.smtp import Mailbox, smtp_server
 from updater.notify.outbox import OutboxDelivery

@@ -1,8 +1,9 @@
-"""A running API on loopback with an admin key, a watch key, and known price history."""
+"""The API in-process (no socket: tests/support/inprocess.py) with an admin key, a watch key,
+and known price history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,16 +17,13 @@ from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import PricePoint, Scope
 from shared.store.base import Store
-from tests.support.server import serve
+from tests.support.inprocess import client, in_process
+from tests.support.seed import seed_history
 from updater.alerts import fire_due_alerts
-
-#: Price history: three points per symbol, ten minutes apart, ending an hour before the test.
-HISTORY = {"BTC": [97000.0, 97500.5, 98000.25], "ETH": [3400.0, 3450.0, 3500.0]}
 
 
 @dataclass
 class AdminService:
-    url: str
     admin: httpx.Client
     watch_key: str
     store: Store
@@ -34,10 +32,11 @@ class AdminService:
     admin_key: str
     #: The running app's own services, for a test that swaps one (a slow export sink).
     services: Services
+    connect: Callable[[dict[str, str]], httpx.Client]
 
     def client(self, key: str | None) -> httpx.Client:
-        headers = {"X-API-Key": key} if key else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+        """Another client of the same app, with `key` (or none)."""
+        return self.connect({"X-API-Key": key} if key else {})
 
     def user(self, email: str = "ada@example.com", name: str = "Ada", **extra: Any) -> dict[str, Any]:
         response = self.admin.post("/admin/users", json={"email": email, "name": name, **extra})
@@ -63,19 +62,6 @@ class AdminService:
         return fire_due_alerts(self.store, [PricePoint("BTC", "usd", price, change, at, "coingecko")], at)
 
 
-def seed_history(store: Store, end: int | None = None) -> int:
-    """Write HISTORY ending at `end` (default: an hour ago); returns that end."""
-    end = now() - 3600 if end is None else end
-    store.put_prices(
-        [
-            PricePoint(symbol, "usd", price, 1.0, end - 600 * (len(prices) - 1 - i), "coingecko")
-            for symbol, prices in HISTORY.items()
-            for i, price in enumerate(prices)
-        ]
-    )
-    return end
-
-
 @pytest.fixture
 def service(settings: Settings, sqlite_store: Store) -> Iterator[AdminService]:
     at = now()
@@ -83,9 +69,8 @@ def service(settings: Settings, sqlite_store: Store) -> Iterator[AdminService]:
     admin = issue_key(sqlite_store, Scope.ADMIN, at, label="admin")
     watch = issue_key(sqlite_store, Scope.WATCH, at, label="ownerless watch")
     app = create_app(settings, sqlite_store)
-    with serve(app) as server:
-        with httpx.Client(base_url=server.url, headers={"X-API-Key": admin.secret}, timeout=10) as client:
-            yield AdminService(
-                server.url, client, watch.secret, sqlite_store, settings, history_end, admin.secret,
-                app.state.services,
-            )
+    with in_process(app) as portal, client(app, portal, {"X-API-Key": admin.secret}) as admin_client:
+        yield AdminService(
+            admin_client, watch.secret, sqlite_store, settings, history_end, admin.secret,
+            app.state.services, lambda headers: client(app, portal, headers),
+        )

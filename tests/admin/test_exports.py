@@ -14,7 +14,8 @@ import httpx
 from shared.exports.builder import ExportFormat, export_spec, file_key, run_export
 from shared.exports.local import LocalSink
 from shared.exports.sink import ExportSink
-from tests.admin.conftest import HISTORY, AdminService
+from tests.admin.conftest import AdminService
+from tests.support.seed import HISTORY
 
 FILE_KEY = re.compile(r"^exports/crypto_\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(_[0-9a-z]{6})?\.(json|csv)$")
 

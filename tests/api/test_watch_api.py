@@ -1,4 +1,4 @@
-"""The watch API over real HTTP: what a watch sends and what it gets back."""
+"""The watch API: what a watch sends and what it gets back (in-process, no socket)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from shared.ids import next_tick, now
 from shared.keyring import issue_key
 from shared.models import PricePoint, Scope, UpdateStatus
 from shared.store.base import Store
-from tests.api.conftest import WatchService, seed_prices, wait_for_fresh_minute
+from tests.api.conftest import WatchService
 from tests.conftest import settings_for
-from tests.support.server import serve
+from tests.support.clock import freeze
+from tests.support.inprocess import served
+from tests.support.seed import seed_prices
 
 
 def get(service: WatchService, path: str, key: str | None = "watch", **headers: str) -> httpx.Response:
@@ -24,7 +26,7 @@ def get(service: WatchService, path: str, key: str | None = "watch", **headers: 
         headers["X-API-Key"] = service.key
     elif key is not None:
         headers["X-API-Key"] = key
-    return httpx.get(service.url + path, headers=headers, timeout=10)
+    return service.http.get(path, headers=headers)
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> None:
@@ -42,9 +44,7 @@ class TestAuthentication:
 
     @pytest.mark.parametrize("bad", ["cw_" + "x" * 32, "nonsense", "cw_" + "y" * 500, "cw_ключ-ключ-ключ-ключ"])
     def test_a_wrong_key_is_401_unknown(self, watch_service: WatchService, bad: str) -> None:
-        response = httpx.get(
-            watch_service.url + "/v1/prices", headers=[(b"X-API-Key", bad.encode())], timeout=10
-        )
+        response = watch_service.http.get("/v1/prices", headers=[(b"X-API-Key", bad.encode())])
         assert_error(response, 401, "unknown_key")
 
     def test_bearer_authorization_works_too(self, watch_service: WatchService) -> None:
@@ -95,8 +95,8 @@ class TestPrices:
 
     def test_a_supported_coin_without_a_price_yet_is_null(self, settings: Settings, store: Store) -> None:
         key = issue_key(store, Scope.WATCH, now())
-        with serve(create_app(settings, store)) as server:
-            response = httpx.get(server.url + "/v1/prices/BTC?vs=usd", headers={"X-API-Key": key.secret})
+        with served(create_app(settings, store)) as http:
+            response = http.get("/v1/prices/BTC?vs=usd", headers={"X-API-Key": key.secret})
         assert (response.status_code, response.json()) == (200, {"t": 0, "p": None})
 
     def test_etag_and_if_none_match_give_304_without_body(self, watch_service: WatchService) -> None:
@@ -137,7 +137,7 @@ class TestPrices:
 
     def test_unknown_route_and_method_are_json_errors(self, watch_service: WatchService) -> None:
         assert_error(get(watch_service, "/v1/nothing-here"), 404, "not_found")
-        response = httpx.post(watch_service.url + "/v1/prices", headers={"X-API-Key": watch_service.key})
+        response = watch_service.http.post("/v1/prices", headers={"X-API-Key": watch_service.key})
         assert_error(response, 405, "method_not_allowed")
 
 
@@ -145,9 +145,9 @@ def test_prices_older_than_two_cycles_are_flagged_stale(settings: Settings, stor
     old = now() - 3 * settings.update_interval_seconds
     seed_prices(store, old)
     key = issue_key(store, Scope.WATCH, now())
-    with serve(create_app(settings, store)) as server:
-        body = httpx.get(server.url + "/v1/prices?symbols=BTC", headers={"X-API-Key": key.secret}).json()
-        health = httpx.get(server.url + "/health")
+    with served(create_app(settings, store)) as http:
+        body = http.get("/v1/prices?symbols=BTC", headers={"X-API-Key": key.secret}).json()
+        health = http.get("/health")
     assert body["s"] == 1
     assert body["p"]["BTC"][0] == 97123.5  # the last good price is still served
     assert health.status_code == 503
@@ -160,8 +160,8 @@ def test_quote_currency_is_chosen_per_request(tmp_path: Path, store: Store) -> N
     seed_prices(store, at)
     store.put_prices([PricePoint("BTC", "eur", 90001.0, -1.0, at, "coingecko")])
     key = issue_key(store, Scope.WATCH, at)
-    with serve(create_app(settings, store)) as server:
-        body = httpx.get(server.url + "/v1/prices?symbols=BTC,ETH&vs=EUR", headers={"X-API-Key": key.secret}).json()
+    with served(create_app(settings, store)) as http:
+        body = http.get("/v1/prices?symbols=BTC,ETH&vs=EUR", headers={"X-API-Key": key.secret}).json()
     assert body == {"t": at, "p": {"BTC": [90001, -1]}, "u": ["ETH"]}
 
 
@@ -193,8 +193,8 @@ class TestRepeatPolls:
 
 class TestRateLimit:
     def test_the_101st_request_in_a_minute_is_429_with_retry_after(self, watch_service: WatchService) -> None:
-        wait_for_fresh_minute()
-        with httpx.Client(base_url=watch_service.url, headers={"X-API-Key": watch_service.key}) as client:
+        freeze(watch_service.services)
+        with watch_service.connect({"X-API-Key": watch_service.key}) as client:
             answers = [client.get("/v1/prices?symbols=BTC") for _ in range(100)]
             refused = client.get("/v1/prices?symbols=BTC")
         assert [r.status_code for r in answers] == [200] * 100
@@ -207,14 +207,14 @@ class TestRateLimit:
         assert 1 <= int(refused.headers["retry-after"]) <= 60
 
     def test_a_per_key_limit_overrides_the_default(self, watch_service: WatchService) -> None:
-        wait_for_fresh_minute()
+        freeze(watch_service.services)
         small = issue_key(watch_service.store, Scope.WATCH, now(), rate_limit=3)
         codes = [get(watch_service, "/v1/prices", key=small.secret).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         assert get(watch_service, "/v1/prices").status_code == 200  # other keys are unaffected
 
     def test_refused_keys_do_not_count_against_anyone(self, watch_service: WatchService) -> None:
-        wait_for_fresh_minute()
+        freeze(watch_service.services)
         for _ in range(5):
             get(watch_service, "/v1/prices", key="cw_" + "z" * 32)
         assert get(watch_service, "/v1/prices").headers["ratelimit-remaining"] == "99"
@@ -254,7 +254,7 @@ class TestHistory:
 
 class TestHealth:
     def test_healthy_service_is_200_without_auth(self, watch_service: WatchService) -> None:
-        response = httpx.get(watch_service.url + "/health")
+        response = watch_service.http.get("/health")
         assert response.status_code == 200
         body = response.json()
         assert body["status"] == "ok"
@@ -264,12 +264,12 @@ class TestHealth:
         assert response.headers["cache-control"] == "no-store"
 
     def test_health_turns_503_when_prices_go_stale(self, watch_service: WatchService) -> None:
-        assert httpx.get(watch_service.url + "/health").status_code == 200
+        assert watch_service.http.get("/health").status_code == 200
         old = now() - 2 * watch_service.settings.update_interval_seconds - 5
         watch_service.store.record_update(
             UpdateStatus(ok=True, source="coingecko", started_at=old, finished_at=old, symbols_updated=3,
                          last_success_at=old)
         )
-        response = httpx.get(watch_service.url + "/health")
+        response = watch_service.http.get("/health")
         assert response.status_code == 503
         assert response.json()["status"] == "stale"

@@ -11,8 +11,9 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-#: pyproject dependencies the functions never load: the companion's UI and the local server.
-NOT_ON_LAMBDA = {"textual", "segno", "uvicorn", "httptools", "uvloop"}
+#: pyproject dependencies the functions never load: the companion's UI and the local server (and
+#: its Prometheus metrics; the API function writes EMF lines instead).
+NOT_ON_LAMBDA = {"textual", "segno", "uvicorn", "httptools", "uvloop", "prometheus-client", "websockets"}
 
 COLD_START = """
 import importlib, importlib.abc, socket, sys

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import msgspec
 import pytest
 from textual.widgets import DataTable, Label
 
@@ -14,8 +15,9 @@ from companion.widgets.history_panel import HistoryPanel
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
-from tests.api.conftest import wait_for_fresh_minute
+from shared.shapes.health import Health, UpdateSummary
 from tests.companion.conftest import SIZE, Misbehaving, Service, settle, watch_key_for
+from tests.support.clock import wait_for_fresh_minute
 from tests.support.server import free_port
 
 pytestmark = pytest.mark.anyio
@@ -87,10 +89,13 @@ async def test_rate_limited(service: Service) -> None:
         assert app.screen.query_one("#table", DataTable).row_count == 3  # the last good page stays
 
 
-HEALTHY = json.dumps({
-    "status": "ok", "version": "0.1.0", "store": "ok", "stale_after_seconds": 600,
-    "last_update": {"ok": True, "source": "coingecko", "symbols_updated": 1, "last_success_at": now()},
-})
+#: A healthy /health body, made from the API's own model.
+HEALTHY = msgspec.json.encode(Health(
+    status="ok", version="0.1.0", store="ok", prices_age_seconds=0, stale_after_seconds=600,
+    last_update=UpdateSummary(ok=True, source="coingecko", finished_at=now(), symbols_updated=1, error=None,
+                              last_success_at=now()),
+    stream=None,
+)).decode()
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ from companion.widgets.qr_code import QRCode, qr_text
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
-from tests.api.conftest import wait_for_fresh_minute
 from tests.companion.conftest import SIZE, Service, settle, type_into
+from tests.support.clock import wait_for_fresh_minute
 
 pytestmark = pytest.mark.anyio
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from companion import format
 from companion.ranges import parse_range
-from companion.screens.alerts import condition_text
+from companion.screens.alerts import AlertsScreen, condition_text
+from companion.screens.exports import ExportsScreen
+from companion.screens.keys import KeysScreen
+from companion.screens.listing import ListScreen
+from companion.screens.users import UsersScreen
+from shared.shapes.alerts import Alert
 
 NOW = 1_732_252_800  # 2024-11-22 05:20:00 UTC
 
@@ -59,7 +65,42 @@ def test_bad_ranges(text: str, message: str) -> None:
         parse_range(text, NOW)
 
 
-def test_an_alert_condition_reads_as_typed_and_odd_records_do_not_crash() -> None:
-    assert condition_text({"condition": "above", "target": 100_000, "currency": "usd"}) == "≥ 100,000 USD"
-    assert condition_text({"condition": "pct_move", "target": 5.5}) == "moves ±5.5% in 24h"
-    assert condition_text({"condition": "cross", "target": "lots"}) == "cross lots"
+def alert(**fields: object) -> Alert:
+    """An alert as the companion decodes it from the API."""
+    record = {
+        "id": "alr_1", "user_id": "usr_1", "symbol": "BTC", "currency": "usd", "condition": "above", "target": 1,
+        "channel": "email", "destination": "ada@example.com", "repeat": False, "cooldown_seconds": 3600,
+        "status": "active", "created_at": NOW, "last_triggered_at": None, "trigger_count": 0, **fields,
+    }
+    return msgspec.convert(record, Alert)
+
+
+def test_an_alert_condition_reads_as_typed() -> None:
+    assert condition_text(alert(condition="above", target=100_000)) == "≥ 100,000 USD"
+    assert condition_text(alert(condition="pct_move", target=5.5)) == "moves ±5.5% in 24h"
+
+
+LIST_SCREENS = (UsersScreen, KeysScreen, AlertsScreen, ExportsScreen)
+
+
+@pytest.mark.parametrize("screen", LIST_SCREENS, ids=lambda s: s.__name__)
+def test_every_field_of_a_listed_record_has_a_column_written_for_it(screen: type[ListScreen]) -> None:
+    assert screen.more_fields() == ()
+    assert screen.columns() == screen.COLUMNS
+
+
+def test_a_field_added_to_the_model_shows_in_the_listing_with_no_companion_edit() -> None:
+    """The server adds `archived_at` to its Alert model; the companion decodes the same model,
+    and the Alerts screen gives the new field a column and a cell."""
+
+    class Grown(Alert, kw_only=True):
+        archived_at: int | None
+
+    class GrownAlerts(AlertsScreen):
+        MODEL = Grown
+
+    record = msgspec.json.decode(msgspec.json.encode({**msgspec.structs.asdict(alert()), "archived_at": NOW}),
+                                 type=Grown)
+    assert GrownAlerts.columns() == (*AlertsScreen.COLUMNS, "Archived at")
+    assert GrownAlerts.more_fields() == ("archived_at",)
+    assert format.plain(record.archived_at) == str(NOW)

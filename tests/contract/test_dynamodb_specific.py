@@ -24,6 +24,7 @@ from shared.errors import ConfigError, InvalidInput, StoreUnavailable
 from shared.ids import new_id, utc_day
 from shared.models import PricePoint
 from shared.ratelimit import RateLimiter
+from shared.store import dynamodb_layout as L
 from shared.store.dynamodb import DynamoStore
 from shared.store.dynamodb_client import MAX_ATTEMPTS
 from tests.contract import builders
@@ -57,6 +58,24 @@ def test_a_key_lookup_by_hash_is_one_get_item(dynamo: DynamoStore) -> None:
 
     assert found == key
     assert calls == ["GetItem"]
+
+
+def test_a_key_lookup_reads_eventually_consistent_and_a_miss_again_consistently(dynamo: DynamoStore) -> None:
+    key = dynamo.create_key(builders.key())
+    consistent: list[bool] = []
+
+    def note(params: dict[str, object], **_: object) -> None:
+        consistent.append(bool(params.get("ConsistentRead")))
+
+    events = dynamo.client.meta.events
+    events.register("provide-client-params.dynamodb.GetItem", note)
+    try:
+        assert dynamo.find_key_by_hash(key.key_hash) == key
+        assert dynamo.find_key_by_hash("sha256:nothing") is None
+    finally:
+        events.unregister("provide-client-params.dynamodb.GetItem", note)
+
+    assert consistent == [False, False, True]  # found on the first read; a miss reads twice
 
 
 def test_a_store_on_an_injected_client_uses_it_and_leaves_it_open(dynamo: DynamoStore) -> None:
@@ -196,7 +215,7 @@ def test_windows_and_history_points_carry_their_expiry(dynamo: DynamoStore) -> N
     expiry = {item["pk"]["S"]: int(item["ttl"]["N"]) for item in items if "ttl" in item}
 
     assert expiry == {
-        "KEY#key_a": NOW + 3600,
+        L.usage_pk(utc_day(NOW), L.usage_shard("key_a")): NOW + 3600,
         "HIST#BTC#usd": NOW + dynamo.history_retention_seconds,
     }
 

@@ -19,7 +19,7 @@ from shared.keyring import issue_key
 from shared.models import Scope
 from shared.store.base import Store
 from shared.users import create_user
-from tests.api.conftest import seed_prices
+from tests.support.seed import seed_prices
 from tests.support.server import serve
 
 

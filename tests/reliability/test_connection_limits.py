@@ -85,7 +85,8 @@ def test_a_head_that_never_ends_gets_431_and_the_worker_does_not_grow(server: Se
                     sent[sock] += len(chunk)
         grown = server.rss_bytes() - before
         answers = [answer_of(sock, within=5) for sock in flood]
-    assert all(total < 2 * 1024 * 1024 for total in sent.values()), sent  # refused early, not after 8 MB
+    # Cut short: the server reads about MAX_HEADER_BYTES, the rest is what the sockets' buffers took.
+    assert all(total < 128 * len(chunk) for total in sent.values()), sent
     for answer in answers:
         assert answer is not None  # closed
         assert answer == b"" or status_and_error(answer) == (431, "headers_too_large")  # or reset first

@@ -14,9 +14,9 @@ import pytest
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
-from tests.api.conftest import seed_prices
-from tests.api.test_rate_limit_workers import LIMIT, REQUESTS, burst_against_two_workers
 from tests.support.dynamodb_local import fresh_store
+from tests.support.seed import seed_prices
+from tests.support.workers import LIMIT, REQUESTS, burst_against_two_workers
 
 pytestmark = pytest.mark.dynamodb
 

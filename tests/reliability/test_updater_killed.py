@@ -20,7 +20,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from tests.reliability.conftest import live_api
 from tests.support.fake_upstream import FakeUpstream, Fault, running_fake_upstream
 from tests.support.server import silent_listener
 from tests.support.smtp import Mailbox, smtp_server
+from tests.support.wait import wait_for
 from updater.notify.outbox import OutboxDelivery
 
 SYMBOLS = ("BTC", "ETH", "SOL")
@@ -40,13 +40,6 @@ RANDOM_KILLS = 5
 SEED = 20_261_122
 LADDER = [60_000.0 + 250 * step for step in range(80)]  # one-shot "BTC above" targets
 LEASE_SECONDS = 300  # OutboxDelivery's default: a claimed email is retried after this
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 class Updater:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from api.app import create_app
+from api.services import Services
 from shared.config import Settings
 from shared.ids import now
 from shared.keyring import issue_key
@@ -23,7 +24,7 @@ from shared.models import Scope
 from shared.store.base import Store
 from shared.users import create_user
 from tests.accounts.conftest import account_settings, accounts  # noqa: F401  (fixtures of test_account_abuse)
-from tests.api.conftest import seed_prices
+from tests.support.seed import seed_prices
 from tests.support.server import serve
 
 #: The victim's per-key limit: small, so a single refused request counted against it would show.
@@ -58,6 +59,7 @@ class AbuseTarget:
     admin: str
     revoked: str
     expired: str
+    services: Services
 
     def request(self, method: str, path: str, headers: list[bytes], body: bytes = b"") -> Answer:
         """One request on its own connection, headers sent exactly as given."""
@@ -94,7 +96,8 @@ def running_target(settings: Settings, store: Store, **serve_options: Any) -> It
     revoked = issue_key(store, Scope.WATCH, at, user_id=owner.id, label="revoked")
     store.revoke_key(revoked.record.id, at)
     expired = issue_key(store, Scope.ADMIN, at - 120, label="expired", expires_at=at - 60)
-    with serve(create_app(settings, store), **serve_options) as server:
+    app = create_app(settings, store)
+    with serve(app, **serve_options) as server:
         yield AbuseTarget(
             url=server.url,
             port=server.port,
@@ -105,6 +108,7 @@ def running_target(settings: Settings, store: Store, **serve_options: Any) -> It
             admin=admin.secret,
             revoked=revoked.secret,
             expired=expired.secret,
+            services=app.state.services,
         )
 
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.accounts.conftest import PASSWORD, AccountService, bearer
-from tests.api.conftest import wait_for_fresh_minute
+from tests.support.clock import wait_for_fresh_minute
 
 GUESSES = 5  # LOGIN_FAILURES_PER_MINUTE's default
 

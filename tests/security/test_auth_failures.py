@@ -11,8 +11,8 @@ import httpx
 
 from shared.config import Settings
 from shared.store.base import Store
-from tests.api.conftest import wait_for_fresh_minute
 from tests.security.conftest import running_target
+from tests.support.clock import freeze
 
 WATCH_ROUTE = "/v1/prices?symbols=BTC"
 GUESSES = 200
@@ -23,7 +23,7 @@ def test_random_keys_from_one_address_are_refused_then_limited(settings: Setting
     with running_target(settings, sqlite_store) as target, httpx.Client(base_url=target.url) as client:
         victim = {"X-API-Key": target.victim}
         assert client.get(WATCH_ROUTE, headers=victim).status_code == 200  # this worker now knows the key
-        wait_for_fresh_minute()
+        freeze(target.services)
         answers = [client.get(WATCH_ROUTE, headers={"X-API-Key": f"cw_{secrets.token_urlsafe(24)}"})
                    for _ in range(GUESSES)]
         no_key = client.get(WATCH_ROUTE)
@@ -41,6 +41,6 @@ def test_random_keys_from_one_address_are_refused_then_limited(settings: Setting
 def test_the_limit_is_a_setting(settings: Settings, sqlite_store: Store) -> None:
     strict = dataclasses.replace(settings, auth_failures_per_minute=3)
     with running_target(strict, sqlite_store) as target, httpx.Client(base_url=target.url) as client:
-        wait_for_fresh_minute()
+        freeze(target.services)
         statuses = [client.get(WATCH_ROUTE, headers={"X-API-Key": "cw_" + "Z" * 32}).status_code for _ in range(5)]
     assert statuses == [401, 401, 401, 429, 429]

@@ -9,6 +9,7 @@ import email.policy
 import ipaddress
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -29,6 +30,8 @@ class Mailbox:
     authenticated: list[bool] = field(default_factory=list)
     #: Per message: the envelope recipients (RCPT TO), which is where it really goes.
     recipients: list[list[str]] = field(default_factory=list)
+    #: Per message: when it was accepted, on `time.perf_counter()` (the benchmarks time delivery).
+    arrived: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def received(self) -> list[EmailMessage]:
@@ -47,6 +50,7 @@ class _Collector:
             self.box.messages.append(message)
             self.box.authenticated.append(bool(session.authenticated))
             self.box.recipients.append(list(envelope.rcpt_tos))
+            self.box.arrived.append(time.perf_counter())
         return "250 OK"
 
 

@@ -21,6 +21,8 @@ def test_defaults_match_the_design() -> None:
     assert settings.sqlite_path == Path("data/cryptowatch.db")
     assert settings.key_cache_ttl_seconds <= 30
     assert settings.dynamodb_table_name is None
+    assert settings.binance_ws_url == "wss://stream.binance.com:9443/stream"
+    assert settings.stream_renew_seconds < 86_400  # renewed before Binance's 24-hour cut
 
 
 def test_values_are_parsed_and_normalised() -> None:
@@ -57,6 +59,10 @@ def test_values_are_parsed_and_normalised() -> None:
         ("SMTP_FROM", "not-an-address"),
         ("SYMBOL_IDS", "BTC"),
         ("SYMBOL_IDS", "FOO=Foo Coin"),
+        ("BINANCE_WS_URL", "https://stream.binance.com:9443/stream"),
+        ("STREAM_RENEW_SECONDS", "90000"),  # past Binance's 24-hour cut
+        ("STREAM_SILENCE_SECONDS", "0"),
+        ("STREAM_EVALUATIONS_PER_SECOND", "1000"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:

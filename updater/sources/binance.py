@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import httpx
 
@@ -32,6 +32,19 @@ QUOTE_PAIRS: dict[str, frozenset[str]] = {
 }
 
 
+def binance_pairs(symbols: Iterable[str], currency: str) -> dict[str, tuple[str, str]]:
+    """Binance pair -> (our symbol, currency), for the pairs of `currency` that exist. The REST
+    source and the live stream (`updater.stream`) both ask for these."""
+    quote = USD_QUOTE if currency == "usd" else currency.upper()
+    allowed = None if currency == "usd" else QUOTE_PAIRS.get(currency, frozenset())
+    pairs = {}
+    for symbol in symbols:
+        base = binance_base(symbol)
+        if base is not None and (allowed is None or base in allowed):
+            pairs[base + quote] = (symbol, currency)
+    return pairs
+
+
 class BinanceSource:
     name = "binance"
 
@@ -39,17 +52,6 @@ class BinanceSource:
         self._client = client
         self._url = base_url.rstrip("/") + "/api/v3/ticker/24hr"
         self._retry = retry
-
-    def _pairs(self, symbols: Sequence[str], currency: str) -> dict[str, tuple[str, str]]:
-        """Binance pair -> (our symbol, currency), for the pairs of `currency` that exist."""
-        quote = USD_QUOTE if currency == "usd" else currency.upper()
-        allowed = None if currency == "usd" else QUOTE_PAIRS.get(currency, frozenset())
-        pairs = {}
-        for symbol in symbols:
-            base = binance_base(symbol)
-            if base is not None and (allowed is None or base in allowed):
-                pairs[base + quote] = (symbol, currency)
-        return pairs
 
     async def _tickers(self, pairs: dict[str, tuple[str, str]]) -> list[PricePoint]:
         body = await get_json(
@@ -82,8 +84,8 @@ class BinanceSource:
     async def fetch(self, symbols: Sequence[str], currencies: Sequence[str]) -> list[PricePoint]:
         """USD pairs first (required when usd is asked for); the other quote currencies in
         one more call that may fail on its own without losing the USD prices."""
-        usd = self._pairs(symbols, "usd") if "usd" in currencies else {}
-        other = {pair: quote for cur in currencies if cur != "usd" for pair, quote in self._pairs(symbols, cur).items()}
+        usd = binance_pairs(symbols, "usd") if "usd" in currencies else {}
+        other = {pair: q for cur in currencies if cur != "usd" for pair, q in binance_pairs(symbols, cur).items()}
         groups = [group for group in (usd, other) if group]
         if not groups:
             raise SourceError(
