@@ -43,8 +43,8 @@ class UsersScreen(ListScreen):
         Binding("n", "new_user", "New user"),
         Binding("d", "delete", "Delete"),
         Binding("k", "new_key", "New key for user"),
-        Binding("x", "toggle_disabled", "Disable/enable"),
-        Binding("v", "resend", "Resend verification"),
+        Binding("x", "toggle_disabled", "Disable/enable", show=False),  # in the help (?): the footer is full
+        Binding("v", "resend", "Resend verification", show=False),
         Binding("slash", "search", "Search", show=False),  # the search box's label says `/`
         Binding("escape", "clear_search", "Clear search", show=False),
     ]

@@ -24,9 +24,10 @@ class User(Response):
     email: str
     name: str
     created_at: Epoch
-    verified: Annotated[bool, Meta(description="the owner opened the mailed link (or reset the password)")]
-    disabled: Annotated[bool, Meta(description="no key or session of this user works")]
-    last_login_at: Epoch | None
+    # Defaults: a server from before accounts sends none of these, and the companion still reads it.
+    verified: Annotated[bool, Meta(description="the owner opened the mailed link (or reset the password)")] = False
+    disabled: Annotated[bool, Meta(description="no key or session of this user works")] = False
+    last_login_at: Epoch | None = None
 
 
 UserPage = page_of("UserPage", User)
