@@ -33,6 +33,7 @@ from api.operations import operation, path
 from api.responses import JSON
 from api.routes import activate, areas, health
 from api.services import Services
+from api.web import pages
 from shared.config import Settings
 from shared.store import open_store
 from shared.store.base import Store
@@ -79,6 +80,7 @@ def create_app(
     routes: list[BaseRoute] = [
         *health.routes,
         *activate.routes,
+        *pages.routes,
         *areas.routes,
         *metrics.routes,
         openapi_route(settings),

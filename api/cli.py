@@ -183,7 +183,7 @@ def keys_command(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="cryptowatch keys", description="Manage API keys directly in the store.")
     sub = parser.add_subparsers(dest="action", required=True)
     create = sub.add_parser("create", help="make a key and print it once (alone on the last line)")
-    create.add_argument("--scope", choices=[s.value for s in Scope], default=Scope.WATCH.value)
+    create.add_argument("--scope", choices=[Scope.WATCH.value, Scope.ADMIN.value], default=Scope.WATCH.value)
     create.add_argument("--user", metavar="EMAIL", help="owner (made when new)")
     create.add_argument("--label")
     create.add_argument(

@@ -43,7 +43,7 @@ _RATE_HEADERS = {
     name: {"schema": {"type": "string"}}
     for name in ("RateLimit-Policy", "RateLimit", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
 }
-_SUCCESS = {200: "OK", 201: "Created", 204: "No content"}
+_SUCCESS = {200: "OK", 201: "Created", 204: "No content", 303: "See other"}
 
 
 def declared_operations(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, Operation]]:
@@ -135,11 +135,13 @@ def _responses(op: Operation, schemas: _Schemas) -> Schema:
         errors |= {400, 413, 415}
     if any(p.where == "query" for p in op.params):
         errors.add(400)
+    # A web page shows its refusals as a page; everything else answers the Error model.
+    page = op.content is not None and "text/html" in op.content
+    error_body = {"text/html": {"schema": {"type": "string"}}} if page else {
+        "application/json": {"schema": {"$ref": REF.format(name="Error")}}
+    }
     for status in sorted(errors - set(op.also)):
-        responses[str(status)] = {
-            "description": ERROR_TEXT[status],
-            "content": {"application/json": {"schema": {"$ref": REF.format(name="Error")}}},
-        }
+        responses[str(status)] = {"description": ERROR_TEXT[status], "content": error_body}
     return responses
 
 

@@ -19,3 +19,9 @@ async def call(store: Store, fn: Callable[P, R], *args: P.args, **kwargs: P.kwar
     if store.inline_calls:
         return fn(*args, **kwargs)
     return await run_in_threadpool(fn, *args, **kwargs)
+
+
+async def slow_call(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """A call that costs CPU time whatever the store (hashing a password, tens of ms): always
+    in a worker thread, so other requests go on meanwhile."""
+    return await run_in_threadpool(fn, *args, **kwargs)

@@ -229,6 +229,13 @@ class CompanionClient:
     async def create_user(self, *, email: str, name: str) -> User:
         return await self._call("POST", "/admin/users", User, body={"email": email, "name": name})
 
+    async def set_user_disabled(self, user_id: str, disabled: bool) -> User:
+        """Disabling revokes every key and session of the user at once; enabling restores none."""
+        return await self._call("POST", f"/admin/users/{user_id}/{'disable' if disabled else 'enable'}", User)
+
+    async def resend_verification(self, user_id: str) -> User:
+        return await self._call("POST", f"/admin/users/{user_id}/resend-verification", User)
+
     async def delete_user(self, user_id: str) -> bool:
         """Deletes the user, revokes their keys and cancels their alerts."""
         await self._done("DELETE", f"/admin/users/{user_id}")

@@ -78,6 +78,13 @@ class Settings:
     request_timeout_seconds: float = 5.0
     max_connections: int = 512
     auth_failures_per_minute: int = 30
+    #: Where people reach the service: the links in account mail and the watch's pairing page.
+    public_url: str = "http://127.0.0.1:8000"
+    #: Whether anyone may sign up (`open`) or only the operator makes users (`closed`).
+    registration: str = "open"
+    session_ttl_seconds: int = 14 * 86_400
+    #: Failed logins allowed per account and, separately, per client address in a minute.
+    login_failures_per_minute: int = 5
     access_log: bool = False
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -159,6 +166,10 @@ class Settings:
             request_timeout_seconds=read.number("REQUEST_TIMEOUT_SECONDS", 5.0, low=0.5, high=300),
             max_connections=read.integer("MAX_CONNECTIONS", 512, low=16, high=100_000),
             auth_failures_per_minute=read.integer("AUTH_FAILURES_PER_MINUTE", 30, low=1, high=1_000_000),
+            public_url=read.text("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            registration=read.choice("REGISTRATION", "open", ("open", "closed")),
+            session_ttl_seconds=read.integer("SESSION_TTL_SECONDS", 14 * 86_400, low=300, high=90 * 86_400),
+            login_failures_per_minute=read.integer("LOGIN_FAILURES_PER_MINUTE", 5, low=1, high=10_000),
             access_log=read.boolean("ACCESS_LOG", False),
             smtp_host=read.optional("SMTP_HOST"),
             smtp_port=read.integer("SMTP_PORT", 587, low=1, high=65_535),

@@ -7,6 +7,9 @@ import the same names, so no number or pattern is typed twice.
 
 from __future__ import annotations
 
+import functools
+from importlib.resources import files
+
 DAY_SECONDS = 86_400
 #: Epoch seconds as the API takes them (2**40 is the year 36812: room without overflow anywhere).
 MAX_EPOCH = 2**40
@@ -22,6 +25,17 @@ MAX_ID = 200
 MAX_EMAIL = 254
 MAX_LOCAL = 64
 MAX_NAME = 100
+#: Passwords (NIST SP 800-63B: at least 8; we ask 10). The cap bounds the hashing work.
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (lower case), refused as new passwords."""
+    text = files("shared").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and line[0] != "#")
+
 # An address is a mail header's recipient and an SMTP envelope's, so it must mean one mailbox to
 # every parser: the RFC 5322 dot-atom local part (ASCII letters, digits and !#$%&'*+/=?^_`{|}~-,
 # dots only between them; no quotes, commas, angle brackets or comments) and a host name of

@@ -15,7 +15,24 @@ T = TypeVar("T")
 
 
 class Scope(StrEnum):
-    """What a key may do: read prices and own alerts, or manage the service."""
+    """What a key may do: read prices and own alerts, or manage the service. A wearer's login
+    session is a `user` key with an expiry; `verify` and `reset` are one-time mailed tokens,
+    stored like keys (only their hash) but never accepted as credentials."""
+
+    WATCH = "watch"
+    ADMIN = "admin"
+    USER = "user"
+    VERIFY = "verify"
+    RESET = "reset"
+
+    @property
+    def bearer(self) -> bool:
+        """Whether a request may present such a key as its credential."""
+        return self in (Scope.WATCH, Scope.ADMIN, Scope.USER)
+
+
+class IssuedScope(StrEnum):
+    """The scopes an operator issues keys of; sessions and mailed tokens come from logins and mail."""
 
     WATCH = "watch"
     ADMIN = "admin"
@@ -149,6 +166,11 @@ class User:
     name: str
     created_at: int
     webhook_secret: str | None = None
+    #: argon2id (`shared.passwords`); None for a user the operator made, until a reset sets one.
+    password_hash: str | None = None
+    verified: bool = False
+    disabled: bool = False
+    last_login_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

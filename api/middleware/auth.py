@@ -62,7 +62,7 @@ async def authenticate(services: Services, secret: str | None, at: int) -> ApiKe
         looked_up = await call(services.store, services.store.find_key_by_hash, key_hash)
         services.keys.put(key_hash, looked_up, generation)
         found = looked_up
-    if not isinstance(found, ApiKey) or not hmac.compare_digest(found.key_hash, key_hash):
+    if not isinstance(found, ApiKey) or not hmac.compare_digest(found.key_hash, key_hash) or not found.scope.bearer:
         raise Unauthorized("this API key is not valid", code="unknown_key")
     reason = found.refusal(at)
     if reason is not None:
@@ -80,7 +80,7 @@ def cached_key(services: Services, scope: Scope, at: int) -> ApiKey | None:
     if secret is None:
         return None
     found = services.keys.get(hash_key(secret))
-    if isinstance(found, ApiKey) and found.refusal(at) is None:
+    if isinstance(found, ApiKey) and found.scope.bearer and found.refusal(at) is None:
         return found
     return None
 

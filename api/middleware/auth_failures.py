@@ -29,8 +29,14 @@ def client_address(scope: Scope) -> str:
 
 
 class FailureLimiter:
-    def __init__(self, per_minute: int, max_addresses: int = 65_536) -> None:
+    """Refusals per client (an address; for logins also an account), `what` naming them in
+    the 429's message."""
+
+    def __init__(
+        self, per_minute: int, max_addresses: int = 65_536, what: str = "requests without a valid key from your address"
+    ) -> None:
         self.per_minute = per_minute
+        self.what = what
         self._counts: LRUCache[str, tuple[int, int]] = LRUCache(maxsize=max_addresses)  # (window, refusals)
 
     def blocked(self, address: str, at: int) -> RateLimited | None:
@@ -39,7 +45,7 @@ class FailureLimiter:
         if window == at - at % WINDOW_SECONDS and refusals >= self.per_minute:
             wait = window + WINDOW_SECONDS - at
             return RateLimited(
-                f"more than {self.per_minute} requests without a valid key from your address in a minute; "
+                f"more than {self.per_minute} {self.what} in a minute; "
                 f"retry in {wait} s",
                 retry_after=max(1, wait),
             )

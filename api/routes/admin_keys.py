@@ -56,7 +56,7 @@ async def create(request: Request, body: KeyCreate) -> KeyCreated:
     if body.expires_at is not None and body.expires_at <= at:
         raise InvalidInput("expires_at must be in the future (epoch seconds)", code="invalid_field")
     issued = await call(
-        services.store, issue_for_user, services.store, body.user_id, body.scope, at,
+        services.store, issue_for_user, services.store, body.user_id, Scope(body.scope), at,
         label=body.label, rate_limit=body.rate_limit, expires_at=body.expires_at,
     )
     return shape(KeyCreated, issued.record, key=issued.secret, **usage_fields(issued.record, None, at))

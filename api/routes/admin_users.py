@@ -9,6 +9,8 @@ from api.operations import Param, operation, path
 from api.pagination import PAGING, page_body, page_request
 from api.services import Services
 from api.storecall import call
+from shared import accounts
+from shared.config import Settings
 from shared.errors import NotFound
 from shared.ids import now
 from shared.models import ApiKey
@@ -77,8 +79,51 @@ def delete_user(store: Store, user_id: str, at: int) -> list[ApiKey]:
 async def delete(request: Request) -> None:
     services: Services = request.app.state.services
     keys = await call(services.store, delete_user, services.store, request.path_params["user_id"], now())
+    await forget_all(services, keys)
+
+
+async def forget_all(services: Services, keys: list[ApiKey]) -> None:
     for key in keys:
         services.keys.forget(key.key_hash)
 
 
-routes = [path("/users", create, listing), path("/users/{user_id}", detail, delete)]
+def set_disabled(store: Store, user_id: str, disabled: bool, at: int) -> tuple[UserRecord, list[ApiKey]]:
+    changed = accounts.set_disabled(store, user_or_404(store, user_id), disabled, at)
+    return changed, all_keys(store, user_id)
+
+
+@operation("POST", "Disable a user: every key and session of theirs stops now", response=User, errors=(404,))
+async def disable(request: Request) -> User:
+    services: Services = request.app.state.services
+    user, keys = await call(services.store, set_disabled, services.store, request.path_params["user_id"], True, now())
+    await forget_all(services, keys)
+    return shape(User, user)
+
+
+@operation("POST", "Enable a disabled user again (their keys stay revoked)", response=User, errors=(404,))
+async def enable(request: Request) -> User:
+    services: Services = request.app.state.services
+    user, _ = await call(services.store, set_disabled, services.store, request.path_params["user_id"], False, now())
+    return shape(User, user)
+
+
+def resend(store: Store, settings: Settings, user_id: str, at: int) -> UserRecord:
+    user = user_or_404(store, user_id)
+    accounts.resend_verification(store, settings, user, at)
+    return user
+
+
+@operation("POST", "Mail the user a new verification link", response=User, status=202, errors=(404, 409))
+async def resend_verification(request: Request) -> User:
+    services: Services = request.app.state.services
+    store = services.store
+    return shape(User, await call(store, resend, store, services.settings, request.path_params["user_id"], now()))
+
+
+routes = [
+    path("/users", create, listing),
+    path("/users/{user_id}", detail, delete),
+    path("/users/{user_id}/disable", disable),
+    path("/users/{user_id}/enable", enable),
+    path("/users/{user_id}/resend-verification", resend_verification),
+]

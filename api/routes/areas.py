@@ -1,6 +1,6 @@
 """The two keyed areas, each mounted behind its own middleware: /admin (admin keys only, then
-the rate limit) and /v1 (any key, then the rate limit). The scope guard runs before the rate
-limit, so a refused request counts against no key."""
+the rate limit) and /v1 (any key, then the rate limit; its public /v1/auth routes take none).
+The scope guard runs before the rate limit, so a refused request counts against no key."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from api.errors import HANDLERS
 from api.middleware.auth import RequireScope
 from api.middleware.rate_limit import RateLimitMiddleware
 from api.routes import (
+    accounts,
     admin_alerts,
     admin_exports,
     admin_keys,
@@ -20,6 +21,7 @@ from api.routes import (
     admin_stats,
     admin_users,
     history,
+    me,
     pairing,
     portfolio,
     prices,
@@ -48,7 +50,10 @@ ADMIN = Mount(
 
 WATCH = Mount(
     "/v1",
-    routes=[*prices.routes, *history.routes, *watch_alerts.routes, *portfolio.watch_routes, *pairing.routes],
+    routes=[
+        *prices.routes, *history.routes, *watch_alerts.routes, *portfolio.watch_routes, *pairing.routes,
+        *accounts.routes, *me.routes,
+    ],
     middleware=[Middleware(RateLimitMiddleware), Middleware(ExceptionMiddleware, handlers=HANDLERS)],
 )
 

@@ -1,6 +1,8 @@
-"""Users: list page by page, find one by their exact email (the server looks an address up, it
-does not search for parts of one), add one (the server's validation shown under each field),
-delete one after confirming, and issue a key for the selected user."""
+"""Users: list page by page (whether each has verified their email, is disabled, and when they
+last logged in), find one by their exact email (the server looks an address up, it does not
+search for parts of one), add one (the server's validation shown under each field), delete one
+after confirming, disable or enable one, mail a new verification link, and issue a key for the
+selected user."""
 
 from __future__ import annotations
 
@@ -22,21 +24,29 @@ from companion.screens.user_form import UserForm
 from shared.shapes.users import User
 
 
+def state(user: User) -> str:
+    if user.disabled:
+        return "disabled"
+    return "verified" if user.verified else "unverified"
+
+
 class UsersScreen(ListScreen):
     MODE = "users"
     TITLE = "Users"
     NOUN = "user"
-    COLUMNS = ("Email", "Name", "Created", "ID")
+    COLUMNS = ("Email", "Name", "State", "Last login", "ID")
     MODEL = User
     #: The fields the columns were written for (or leave out); any other field gets its own column.
     SHOWN = frozenset({
-        "id", "email", "name", "created_at"
+        "id", "email", "name", "created_at", "verified", "disabled", "last_login_at"
     })
     BINDINGS = [
         Binding("n", "new_user", "New user"),
         Binding("d", "delete", "Delete"),
         Binding("k", "new_key", "New key for user"),
         Binding("p", "portfolio", "Portfolio", show=False),  # in help and the palette: the footer is full
+        Binding("x", "toggle_disabled", "Disable/enable", show=False),  # in the help (?): the footer is full
+        Binding("v", "resend", "Resend verification", show=False),
         Binding("slash", "search", "Search", show=False),  # the search box's label says `/`
         Binding("escape", "clear_search", "Clear search", show=False),
     ]
@@ -59,7 +69,8 @@ class UsersScreen(ListScreen):
         return (
             item.email,
             item.name,
-            format.ago(item.created_at, self.now()),
+            state(item),
+            format.ago(item.last_login_at, self.now()) if item.last_login_at else "never",
             item.id,
         )
 
@@ -134,3 +145,29 @@ class UsersScreen(ListScreen):
         if confirmed and await self.attempt(self.client.delete_user(user.id)) is not None:
             self.done(f"Deleted {user.email}; their keys are revoked.")
             self.reload()
+
+    @work(exclusive=True, group="action")
+    async def action_toggle_disabled(self) -> None:
+        user = self.require_selected()
+        if user is None:
+            return
+        disable = not user.disabled
+        if disable:
+            confirmed = await self.app.push_screen_wait(
+                ConfirmModal(
+                    f"Disable {user.email}?",
+                    "Every key and login session of theirs stops now; enabling them later restores none.",
+                    yes="Disable",
+                )
+            )
+            if not confirmed:
+                return
+        if await self.attempt(self.client.set_user_disabled(user.id, disable)) is not None:
+            self.done(f"{'Disabled' if disable else 'Enabled'} {user.email}.")
+            self.reload()
+
+    @work(exclusive=True, group="action")
+    async def action_resend(self) -> None:
+        user = self.require_selected()
+        if user is not None and await self.attempt(self.client.resend_verification(user.id)) is not None:
+            self.done(f"Mailed a new verification link to {user.email}.")

@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 from msgspec import Meta
 
 from shared.limits import DEFAULT_OVERLAP, MAX_ID, MAX_LABEL, MAX_OVERLAP, MAX_RATE_LIMIT
-from shared.models import Scope
+from shared.models import IssuedScope, Scope
 from shared.shapes.base import Epoch, FutureEpoch, Request, Response, bounded, page_of, text
 
 
 class KeyCreate(Request):
     user_id: text(MAX_ID)
-    scope: Scope
+    scope: IssuedScope
     label: text(MAX_LABEL) | None = None
     rate_limit: bounded(1, MAX_RATE_LIMIT, "requests per minute (default: RATE_LIMIT_PER_MINUTE)") | None = None
     expires_at: FutureEpoch | None = None

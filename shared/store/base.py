@@ -7,7 +7,7 @@ backend, so anything a caller may rely on is written down here and tested there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from shared.models import (
@@ -22,6 +22,7 @@ from shared.models import (
     NotificationStatus,
     Page,
     PricePoint,
+    Scope,
     StreamStatus,
     UpdateStatus,
     User,
@@ -86,6 +87,10 @@ class Store(PairingStore, Protocol):
     def list_users(self, limit: int, cursor: str | None = None) -> Page[User]:
         """Oldest first (ids are time-ordered)."""
 
+    def update_user(self, user: User) -> User | None:
+        """Replace the stored user of `user.id` with `user` (its email must stay the same:
+        the email is the lookup key). None, and nothing written, when the user is unknown."""
+
     def delete_user(self, user_id: str, now: int) -> bool:
         """Remove the user and their holdings, revoke all their keys and cancel their active
         alerts (triggered ones stay triggered: that is their history). False if unknown."""
@@ -105,6 +110,10 @@ class Store(PairingStore, Protocol):
     def revoke_key(self, key_id: str, at: int) -> ApiKey | None:
         """Set revoked_at to `at` unless the key already stops earlier (revoked or set to be
         revoked before `at`). Returns the updated key, None if unknown."""
+
+    def revoke_user_keys(self, user_id: str, at: int, scopes: Collection[Scope] | None = None) -> int:
+        """Revoke (as `revoke_key`) every key of the user, or only those of `scopes`: sessions
+        end at a password change, everything at a disable. How many keys there were."""
 
     def has_active_admin_key(self, now: int) -> bool: ...
 
@@ -151,6 +160,11 @@ class Store(PairingStore, Protocol):
         run got there first or the alert changed, and then nothing is written."""
 
     # --- notification outbox -------------------------------------------------------------
+    def enqueue_notification(self, notification: Notification) -> Notification:
+        """Put a notification that no alert fired (an account's mail: a verification link, a
+        password reset) in the outbox; its `alert_id` then names the token it carries.
+        Conflict for an id already there."""
+
     def due_notifications(self, now: int, limit: int = 100) -> list[Notification]:
         """Pending notifications with next_attempt_at <= now, users taken in turn: every user's
         n-th longest-due before anyone's (n+1)-th, then longest-due first, then by id. So one

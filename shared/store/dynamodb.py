@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from shared.alerts import alert_limit
@@ -49,6 +49,7 @@ from shared.store.dynamodb_requests import (
     existing,
     key_puts,
     notification_listing,
+    put_existing,
     put_new,
     put_request,
     revoke_update,
@@ -256,6 +257,22 @@ class DynamoStore:
         page = list_page(self._db, [Source(L.USERS_LIST)], "usr", limit, cursor)
         return Page([decode(User, i) for i in page.items], page.next_cursor)
 
+    def update_user(self, user: User) -> User | None:
+        stored = self.get_user(user.id)
+        if stored is None or stored.email != user.email:
+            return None
+        record = encode(user, gsi1pk=L.USERS_LIST, gsi1sk=user.id)
+        try:  # both copies, only while the user still exists
+            self._db.transact(
+                [
+                    put_existing({**record, **L.user_key(user.id)}),
+                    put_existing({**encode(user), **L.email_key(user.email)}),
+                ]
+            )
+        except TransactionFailed:
+            return None
+        return user
+
     def delete_user(self, user_id: str, now: int) -> bool:
         user = self.get_user(user_id)
         if user is None:
@@ -308,6 +325,12 @@ class DynamoStore:
         if item is None:
             item = self._db.get(L.key_hash_key(key_hash))
         return decoded(ApiKey, item)
+
+    def revoke_user_keys(self, user_id: str, at: int, scopes: Collection[Scope] | None = None) -> int:
+        chosen = [key for key in self._all_keys_of(user_id) if scopes is None or key.scope in scopes]
+        for key in chosen:
+            self.revoke_key(key.id, at)
+        return len(chosen)
 
     def list_keys(self, user_id: str | None = None, limit: int = 100, cursor: str | None = None) -> Page[ApiKey]:
         source = Source(L.user_keys_list(user_id) if user_id else L.KEYS_LIST)
@@ -458,19 +481,25 @@ class DynamoStore:
                 return f"{active} AND attribute_not_exists({last})"
             return f"{active} AND {last} = {e.v(alert.last_triggered_at)}"
 
-        record = encode(notification, **notification_listing(notification.status, notification.id))
         try:
-            self._db.transact(
-                [
-                    *alert_updates(fired, fire, unchanged),
-                    put_new({**record, **L.notification_key(notification.id)}),
-                ]
-            )
+            self._db.transact([*alert_updates(fired, fire, unchanged), self._outbox_put(notification)])
         except TransactionFailed:
             return False
         return True
 
+    @staticmethod
+    def _outbox_put(notification: Notification) -> dict[str, Any]:
+        record = encode(notification, **notification_listing(notification.status, notification.id))
+        return put_new({**record, **L.notification_key(notification.id)})
+
     # --- notification outbox -------------------------------------------------------------
+    def enqueue_notification(self, notification: Notification) -> Notification:
+        try:
+            self._db.transact([self._outbox_put(notification)])
+        except TransactionFailed:
+            raise Conflict("a notification with this id already exists") from None
+        return notification
+
     def due_notifications(self, now: int, limit: int = 100) -> list[Notification]:
         """The pending partition is small: the outbox drains every cycle, so reading all of its
         due items and ordering them here (users in turn) is cheap."""

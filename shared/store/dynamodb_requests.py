@@ -22,6 +22,12 @@ def put_new(item: Item) -> dict[str, Any]:
     return {"Put": {"Item": item, **e.params(ConditionExpression=absent(e))}}
 
 
+def put_existing(item: Item) -> dict[str, Any]:
+    """A transaction Put that fails (ConditionalCheckFailed) unless the item exists."""
+    e = Expr()
+    return {"Put": {"Item": item, **e.params(ConditionExpression=existing(e))}}
+
+
 def absent(e: Expr) -> str:
     return f"attribute_not_exists({e.n('pk')})"
 

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
@@ -380,6 +380,16 @@ class SQLiteStore:
         return self._page(rows.USERS, "usr", {}, limit, cursor)
 
     @_guarded
+    def update_user(self, user: User) -> User | None:
+        names = [name for name in rows.USERS.fields if name not in ("id", "email")]
+        assignments = ", ".join(f'"{name}" = ?' for name in names)
+        changed = self._conn().execute(
+            f"UPDATE users SET {assignments} WHERE id = ? AND email = ?",
+            (*(rows.USERS.row(user)[rows.USERS.fields.index(name)] for name in names), user.id, user.email),
+        ).rowcount
+        return user if changed else None
+
+    @_guarded
     def delete_user(self, user_id: str, now: int) -> bool:
         with self._transaction() as conn:
             if conn.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount == 0:
@@ -424,6 +434,16 @@ class SQLiteStore:
             (at, key_id),
         ).fetchall()
         return rows.KEYS.item(found[0]) if found else None
+
+    @_guarded
+    def revoke_user_keys(self, user_id: str, at: int, scopes: Collection[Scope] | None = None) -> int:
+        chosen = list(Scope if scopes is None else scopes)
+        marks = ", ".join("?" * len(chosen))
+        return self._conn().execute(
+            "UPDATE api_keys SET revoked_at = MIN(COALESCE(revoked_at, ?), ?)"
+            f" WHERE user_id = ? AND scope IN ({marks})",
+            (at, at, user_id, *chosen),
+        ).rowcount
 
     @_guarded
     def has_active_admin_key(self, now: int) -> bool:
@@ -548,6 +568,11 @@ class SQLiteStore:
         return True
 
     # --- notification outbox -------------------------------------------------------------------
+    @_guarded
+    def enqueue_notification(self, notification: Notification) -> Notification:
+        self._conn().execute(rows.NOTIFICATIONS.insert, rows.NOTIFICATIONS.row(notification))
+        return notification
+
     @_guarded
     def due_notifications(self, now: int, limit: int = 100) -> list[Notification]:
         """Users in turn (the rank of each record among its user's), longest-due first."""

@@ -94,7 +94,12 @@ STATUS = Codec(
     "update_status", UpdateStatus, load={"ok": bool, "error_code": UpdateError}, derived={"slot": lambda _: 1}
 )
 STREAM = Codec("stream_status", StreamStatus, load={"state": StreamState}, derived={"slot": lambda _: 1})
-USERS = Codec("users", User, derived={"email_key": lambda user: user.email.lower()})
+USERS = Codec(
+    "users",
+    User,
+    load={"verified": bool, "disabled": bool},
+    derived={"email_key": lambda user: user.email.lower()},
+)
 KEYS = Codec("api_keys", ApiKey, load={"scope": Scope})
 ALERTS = Codec(
     "alerts",

@@ -112,6 +112,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) WITHOUT ROWID""",
         "CREATE INDEX attempt_windows_expiry ON attempt_windows (expires_at)",
     ),
+    # Wearers' accounts (issue 13): sessions and mailed tokens are api_keys rows of their scope.
+    (
+        "ALTER TABLE users ADD COLUMN password_hash TEXT",
+        "ALTER TABLE users ADD COLUMN verified INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE users ADD COLUMN last_login_at INTEGER",
+        # Account mail goes through the outbox too, with no alert: the foreign key goes.
+        """CREATE TABLE notifications_accounts (
+            id TEXT PRIMARY KEY, alert_id TEXT NOT NULL,
+            user_id TEXT NOT NULL, channel TEXT NOT NULL, destination TEXT NOT NULL,
+            subject TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+            status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL,
+            last_error TEXT, sent_at INTEGER
+        )""",
+        "INSERT INTO notifications_accounts SELECT * FROM notifications",
+        "DROP TABLE notifications",
+        "ALTER TABLE notifications_accounts RENAME TO notifications",
+        "CREATE INDEX notifications_due ON notifications (status, next_attempt_at, id)",
+        "CREATE INDEX notifications_alert ON notifications (alert_id, id)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

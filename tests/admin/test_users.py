@@ -10,7 +10,7 @@ from tests.admin.conftest import AdminService
 
 def test_user_lifecycle(service: AdminService) -> None:
     created = service.user("Grace.Hopper@Example.com", "Grace", webhook_secret="s" * 32)
-    assert set(created) == {"id", "email", "name", "created_at"}  # never the webhook secret
+    assert set(created) == {"id", "email", "name", "created_at", "verified", "disabled", "last_login_at"}  # no secret
     assert created["email"] == "Grace.Hopper@Example.com"
 
     assert service.admin.get(f"/admin/users/{created['id']}").json() == created

@@ -120,3 +120,40 @@ async def test_delete_asks_first_and_revokes_the_users_keys(service: Service) ->
         refused = http.get("/v1/prices")
     assert refused.status_code == 401
     assert refused.json()["error"] == "revoked_key"
+
+
+async def test_users_show_their_state_and_disabling_stops_their_keys(service: Service) -> None:
+    key = watch_key_for(service, "grace")
+    app = service.app(start="users")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#table", DataTable)
+        assert [str(table.get_row_at(i)[2]) for i in range(table.row_count)] == ["unverified"] * 3
+        assert str(table.get_row_at(1)[3]) == "never"
+        await pilot.press("down")  # grace
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot)
+        assert str(table.get_row_at(1)[2]) == "disabled"
+        assert "Disabled grace@example.com" in app.screen.status.text
+        with service.http(key) as http:
+            assert http.get("/v1/prices").status_code == 401
+
+        await pilot.press("x")  # enabling asks nothing
+        await settle(pilot)
+        assert str(table.get_row_at(1)[2]) == "unverified"
+    grace = service.store.get_user_by_email("grace@example.com")
+    assert grace is not None and not grace.disabled
+
+
+async def test_resending_verification_mails_a_new_link(service: Service) -> None:
+    app = service.app(start="users")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v")  # ada
+        await settle(pilot)
+        assert "Mailed a new verification link to ada@example.com" in app.screen.status.text
+    mail = service.store.list_notifications()
+    assert ("ada@example.com", "Confirm your email") in [(n.destination, n.subject) for n in mail.items]

@@ -97,7 +97,7 @@ def notification(fired: Alert, *, next_attempt_at: int = NOW) -> Notification:
 def pending_notification(
     store: Store, *, next_attempt_at: int = NOW, user_id: str = "usr_someone"
 ) -> Notification:
-    """A notification in the outbox, put there the only way there is: by triggering an alert."""
+    """A notification in the outbox, put there by triggering an alert."""
     fired = store.create_alert(alert(user_id))
     outgoing = notification(fired, next_attempt_at=next_attempt_at)
     assert store.trigger_alert(fired, NOW, outgoing)

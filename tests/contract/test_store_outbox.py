@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from shared.models import Notification, NotificationStatus
+import pytest
+
+from shared.errors import Conflict
+from shared.models import Channel, Notification, NotificationStatus
 from shared.store.base import Store
 from tests.contract.builders import NOW, collect, pending_notification, race
 
@@ -196,3 +199,18 @@ def test_two_retries_racing_never_both_win(store: Store) -> None:
     store.fail_notification(gave_up.id, "timeout", None)
 
     assert sorted(race(lambda: store.retry_notification(gave_up.id, NOW))) == [False, True]
+
+
+def test_account_mail_joins_the_outbox_without_an_alert(store: Store) -> None:
+    mail = Notification(
+        id="ntf_verify1", alert_id="key_token1", user_id="usr_ada", channel=Channel.EMAIL,
+        destination="ada@example.com", subject="Confirm your email", body="https://x/verify?token=t",
+        created_at=NOW, next_attempt_at=NOW,
+    )
+
+    assert store.enqueue_notification(mail) == mail
+    assert stored(store, mail.id) == mail
+    assert [n.id for n in store.due_notifications(NOW)] == [mail.id]
+    assert store.claim_notification(mail.id, NOW, NOW + LEASE)
+    with pytest.raises(Conflict):
+        store.enqueue_notification(mail)

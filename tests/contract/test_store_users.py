@@ -3,10 +3,12 @@ the user owned."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from shared.errors import Conflict
-from shared.models import AlertStatus, User
+from shared.models import AlertStatus, Scope, User
 from shared.store.base import Store
 from tests.contract import builders
 from tests.contract.builders import NOW, collect
@@ -107,3 +109,43 @@ def _status(store: Store, alert_id: str) -> AlertStatus:
     found = store.get_alert(alert_id)
     assert found is not None
     return found.status
+
+
+def test_account_fields_are_stored_and_updated_in_place(store: Store) -> None:
+    ada = store.create_user(builders.user("Ada@Example.com"))
+    assert (ada.password_hash, ada.verified, ada.disabled, ada.last_login_at) == (None, False, False, None)
+
+    changed = dataclasses.replace(ada, password_hash="$argon2id$stub", verified=True, disabled=True,
+                                  last_login_at=NOW + 5, name="Ada L.")
+
+    assert store.update_user(changed) == changed
+    assert store.get_user(ada.id) == changed
+    assert store.get_user_by_email("ada@example.com") == changed
+    assert collect(lambda cursor: store.list_users(10, cursor)) == [changed]
+
+
+def test_updating_an_unknown_user_or_their_email_writes_nothing(store: Store) -> None:
+    ada = store.create_user(builders.user("ada@example.com"))
+
+    assert store.update_user(builders.user()) is None
+    assert store.update_user(dataclasses.replace(ada, email="eve@example.com", verified=True)) is None
+    assert store.get_user(ada.id) == ada
+    assert store.get_user_by_email("eve@example.com") is None
+
+
+def test_revoking_a_users_keys_of_some_scopes_leaves_the_rest(store: Store) -> None:
+    ada = store.create_user(builders.user())
+    other = store.create_user(builders.user())
+    watch = store.create_key(builders.key(user_id=ada.id, scope=Scope.WATCH))
+    session = store.create_key(builders.key(user_id=ada.id, scope=Scope.USER))
+    theirs = store.create_key(builders.key(user_id=other.id, scope=Scope.USER))
+
+    assert store.revoke_user_keys(ada.id, NOW + 1, [Scope.USER]) == 1
+    assert store.get_key(session.id).revoked_at == NOW + 1  # type: ignore[union-attr]
+    assert store.find_key_by_hash(session.key_hash).refusal(NOW + 1) == "revoked"  # type: ignore[union-attr]
+    assert store.get_key(watch.id).revoked_at is None  # type: ignore[union-attr]
+    assert store.get_key(theirs.id).revoked_at is None  # type: ignore[union-attr]
+
+    assert store.revoke_user_keys(ada.id, NOW + 9) == 2
+    assert store.get_key(watch.id).revoked_at == NOW + 9  # type: ignore[union-attr]
+    assert store.get_key(session.id).revoked_at == NOW + 1  # type: ignore[union-attr]  # the earlier stop stays

@@ -51,7 +51,7 @@ class FuzzTarget:
 def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzTarget]:
     settings: Settings = settings_for(  # limits lifted: the fuzzer sends hundreds of requests, many keyless
         tmp_path_factory.mktemp("fuzz"), rate_limit_per_minute=1_000_000, auth_failures_per_minute=1_000_000,
-        webhook_secret="fuzz-webhook-secret-0123",
+        webhook_secret="fuzz-webhook-secret-0123", login_failures_per_minute=10_000,
     )
     store = SQLiteStore(settings.sqlite_path)
     store.init()

@@ -23,6 +23,7 @@ from shared.keyring import issue_key
 from shared.models import Scope
 from shared.store.base import Store
 from shared.users import create_user
+from tests.accounts.conftest import account_settings, accounts  # noqa: F401  (fixtures of test_account_abuse)
 from tests.support.seed import seed_prices
 from tests.support.server import serve
 

@@ -146,7 +146,7 @@ def test_a_watch_key_is_refused_on_every_admin_operation(target: AbuseTarget) ->
         for method, path in operations
     }
 
-    assert len(answers) == 24
+    assert len(answers) == 27
     assert {op: (a.status, a.code) for op, a in answers.items()} == {
         op: (403, "insufficient_scope") for op in answers
     }

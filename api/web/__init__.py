@@ -1,0 +1,1 @@
+"""The wearer's web pages: plain server-rendered HTML forms, a little CSS, no script."""
