@@ -91,7 +91,7 @@ def test_every_body_route_refuses_every_bad_body_with_a_reason(live: Live) -> No
         for (method, path), bad in cases
         if (got := error_of(send(live, method, path, bad))) != expected(bad, operations[(method, path)])
     ]
-    assert len(operations) == 12 and len(cases) == 168  # the counts docs/reliability.md quotes
+    assert len(operations) == 19 and len(cases) == 266  # the counts docs/reliability.md quotes
     assert wrong == []
 
 
