@@ -120,8 +120,10 @@ def check(target: str, port: int, key: str, body: bytes, names: list[str]) -> No
     """The target answers as it should before it is measured: the baselines with the full
     path's body (its `n` aside, which counts down) and header fields."""
     response = httpx.get(f"http://127.0.0.1:{port}{PATH}", headers={"X-API-Key": key})
-    same = without_n(response.content) == without_n(body) and sorted(name for name, _ in fields(response)) == names
-    if response.status_code != 200 or (target != "fastapi" and not same):
+    same = target == "fastapi" or (  # FastAPI answers in its own shape: it is the slow baseline
+        without_n(response.content) == without_n(body) and sorted(name for name, _ in fields(response)) == names
+    )
+    if response.status_code != 200 or not same:
         raise SystemExit(f"{target} answered {response.status_code} {response.content[:80]!r}: not measured")
 
 
