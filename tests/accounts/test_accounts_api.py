@@ -133,6 +133,21 @@ def test_a_wearer_manages_their_own_watch_keys_and_the_key_gets_prices(accounts:
     assert c.get("/v1/prices?symbols=BTC", headers={"X-API-Key": watch_key}).status_code == 401
 
 
+def test_a_session_manages_its_own_portfolio_and_never_another_users(accounts: AccountService) -> None:
+    ada, bob = accounts.sign_up("ada@example.com"), accounts.sign_up("bob@example.com", name="Bob")
+    c = accounts.client
+
+    added = c.post("/v1/portfolio/assets", headers=bearer(ada), json={"symbol": "BTC", "kind": "crypto",
+                                                                      "quantity": "0.5"})
+    assert added.status_code == 201, added.text
+    assert [a["symbol"] for a in c.get("/v1/portfolio/assets", headers=bearer(ada)).json()["items"]] == ["BTC"]
+    assert c.get("/v1/portfolio?vs=usd", headers=bearer(ada)).json()["v"] > 0
+
+    assert c.get("/v1/portfolio/assets", headers=bearer(bob)).json() == {"items": []}
+    stranger = c.delete(f"/v1/portfolio/assets/{added.json()['id']}", headers=bearer(bob))
+    assert (stranger.status_code, stranger.json()["error"]) == (404, "asset_not_found")
+
+
 def test_a_watch_key_is_no_session(accounts: AccountService) -> None:
     session = accounts.sign_up("ada@example.com")
     watch_key = accounts.client.post("/v1/me/keys", headers=bearer(session)).json()["key"]
