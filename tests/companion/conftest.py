@@ -247,6 +247,11 @@ async def steady_screen(pilot: Pilot[Any], timeout: float = 10.0) -> None:
     raise AssertionError(f"the screen kept changing for {timeout} s")
 
 
+def column(table: DataTable, index: int) -> list[str]:
+    """The cells of one column, top to bottom, as text."""
+    return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
+
+
 async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
     """Focus a field by click and type into it (select-on-focus replaces what was there)."""
     widget = pilot.app.screen.query_one(selector, Input)

@@ -13,13 +13,9 @@ from companion.screens.confirm import ConfirmModal
 from companion.widgets.field import Field
 from companion.widgets.outbox_panel import OutboxPanel
 from shared.models import Alert, Channel, Condition, Notification
-from tests.companion.conftest import DAY, SIZE, Service, settle, type_into
+from tests.companion.conftest import DAY, SIZE, Service, column, settle, type_into
 
 pytestmark = pytest.mark.anyio
-
-
-def column(table: DataTable, index: int) -> list[str]:
-    return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
 
 
 async def test_create_alert_with_inline_validation(service: Service) -> None:

@@ -20,14 +20,10 @@ from shared.keyring import issue_key
 from shared.models import Scope
 from shared.pairing.uri import pairing_uri, parse_pairing_uri
 from shared.qr import qr_text
-from tests.companion.conftest import SIZE, Service, settle, type_into
+from tests.companion.conftest import SIZE, Service, column, settle, type_into
 from tests.support.clock import wait_for_fresh_minute
 
 pytestmark = pytest.mark.anyio
-
-
-def labels(table: DataTable) -> list[str]:
-    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
 
 
 async def reveal_new_key(pilot: Pilot[Any], email: str, label: str) -> KeyReveal:
@@ -68,15 +64,15 @@ async def test_new_watch_key_is_shown_once_works_and_is_refused_once_revoked(ser
             await settle(pilot)
             assert app.screen.query_one("#table", DataTable) is table
             assert secret not in app.export_screenshot()
-            assert "venu 3" in labels(table)
+            assert "venu 3" in column(table, 1)
 
-            table.move_cursor(row=labels(table).index("venu 3"))
+            table.move_cursor(row=column(table, 1).index("venu 3"))
             await pilot.press("x")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmModal)
             await pilot.press("y")
             await settle(pilot)
-            row = table.get_row_at(labels(table).index("venu 3"))
+            row = table.get_row_at(column(table, 1).index("venu 3"))
             assert str(row[4]) == "revoked"
             assert "Revoked key" in app.screen.status.text
 
@@ -189,7 +185,7 @@ async def test_owners_found_before_the_rate_limit_are_kept(service: Service) -> 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#table", DataTable)
-        owners = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        owners = column(table, 3)
         assert len([owner for owner in owners if owner.endswith("@example.com")]) == 2
         assert len([owner for owner in owners if owner.endswith(" (not loaded)")]) == 1
         assert app.screen.status.text.startswith("Rate limited:")

@@ -17,7 +17,7 @@ from companion.screens.confirm import ConfirmModal
 from shared.keyring import issue_key
 from shared.models import Scope
 from tests.api.test_cli import cryptowatch
-from tests.companion.conftest import SIZE, Service, settle
+from tests.companion.conftest import SIZE, Service, column, settle
 
 pytestmark = pytest.mark.anyio
 
@@ -27,8 +27,7 @@ async def test_revoking_the_key_in_use_is_refused_with_the_way_to_do_it(service:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#table", DataTable)
-        labels = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
-        table.move_cursor(row=labels.index("companion"))  # the seeded admin key the app sends
+        table.move_cursor(row=column(table, 1).index("companion"))  # the seeded admin key the app sends
         await pilot.press("x")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmModal)
@@ -43,8 +42,7 @@ async def test_other_keys_are_still_revoked_after_confirming(service: Service) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#table", DataTable)
-        labels = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
-        table.move_cursor(row=labels.index("fenix 7"))
+        table.move_cursor(row=column(table, 1).index("fenix 7"))
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmModal)

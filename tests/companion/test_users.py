@@ -9,13 +9,9 @@ from companion.screens.confirm import ConfirmModal
 from companion.screens.user_form import UserForm
 from companion.widgets.field import Field
 from shared.models import User
-from tests.companion.conftest import SIZE, Service, settle, type_into, watch_key_for
+from tests.companion.conftest import SIZE, Service, column, settle, type_into, watch_key_for
 
 pytestmark = pytest.mark.anyio
-
-
-def emails(table: DataTable) -> list[str]:
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
 async def test_create_user_shows_server_validation_inline(service: Service) -> None:
@@ -46,7 +42,7 @@ async def test_create_user_shows_server_validation_inline(service: Service) -> N
         await settle(pilot)
         assert not isinstance(app.screen, UserForm)
         assert "Added barbara@example.com" in app.screen.status.text
-        assert "barbara@example.com" in emails(app.screen.query_one("#table", DataTable))
+        assert "barbara@example.com" in column(app.screen.query_one("#table", DataTable), 0)
     assert service.store.get_user_by_email("barbara@example.com") is not None
 
 
@@ -82,7 +78,7 @@ async def test_search_by_email_and_pages(service: Service) -> None:
         await pilot.press("slash")
         await pilot.press(*"GRACE@example.com", "enter")
         await settle(pilot)
-        assert emails(table) == ["grace@example.com"]
+        assert column(table, 0) == ["grace@example.com"]
         assert app.screen.focused is table
 
         await pilot.press("escape")
@@ -108,13 +104,13 @@ async def test_delete_asks_first_and_revokes_the_users_keys(service: Service) ->
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("n")
         await settle(pilot)
-        assert "grace@example.com" in emails(table)
+        assert "grace@example.com" in column(table, 0)
 
         await pilot.press("d")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert emails(table) == ["ada@example.com", "linus@example.com"]
+        assert column(table, 0) == ["ada@example.com", "linus@example.com"]
         assert "Deleted grace@example.com" in app.screen.status.text
     with service.http(key) as http:
         refused = http.get("/v1/prices")
@@ -128,7 +124,7 @@ async def test_users_show_their_state_and_disabling_stops_their_keys(service: Se
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#table", DataTable)
-        assert [str(table.get_row_at(i)[2]) for i in range(table.row_count)] == ["unverified"] * 3
+        assert column(table, 2) == ["unverified"] * 3
         assert str(table.get_row_at(1)[3]) == "never"
         await pilot.press("down")  # grace
         await pilot.press("x")
