@@ -22,6 +22,7 @@ from companion import format
 from companion.client import Page
 from companion.screens.base import CompanionScreen
 from companion.widgets.pager import Pager
+from companion.widgets.table import Table
 from shared.text import printable
 
 
@@ -52,7 +53,7 @@ class ListScreen(CompanionScreen):
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_controls()
-        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="table", cursor_type="row", zebra_stripes=True)
         yield Pager()
         yield from self.compose_details()
 

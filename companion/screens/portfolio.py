@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from companion import format
 from companion.screens.base import CompanionScreen
+from companion.widgets.table import Table
 from shared.shapes.portfolio import AssetValue, PortfolioSummary
 
 COLUMNS = ("Symbol", "Kind", "Quantity", "Price", "24h", "Value", "P/L")
@@ -85,7 +86,7 @@ class PortfolioScreen(CompanionScreen):
             yield Label("User (/)")
             yield Input(placeholder="their exact email, e.g. ada@example.com", id="owner", compact=True)
         yield Static("", id="portfolio-total")
-        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)

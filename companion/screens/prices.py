@@ -19,6 +19,7 @@ from companion.errors import CompanionError
 from companion.screens.base import CompanionScreen
 from companion.widgets.health_bar import HealthBar
 from companion.widgets.history_panel import HistoryPanel
+from companion.widgets.table import Table
 
 
 class PricesScreen(CompanionScreen):
@@ -37,7 +38,7 @@ class PricesScreen(CompanionScreen):
     def compose_body(self) -> ComposeResult:
         yield HealthBar()
         with Horizontal(id="prices-body"):
-            yield DataTable(id="prices", cursor_type="row", zebra_stripes=True)
+            yield Table(id="prices", cursor_type="row", zebra_stripes=True)
             yield HistoryPanel(self.client, id="history")
 
     @property
