@@ -29,6 +29,7 @@ DEFAULT_BINANCE_WS_URL = "wss://stream.binance.com:9443/stream"
 _SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
 _STOCK_SYMBOL = re.compile(SYMBOL_PATTERN)
 YAHOO_ROOT = "https://query1.finance.yahoo.com"
+STOOQ_ROOT = "https://stooq.com"
 _CURRENCY = re.compile(r"^[a-z]{3,5}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: A browser origin (scheme, host, optional port; no path), or `*` for any.
@@ -58,6 +59,8 @@ class Settings:
     #: Stocks priced on every cycle besides those held in portfolios.
     stock_symbols: tuple[str, ...] = ()
     stock_api_url: str = YAHOO_ROOT
+    #: Stooq's root, for the stocks Yahoo fails on or refuses (US listings only).
+    stock_fallback_api_url: str = STOOQ_ROOT
     #: Stocks priced per cycle, one upstream call each (the least recently priced first).
     stock_max_symbols: int = 100
     #: The live alert stream (`cryptowatch stream`): Binance's combined-stream endpoint, how often
@@ -150,6 +153,7 @@ class Settings:
             binance_api_url=read.text("BINANCE_API_URL", "https://api.binance.com").rstrip("/"),
             stock_symbols=_stocks(read, supported),
             stock_api_url=read.text("STOCK_API_URL", YAHOO_ROOT).rstrip("/"),
+            stock_fallback_api_url=read.text("STOCK_FALLBACK_API_URL", STOOQ_ROOT).rstrip("/"),
             stock_max_symbols=read.integer("STOCK_MAX_SYMBOLS", 100, low=0, high=1000),
             binance_ws_url=read.websocket_url("BINANCE_WS_URL", DEFAULT_BINANCE_WS_URL),
             stream_refresh_seconds=read.number("STREAM_REFRESH_SECONDS", 10.0, low=0.1, high=3600),

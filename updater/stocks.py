@@ -1,5 +1,6 @@
 """The stock step of the updater cycle: price every stock held in any portfolio, plus
-STOCK_SYMBOLS, from Yahoo Finance (or the demo simulation), validated like coins.
+STOCK_SYMBOLS, from Yahoo Finance with Stooq for what Yahoo cannot price (or the demo
+simulation), validated like coins.
 
 The chart endpoint takes one symbol per call, so a cycle prices at most STOCK_MAX_SYMBOLS of
 them: those never priced first, then the least recently priced. When more stocks are held than
@@ -20,7 +21,9 @@ from shared.models import AssetKind, PricePoint
 from shared.store.base import Store
 from updater.sources import PriceSource, SourceError, build_client
 from updater.sources.demo import DemoSource
+from updater.sources.fallback import PerSymbolFallback
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy
+from updater.sources.stooq import StooqQuoteSource
 from updater.sources.yahoo import YahooChartSource
 from updater.validate import last_good, validate
 
@@ -28,10 +31,14 @@ log = logging.getLogger(__name__)
 
 
 def stock_source(settings: Settings, client: httpx.AsyncClient, retry: RetryPolicy = DEFAULT_RETRY) -> PriceSource:
-    """The simulation when the cycle runs on the demo source, else Yahoo at STOCK_API_URL."""
+    """The simulation when the cycle runs on the demo source, else Yahoo at STOCK_API_URL and,
+    for the stocks it fails on or refuses, Stooq at STOCK_FALLBACK_API_URL."""
     if settings.price_source == "demo":
         return DemoSource()
-    return YahooChartSource(client, settings.stock_api_url, retry=retry)
+    return PerSymbolFallback(
+        YahooChartSource(client, settings.stock_api_url, retry=retry),
+        StooqQuoteSource(client, settings.stock_fallback_api_url, retry=retry),
+    )
 
 
 def wanted(store: Store, settings: Settings) -> list[str]:

@@ -141,6 +141,9 @@ class FakeUpstream:
             sqlite_path=data_dir / "cryptowatch.db",
             external_api_url=f"{self.url}/api/v3",
             binance_api_url=self.url,
+            # never the real stock sources: here both answer 404, so no stock is priced
+            stock_api_url=self.url,
+            stock_fallback_api_url=self.url,
             upstream_timeout_seconds=0.5,
         )
         return replace(base, **overrides)  # type: ignore[arg-type]

@@ -95,6 +95,9 @@ def test_stock_settings_are_read_and_checked_against_the_coins() -> None:
     settings = Settings.from_env({"STOCK_SYMBOLS": "aapl, brk-b,RY.TO", "STOCK_MAX_SYMBOLS": "20"})
     assert settings.stock_symbols == ("AAPL", "BRK-B", "RY.TO") and settings.stock_max_symbols == 20
     assert settings.stock_api_url == "https://query1.finance.yahoo.com"
+    assert settings.stock_fallback_api_url == "https://stooq.com"
+    moved = Settings.from_env({"STOCK_API_URL": "http://127.0.0.1:9/", "STOCK_FALLBACK_API_URL": "http://127.0.0.1:8/"})
+    assert (moved.stock_api_url, moved.stock_fallback_api_url) == ("http://127.0.0.1:9", "http://127.0.0.1:8")
 
     with pytest.raises(ConfigError, match="STOCK_SYMBOLS and SUPPORTED_SYMBOLS both name ETH"):
         Settings.from_env({"STOCK_SYMBOLS": "AAPL,ETH"})

@@ -1,6 +1,7 @@
 """Stock prices in the cycle: Yahoo's chart endpoint over real HTTP (the fake in tests/support),
-every held stock and STOCK_SYMBOLS priced within the per-cycle budget, validated like coins,
-the last close marked outside market hours, and the demo source simulating stocks too."""
+Stooq's quote CSV for what Yahoo fails on or refuses, every held stock and STOCK_SYMBOLS priced
+within the per-cycle budget, validated like coins, the last close marked outside market hours,
+and the demo source simulating stocks too."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from shared.config import Settings
 from shared.ids import new_id, now
 from shared.models import SIMULATED_SOURCE, AssetKind, Holding, PricePoint
 from shared.store.sqlite import SQLiteStore
+from tests.support.fake_stooq import FakeStooq, running_fake_stooq
 from tests.support.fake_upstream import FakeUpstream, Fault
 from tests.support.fake_yahoo import FakeYahoo, running_fake_yahoo
 from updater.cycle import run_cycle
 from updater.sources.http import RetryPolicy
-from updater.sources.yahoo import CONCURRENCY
+from updater.sources.per_symbol import CONCURRENCY
 from updater.stocks import StockPricing
 
 
@@ -38,9 +40,23 @@ def yahoo(yahoo_server: FakeYahoo) -> FakeYahoo:
     return yahoo_server
 
 
+@pytest.fixture(scope="module")
+def stooq_server() -> Iterator[FakeStooq]:
+    with running_fake_stooq() as stooq:
+        yield stooq
+
+
 @pytest.fixture
-def settings(fake: FakeUpstream, yahoo: FakeYahoo, tmp_path: Path) -> Settings:
-    return fake.settings(tmp_path, supported_symbols=("BTC", "ETH"), stock_api_url=yahoo.url)
+def stooq(stooq_server: FakeStooq) -> FakeStooq:
+    stooq_server.reset()
+    return stooq_server
+
+
+@pytest.fixture
+def settings(fake: FakeUpstream, yahoo: FakeYahoo, stooq: FakeStooq, tmp_path: Path) -> Settings:
+    return fake.settings(
+        tmp_path, supported_symbols=("BTC", "ETH"), stock_api_url=yahoo.url, stock_fallback_api_url=stooq.url
+    )
 
 
 def hold(store: SQLiteStore, user_id: str, *symbols: str) -> None:
@@ -98,7 +114,7 @@ def test_outside_market_hours_the_last_close_is_marked_and_timed_when_fetched(
 
 
 def test_an_unknown_symbol_is_left_out_and_the_others_priced(
-    settings: Settings, sqlite_store: SQLiteStore, yahoo: FakeYahoo, fast_retry: RetryPolicy
+    settings: Settings, sqlite_store: SQLiteStore, yahoo: FakeYahoo, stooq: FakeStooq, fast_retry: RetryPolicy
 ) -> None:
     hold(sqlite_store, "usr_ada", "AAPL", "NOPE")
 
@@ -106,6 +122,54 @@ def test_an_unknown_symbol_is_left_out_and_the_others_priced(
 
     prices = latest(sqlite_store)
     assert "AAPL" in prices and "NOPE" not in prices
+    assert stooq.requests == ["s=nope.us&f=sd2t2ohlcv&h&e=csv"]  # asked once, answered N/D
+
+
+def test_a_stock_yahoo_refuses_is_priced_by_stooq(
+    settings: Settings, sqlite_store: SQLiteStore, yahoo: FakeYahoo, stooq: FakeStooq, fast_retry: RetryPolicy
+) -> None:
+    hold(sqlite_store, "usr_ada", "AAPL", "BRK-B")
+    stooq.set_stock("brk-b.us", 476.2)
+    stooq.set_stock("aapl.us", 1.0)  # never asked: Yahoo priced it
+
+    cycle(settings, sqlite_store, fast_retry)
+
+    prices = latest(sqlite_store)
+    assert (prices["AAPL"].source, prices["AAPL"].price) == ("yahoo", 189.84)
+    assert (prices["BRK-B"].source, prices["BRK-B"].price, prices["BRK-B"].change_24h) == ("stooq", 476.2, None)
+    assert [query.split("&")[0] for query in stooq.requests] == ["s=brk-b.us"]
+
+
+def test_when_yahoo_is_down_stooq_prices_every_us_stock_and_the_jump_check_still_holds(
+    settings: Settings, sqlite_store: SQLiteStore, yahoo: FakeYahoo, stooq: FakeStooq, fast_retry: RetryPolicy
+) -> None:
+    hold(sqlite_store, "usr_ada", "AAPL", "MSFT")
+    cycle(settings, sqlite_store, fast_retry)
+    yahoo.fail(Fault.error(503))
+    stooq.set_stock("aapl.us", 190.5)
+    stooq.set_stock("msft.us", 420_000.0)  # an absurd jump against Yahoo's 420.5
+
+    cycle(settings, sqlite_store, fast_retry)
+
+    prices = latest(sqlite_store)
+    assert (prices["AAPL"].source, prices["AAPL"].price) == ("stooq", 190.5)
+    assert (prices["MSFT"].source, prices["MSFT"].price) == ("yahoo", 420.5)
+    # at most the retries of one call per stock on each source: two calls a stock at most, no more
+    assert len(stooq.requests) == 2 and len(yahoo.requests) <= 2 + 2 * fast_retry.attempts
+
+
+def test_when_both_sources_fail_the_last_stock_prices_are_kept(
+    settings: Settings, sqlite_store: SQLiteStore, yahoo: FakeYahoo, stooq: FakeStooq, fast_retry: RetryPolicy
+) -> None:
+    hold(sqlite_store, "usr_ada", "AAPL")
+    cycle(settings, sqlite_store, fast_retry)
+    yahoo.fail(Fault.error(500))
+    stooq.quota_spent = True
+
+    cycle(settings, sqlite_store, fast_retry)
+
+    assert latest(sqlite_store)["AAPL"].price == 189.84
+    assert len(stooq.requests) == 1
 
 
 def test_an_absurd_jump_is_rejected_and_the_last_good_price_kept(
@@ -153,11 +217,11 @@ def test_a_cycle_prices_at_most_the_budget_least_recently_priced_first(
 
 
 def test_the_demo_source_simulates_stocks(settings: Settings, sqlite_store: SQLiteStore, fast_retry: RetryPolicy,
-                                          yahoo: FakeYahoo) -> None:
+                                          yahoo: FakeYahoo, stooq: FakeStooq) -> None:
     hold(sqlite_store, "usr_ada", "AAPL")
 
     cycle(settings, sqlite_store, fast_retry, source="demo")
 
     aapl = latest(sqlite_store)["AAPL"]
     assert aapl.source == SIMULATED_SOURCE and 50 < aapl.price < 1000
-    assert yahoo.requests == []
+    assert yahoo.requests == [] and stooq.requests == []

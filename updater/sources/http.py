@@ -1,4 +1,4 @@
-"""GET a JSON document from an upstream API, with the retry policy every source shares.
+"""GET a JSON (or CSV) document from an upstream API, with the retry policy every source shares.
 
 Timeouts, connection errors, 5xx and 429 are retried with exponential backoff and full jitter
 (sleep a random time between 0 and base * 2**attempt, capped), a 429's Retry-After is honoured
@@ -150,6 +150,23 @@ async def get_json(
     headers: Mapping[str, str] | None = None,
 ) -> Any:
     """The decoded JSON body of a 2xx answer to GET `url`; SourceError when there is none."""
+    body = await get_body(client, source, url, policy, params=params, headers=headers)
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise SourceError(f"{source}: malformed JSON body ({error})") from None
+
+
+async def get_body(
+    client: httpx.AsyncClient,
+    source: str,
+    url: str,
+    policy: RetryPolicy,
+    *,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> bytes:
+    """The body of a 2xx answer to GET `url` (JSON or CSV alike); SourceError when there is none."""
     RESTING.check(source, url)
     problem, code = "", UpdateError.UPSTREAM_ERROR
     for attempt in range(policy.attempts):
@@ -170,10 +187,7 @@ async def get_json(
             if 200 <= status < 300:
                 if more:
                     raise SourceError(f"{source}: the body is larger than {MAX_BODY_BYTES} bytes; not read")
-                try:
-                    return json.loads(body)
-                except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                    raise SourceError(f"{source}: malformed JSON body ({error})") from None
+                return body
             if status == 429:
                 wait = retry_after_seconds(response.headers.get("retry-after"))
                 if wait is not None and wait > policy.max_retry_after:

@@ -9,13 +9,12 @@ a 404 with `{"chart": {"result": null, "error": {"code": "Not Found", ...}}}`.
 
 Outside the regular session the price is the last close: the point is marked `closed` and
 timed when it was fetched (the close is still the current price then), so it neither goes stale
-over a weekend nor pretends to be a live quote. One symbol failing leaves it out; a 429 stops
-the calls that have not started yet, since every further call would be refused too.
+over a weekend nor pretends to be a live quote. One call per symbol, a few at once
+(`updater.sources.per_symbol`): one symbol failing leaves it out, a 429 stops the rest.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -28,11 +27,9 @@ from shared.models import PricePoint, UpdateError
 from updater.sources.base import SourceError
 from updater.sources.http import DEFAULT_RETRY, RetryPolicy, get_json
 from updater.sources.parse import epoch, mapping, number, sequence
+from updater.sources.per_symbol import each_symbol
 
 log = logging.getLogger(__name__)
-
-#: Calls in flight at once: a cycle's few dozen stocks in a few seconds, gently.
-CONCURRENCY = 4
 
 
 class YahooChartSource:
@@ -52,25 +49,7 @@ class YahooChartSource:
         self._clock = clock
 
     async def fetch(self, symbols: Sequence[str], currencies: Sequence[str]) -> list[PricePoint]:
-        gate = asyncio.Semaphore(CONCURRENCY)
-        problems: list[SourceError] = []
-
-        async def one(symbol: str) -> PricePoint | None:
-            async with gate:
-                if any(p.code is UpdateError.UPSTREAM_RATE_LIMITED for p in problems):
-                    return None
-                try:
-                    return await self._quote(symbol, currencies)
-                except SourceError as error:
-                    problems.append(error)
-                    log.warning("%s", error)
-                    return None
-
-        found = await asyncio.gather(*(one(symbol) for symbol in symbols))
-        points = [point for point in found if point is not None]
-        if not points and problems:
-            raise SourceError(f"{self.name}: no stock priced ({problems[0]})", problems[0].code)
-        return points
+        return await each_symbol(self.name, symbols, lambda symbol: self._quote(symbol, currencies))
 
     async def _quote(self, symbol: str, currencies: Sequence[str]) -> PricePoint | None:
         body = await get_json(
