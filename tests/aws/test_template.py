@@ -282,6 +282,17 @@ def test_every_environment_variable_is_one_the_config_reads() -> None:
     assert settings.update_interval_seconds == 300
 
 
+def test_every_stock_setting_is_a_parameter_of_the_stack() -> None:
+    variables = source()["Globals"]["Function"]["Environment"]["Variables"]
+    env = _Recorder({})
+    Settings.from_env(env)
+
+    stock_settings = {name for name in env.read if name.startswith("STOCK_")}
+    assert stock_settings == {"STOCK_SYMBOLS", "STOCK_API_URL", "STOCK_FALLBACK_API_URL", "STOCK_MAX_SYMBOLS"}
+    assert stock_settings <= set(variables), stock_settings - set(variables)
+    assert all(variables[name]["Ref"] in source()["Parameters"] for name in stock_settings)
+
+
 def test_the_api_function_writes_no_platform_line_per_invocation() -> None:
     logging = function("ApiFunction")["LoggingConfig"]
 
