@@ -1,6 +1,7 @@
 """The stock step of the updater cycle: price every stock held in any portfolio, plus
 STOCK_SYMBOLS, from Yahoo Finance with Stooq for what Yahoo cannot price (or the demo
-simulation), validated like coins.
+simulation), validated like coins, and converted to the other VS_CURRENCIES at the exchange rate
+the coins give (`updater.fx`).
 
 The chart endpoint takes one symbol per call, so a cycle prices at most STOCK_MAX_SYMBOLS of
 them: those never priced first, then the least recently priced. When more stocks are held than
@@ -19,6 +20,7 @@ import httpx
 from shared.config import Settings
 from shared.models import AssetKind, PricePoint
 from shared.store.base import Store
+from updater.fx import converted, cross_rates
 from updater.sources import PriceSource, SourceError, build_client
 from updater.sources.demo import DemoSource
 from updater.sources.fallback import PerSymbolFallback
@@ -81,10 +83,15 @@ class StockPricing:
         else:
             async with build_client(settings) as client:
                 fetched = await self._fetch(settings, client, chosen)
-        checked = validate(fetched, last_good(latest, now), settings.max_price_jump)
+        good = last_good(latest, now)
+        checked = validate(fetched, good, settings.max_price_jump)
+        coins = [point for point in latest if point.symbol in settings.supported_symbols]
+        rates = cross_rates(coins, settings.vs_currencies, now, settings.stale_after_seconds)
+        also = validate(converted(checked.accepted, rates), good, settings.max_price_jump)
         if checked.accepted:
-            store.put_prices(checked.accepted)
-        log.info("priced %d of %d stocks (%d rejected)", len(checked.accepted), len(symbols), len(checked.rejected))
+            store.put_prices([*checked.accepted, *also.accepted])
+        log.info("priced %d of %d stocks (%d rejected), %d converted", len(checked.accepted), len(symbols),
+                 len(checked.rejected), len(also.accepted))
 
     async def _fetch(self, settings: Settings, client: httpx.AsyncClient, symbols: list[str]) -> list[PricePoint]:
         try:

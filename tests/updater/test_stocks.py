@@ -17,9 +17,11 @@ from shared.config import Settings
 from shared.ids import new_id, now
 from shared.models import SIMULATED_SOURCE, AssetKind, Holding, PricePoint
 from shared.store.sqlite import SQLiteStore
+from shared.valuation import value
 from tests.support.fake_stooq import FakeStooq, running_fake_stooq
 from tests.support.fake_upstream import FakeUpstream, Fault
 from tests.support.fake_yahoo import FakeYahoo, running_fake_yahoo
+from tests.updater.conftest import LEVELS
 from updater.cycle import run_cycle
 from updater.sources.http import RetryPolicy
 from updater.sources.per_symbol import CONCURRENCY
@@ -214,6 +216,41 @@ def test_a_cycle_prices_at_most_the_budget_least_recently_priced_first(
 
     assert all(len(asked) == 2 for asked in rounds)
     assert set().union(*rounds) == set(symbols)
+
+
+def test_a_us_stock_is_priced_in_euros_at_the_rate_the_coins_give(
+    settings: Settings, sqlite_store: SQLiteStore, fast_retry: RetryPolicy
+) -> None:
+    hold(sqlite_store, "usr_ada", "AAPL")
+    sqlite_store.add_holding(Holding(new_id("ast"), "usr_ada", "BTC", AssetKind.CRYPTO, Decimal("0.5"), "usd", now(),
+                                     now()), cap=50)
+
+    cycle(replace(settings, vs_currencies=("usd", "eur")), sqlite_store, fast_retry)
+
+    prices = {(p.symbol, p.currency): p for p in sqlite_store.latest_prices()}
+    (btc_usd, btc_eur), (eth_usd, eth_eur) = LEVELS["BTC"], LEVELS["ETH"]
+    rate = (btc_eur / btc_usd + eth_eur / eth_usd) / 2  # the median of the two coins' ratios
+    aapl = prices[("AAPL", "eur")]
+    assert aapl.price == pytest.approx(189.84 * rate) and aapl.source == "yahoo"
+    assert aapl.change_24h == pytest.approx(prices[("AAPL", "usd")].change_24h)  # the coins moved alike
+    worth = value(sqlite_store.list_holdings("usr_ada"), prices, "eur")
+    assert worth.unpriced == []
+    assert worth.total == pytest.approx(Decimal("0.5") * Decimal(repr(btc_eur)) + 10 * Decimal(repr(189.84 * rate)))
+
+
+def test_without_a_fresh_coin_rate_a_stock_stays_unpriced_in_euros(
+    settings: Settings, sqlite_store: SQLiteStore, fake: FakeUpstream, fast_retry: RetryPolicy
+) -> None:
+    hold(sqlite_store, "usr_ada", "AAPL")
+    fake.fail("coingecko", Fault.error(500))
+    fake.fail("binance", Fault.error(500))
+
+    status = asyncio.run(run_cycle(replace(settings, vs_currencies=("usd", "eur")), sqlite_store, retry=fast_retry,
+                                   steps=[StockPricing(retry=fast_retry)]))
+
+    prices = {(p.symbol, p.currency): p for p in sqlite_store.latest_prices()}
+    assert not status.ok and ("AAPL", "usd") in prices and ("AAPL", "eur") not in prices
+    assert value(sqlite_store.list_holdings("usr_ada"), prices, "eur").unpriced == ["AAPL"]  # not a guess
 
 
 def test_the_demo_source_simulates_stocks(settings: Settings, sqlite_store: SQLiteStore, fast_retry: RetryPolicy,
