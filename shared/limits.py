@@ -36,6 +36,11 @@ def common_passwords() -> frozenset[str]:
     text = files("shared").joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and line[0] != "#")
 
+#: Python's `$` (msgspec validates with `re`, and Hypothesis draws from patterns with it) also
+#: matches before a final `\n`, ECMAScript's does not: this lookahead, after `^`, makes a pattern
+#: mean the same in both.
+NO_NEWLINE = r"(?![^\n]*\n)"
+
 # An address is a mail header's recipient and an SMTP envelope's, so it must mean one mailbox to
 # every parser: the RFC 5322 dot-atom local part (ASCII letters, digits and !#$%&'*+/=?^_`{|}~-,
 # dots only between them; no quotes, commas, angle brackets or comments) and a host name of
@@ -45,12 +50,13 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_SHAPE = rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}}))"
 #: `=?` starts an RFC 2047 encoded word, which header parsers decode into other text.
 ENCODED_WORD = "=?"
-#: The whole rule as one pattern, for the document: not an encoded word, a local part of at
-#: most MAX_LOCAL characters (no MAX_LOCAL + 1 characters before the `@`), the shape above.
+#: The whole rule as one pattern, for the document and `shared.users.valid_email` alike: no
+#: newline (see NO_NEWLINE), not an encoded word, a local part of at most MAX_LOCAL characters
+#: (no MAX_LOCAL + 1 characters before the `@`), the shape above.
 #: Both rules are negative lookaheads: generators (hypothesis' `from_regex`, which schemathesis
 #: uses) spell a positive lookahead's text out as if it consumed input, so the equivalent
 #: `(?=[^@]{1,64}@)` put a second `...@` before every address and no drawn value ever matched.
-EMAIL_PATTERN = rf"^(?![^@]*=\?)(?![^@]{{{MAX_LOCAL + 1}}}){EMAIL_SHAPE}$"
+EMAIL_PATTERN = rf"^{NO_NEWLINE}(?![^@]*=\?)(?![^@]{{{MAX_LOCAL + 1}}}){EMAIL_SHAPE}$"
 MIN_SECRET = 16
 MAX_SECRET = 200
 
@@ -94,5 +100,5 @@ NOT_BLANK = f"[^{_SPACE_CLASS}]"
 #: Control characters (Unicode category Cc, fixed by Unicode's stability policy) and the line
 #: and paragraph separators: what `shared.text.unprintable` refuses, as a class body.
 _UNPRINTABLE = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
-#: A name as people see it: printable throughout, and not blank.
-PRINTABLE_NOT_BLANK = f"^[^{_UNPRINTABLE}]*[^{_UNPRINTABLE}{_SPACE_CLASS}][^{_UNPRINTABLE}]*$"
+#: A name or a key's label as people see it: printable throughout, and not blank.
+PRINTABLE_NOT_BLANK = f"^{NO_NEWLINE}[^{_UNPRINTABLE}]*[^{_UNPRINTABLE}{_SPACE_CLASS}][^{_UNPRINTABLE}]*$"

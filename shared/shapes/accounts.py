@@ -9,12 +9,12 @@ from msgspec import Meta
 
 from shared.limits import (
     MAX_EMAIL,
-    MAX_LABEL,
     MAX_PASSWORD,
     MIN_PASSWORD,
     common_passwords,
 )
-from shared.shapes.base import Epoch, Request, Response, checked, text
+from shared.shapes.base import Epoch, Request, Response, checked
+from shared.shapes.keys import Label
 from shared.shapes.users import Email, PersonName
 
 Password = checked(
@@ -77,4 +77,4 @@ class Me(Response):
 
 
 class MyKeyCreate(Request):
-    label: text(MAX_LABEL) | None = None
+    label: Label | None = None

@@ -23,13 +23,23 @@ class Response(msgspec.Struct, kw_only=True):
     """A response body: every field is always present (null when unset)."""
 
 
-def text(max_length: int, *, code: str | None = None, description: str | None = None) -> Any:
-    """A string the API trims of white space: at most `max_length` as sent, not blank.
-    `code` replaces the error code a wrong value gets (`invalid_field` otherwise)."""
+def text(
+    max_length: int,
+    *,
+    code: str | None = None,
+    description: str | None = None,
+    pattern: str = NOT_BLANK,
+    rule: str | None = None,
+) -> Any:
+    """A string the API trims of white space: at most `max_length` as sent, matching `pattern`
+    as sent (by default: not blank). `code` replaces the error code a wrong value gets
+    (`invalid_field` otherwise); `rule` says in words what a stricter pattern means."""
     extra: dict[str, Any] = {"trim": True}
     if code:
         extra["code"] = code
-    return Annotated[str, Meta(max_length=max_length, pattern=NOT_BLANK, description=description, extra=extra)]
+    if rule:
+        extra["rule"] = rule
+    return Annotated[str, Meta(max_length=max_length, pattern=pattern, description=description, extra=extra)]
 
 
 def checked(kind: Any, code: str, schema: dict[str, Any] | None = None, description: str | None = None) -> Any:

@@ -6,15 +6,23 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from shared.limits import DEFAULT_OVERLAP, MAX_ID, MAX_LABEL, MAX_OVERLAP, MAX_RATE_LIMIT
+from shared.limits import DEFAULT_OVERLAP, MAX_ID, MAX_LABEL, MAX_OVERLAP, MAX_RATE_LIMIT, PRINTABLE_NOT_BLANK
 from shared.models import IssuedScope, Scope
 from shared.shapes.base import Epoch, FutureEpoch, Request, Response, bounded, page_of, text
+
+#: A key's label, as every route that names one takes it: `keys list` and the companion print it,
+#: so it must print (the same rule `shared.keyring.new_key` applies to every key it makes).
+Label = text(
+    MAX_LABEL,
+    pattern=PRINTABLE_NOT_BLANK,
+    rule=f"must be 1 to {MAX_LABEL} printable characters (no control characters or line breaks)",
+)
 
 
 class KeyCreate(Request):
     user_id: text(MAX_ID)
     scope: IssuedScope
-    label: text(MAX_LABEL) | None = None
+    label: Label | None = None
     rate_limit: bounded(1, MAX_RATE_LIMIT, "requests per minute (default: RATE_LIMIT_PER_MINUTE)") | None = None
     expires_at: FutureEpoch | None = None
 

@@ -9,9 +9,10 @@ from typing import Annotated, Literal, get_args
 
 from msgspec import Meta
 
-from shared.limits import MAX_ID, MAX_LABEL
+from shared.limits import MAX_ID
 from shared.pairing.codes import MAX_CODE_INPUT, USER_CODE_ALPHABET, USER_CODE_LENGTH, USER_CODE_PATTERN
 from shared.shapes.base import Epoch, Request, Response, text
+from shared.shapes.keys import Label
 
 GrantType = Literal["urn:ietf:params:oauth:grant-type:device_code"]
 GRANT_TYPE: str = get_args(GrantType)[0]
@@ -57,7 +58,7 @@ class Token(Response):
 class PairingApprove(Request):
     user_code: UserCode
     user_id: text(MAX_ID)
-    label: text(MAX_LABEL) | None = None
+    label: Label | None = None
 
 
 class PairingDeny(Request):

@@ -27,7 +27,7 @@ def test_the_api_refuses_a_key_label_with_control_characters(service: AdminServi
     assert response.status_code == 400
     assert response.json() == {
         "error": "invalid_field",
-        "message": "label must not contain control characters or line breaks",
+        "message": "label must be 1 to 100 printable characters (no control characters or line breaks)",
     }
     assert service.admin.get("/admin/keys", params={"user_id": user["id"]}).json()["items"] == []
 

@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 import shared.shapes
 from api.app import create_app
+from shared.limits import MAX_LABEL, PRINTABLE_NOT_BLANK
 from shared.shapes.base import Request, Response
 from tests.conftest import settings_for
 
@@ -71,6 +72,14 @@ def test_every_route_and_method_is_documented(served: tuple[Any, dict[str, Any]]
         assert operation["responses"] and "security" in operation, (path, method)
         if operation["security"]:
             assert {"401", "403", "429"} <= set(operation["responses"]), (path, method)
+
+
+@pytest.mark.parametrize("model", ["KeyCreate", "MyKeyCreate", "PairingApprove"])
+def test_every_key_label_is_documented_printable(served: tuple[Any, dict[str, Any]], model: str) -> None:
+    label = served[1]["components"]["schemas"][model]["properties"]["label"]
+    declared = next(option for option in label.get("anyOf", [label]) if option.get("type") == "string")
+
+    assert (declared["pattern"], declared["maxLength"]) == (PRINTABLE_NOT_BLANK, MAX_LABEL)
 
 
 @pytest.mark.parametrize("model", list(every_model()), ids=lambda m: m.__name__)
