@@ -15,7 +15,7 @@ from api.services import Services
 from api.storecall import call
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.ids import now, utc_day
-from shared.keyring import IssuedKey, issue_key
+from shared.keyring import IssuedKey, issue_key, new_key
 from shared.limits import DEFAULT_OVERLAP
 from shared.models import ApiKey, KeyUsage, Page, Scope
 from shared.shapes.base import shape
@@ -128,11 +128,14 @@ def roll_key(store: Store, key_id: str, overlap: int, at: int) -> tuple[IssuedKe
             f"this key was already rolled and stops at {old.revoked_at}; roll its successor instead",
             code="key_already_rolled",
         )
-    issued = issue_key(
-        store, old.scope, at, user_id=old.user_id, label=old.label, rate_limit=old.rate_limit,
-        expires_at=old.expires_at,
+    made = new_key(
+        old.scope, at, user_id=old.user_id, label=old.label, rate_limit=old.rate_limit, expires_at=old.expires_at
     )
-    return issued, revoke_at(store, old.id, at + overlap), store.key_usage(old.id, utc_day(at))
+    rolled = store.roll_key(old.id, made.record, at + overlap)
+    if rolled is None:  # another roll (or a revocation) got there first: its successor stands alone
+        raise Conflict("this key was rolled or revoked meanwhile; roll its successor instead",
+                       code="key_already_rolled")
+    return made, rolled, store.key_usage(old.id, utc_day(at))
 
 
 @operation(

@@ -111,6 +111,12 @@ class Store(PairingStore, Protocol):
         """Set revoked_at to `at` unless the key already stops earlier (revoked or set to be
         revoked before `at`). Returns the updated key, None if unknown."""
 
+    def roll_key(self, key_id: str, successor: ApiKey, stops_at: int) -> ApiKey | None:
+        """In one atomic step, store `successor` and set the key's revoked_at to `stops_at`, only
+        while the key exists with no revoked_at (never rolled, never revoked). Returns the key
+        as updated; None, with nothing written, otherwise: of two rolls at once, one wins and
+        the other makes no key."""
+
     def revoke_user_keys(self, user_id: str, at: int, scopes: Collection[Scope] | None = None) -> int:
         """Revoke (as `revoke_key`) every key of the user, or only those of `scopes`: sessions
         end at a password change, everything at a disable. How many keys there were."""

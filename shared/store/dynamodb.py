@@ -356,6 +356,24 @@ class DynamoStore:
             return dataclasses.replace(key, revoked_at=at)
         raise StoreUnavailable(f"key {key_id} kept changing while being revoked; try again")
 
+    def roll_key(self, key_id: str, successor: ApiKey, stops_at: int) -> ApiKey | None:
+        """One transaction: both copies of the old key, each only while it has no revoked_at,
+        and both of the successor's, each only if new."""
+        key = self.get_key(key_id)
+        if key is None or key.revoked_at is not None:
+            return None
+        try:
+            self._db.transact(
+                [
+                    revoke_update(L.api_key_key(key_id), None, stops_at),
+                    revoke_update(L.key_hash_key(key.key_hash), None, stops_at),
+                    *key_puts(successor),
+                ]
+            )
+        except TransactionFailed:
+            return None  # rolled or revoked meanwhile
+        return dataclasses.replace(key, revoked_at=stops_at)
+
     def has_active_admin_key(self, now: int) -> bool:
         def usable_admin(item: Item) -> bool:
             key = decode(ApiKey, item)

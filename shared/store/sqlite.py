@@ -436,6 +436,17 @@ class SQLiteStore:
         return rows.KEYS.item(found[0]) if found else None
 
     @_guarded
+    def roll_key(self, key_id: str, successor: ApiKey, stops_at: int) -> ApiKey | None:
+        with self._transaction() as conn:
+            found = conn.execute(
+                "UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL" + rows.KEYS.returning,
+                (stops_at, key_id),
+            ).fetchall()
+            if found:
+                conn.execute(rows.KEYS.insert, rows.KEYS.row(successor))
+        return rows.KEYS.item(found[0]) if found else None
+
+    @_guarded
     def revoke_user_keys(self, user_id: str, at: int, scopes: Collection[Scope] | None = None) -> int:
         chosen = list(Scope if scopes is None else scopes)
         marks = ", ".join("?" * len(chosen))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
+import httpx
 import pytest
 
 from shared.ids import now
 from tests.admin.conftest import AdminService
+from tests.contract.builders import race
 
 KEY_VIEW = {
     "id",
@@ -156,6 +159,38 @@ def test_a_rolled_key_cannot_be_rolled_again(service: AdminService) -> None:
     assert again.status_code == 409 and again.json()["error"] == "key_already_rolled"
     successor = service.admin.post(f"/admin/keys/{first.json()['id']}/roll")
     assert successor.status_code == 201
+
+
+def test_two_rolls_at_once_make_one_successor_and_one_409(
+    service: AdminService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = service.key(service.user()["id"])
+    read = service.store.get_key
+
+    def slow_read(key_id: str) -> object:
+        """Both rolls read the key before either writes: the race, every time."""
+        found = read(key_id)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(service.store, "get_key", slow_read)
+    # store calls in worker threads, as on DynamoDB (or as two uvicorn workers on one SQLite file)
+    monkeypatch.setattr(service.store, "inline_calls", False)
+    clients = iter([service.client(service.admin_key), service.client(service.admin_key)])
+    lock = threading.Lock()
+
+    def roll() -> httpx.Response:
+        with lock:
+            own = next(clients)
+        with own:
+            return own.post(f"/admin/keys/{old['id']}/roll", json={"overlap_seconds": 3600})
+
+    answers = sorted(race(roll), key=lambda response: response.status_code)
+
+    assert [answer.status_code for answer in answers] == [201, 409]
+    assert answers[1].json()["error"] == "key_already_rolled"
+    keys = service.admin.get("/admin/keys", params={"user_id": old["user_id"]}).json()["items"]
+    assert sorted(key["id"] for key in keys) == sorted([old["id"], answers[0].json()["id"]])
 
 
 def test_unknown_keys_and_bad_roll_bodies(service: AdminService) -> None:

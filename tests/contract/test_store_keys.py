@@ -1,14 +1,15 @@
-"""API keys: stored by hash, listed, revoked (the earliest revocation wins), and whether any
-admin key still works."""
+"""API keys: stored by hash, listed, revoked (the earliest revocation wins), rolled (once: of
+concurrent rolls one wins and the others write nothing), and whether any admin key still works."""
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 from shared.models import ApiKey, Scope
 from shared.store.base import Store
 from tests.contract import builders
-from tests.contract.builders import NOW, collect
+from tests.contract.builders import NOW, collect, race
 
 
 def test_a_key_is_found_by_id_and_by_hash_with_every_field_intact(store: Store) -> None:
@@ -117,3 +118,47 @@ def test_an_admin_key_revoked_for_later_works_until_then(store: Store) -> None:
 
     assert store.has_active_admin_key(NOW) is True
     assert store.has_active_admin_key(NOW + 300) is False
+
+
+def test_rolling_stores_the_successor_and_sets_when_the_old_key_stops(store: Store) -> None:
+    old = store.create_key(builders.key(user_id="usr_ada"))
+    successor = builders.key(user_id="usr_ada")
+
+    rolled = store.roll_key(old.id, successor, NOW + 3600)
+
+    assert rolled == dataclasses.replace(old, revoked_at=NOW + 3600)
+    assert store.get_key(old.id) == rolled and store.find_key_by_hash(old.key_hash) == rolled
+    assert store.get_key(successor.id) == successor and store.find_key_by_hash(successor.key_hash) == successor
+
+
+def test_a_rolled_revoked_or_unknown_key_is_not_rolled_and_nothing_is_written(store: Store) -> None:
+    rolled = store.create_key(builders.key(user_id="usr_ada"))
+    store.roll_key(rolled.id, builders.key(user_id="usr_ada"), NOW + 3600)
+    revoked = store.create_key(builders.key(user_id="usr_ada"))
+    store.revoke_key(revoked.id, NOW)
+
+    for key_id, stops in ((rolled.id, NOW + 3600), (revoked.id, NOW), ("key_nothing", None)):
+        refused = builders.key(user_id="usr_ada")
+        assert store.roll_key(key_id, refused, NOW + 60) is None
+        assert store.get_key(key_id) is None or store.get_key(key_id).revoked_at == stops  # type: ignore[union-attr]
+        assert store.get_key(refused.id) is None and store.find_key_by_hash(refused.key_hash) is None
+
+
+def test_two_rolls_at_once_make_one_successor(store: Store) -> None:
+    old = store.create_key(builders.key(user_id="usr_ada"))
+    attempts = iter([(builders.key(user_id="usr_ada"), NOW + 60 * (n + 1)) for n in range(4)])
+    lock = threading.Lock()
+
+    def roll() -> tuple[str, int] | None:
+        with lock:
+            successor, stops_at = next(attempts)
+        return None if store.roll_key(old.id, successor, stops_at) is None else (successor.id, stops_at)
+
+    outcomes = race(roll, runners=4)
+
+    won = [outcome for outcome in outcomes if outcome is not None]
+    assert len(won) == 1 and outcomes.count(None) == 3
+    winner, stops_at = won[0]
+    assert store.get_key(old.id).revoked_at == stops_at  # type: ignore[union-attr]
+    stored = [key.id for key in collect(lambda cursor: store.list_keys("usr_ada", cursor=cursor)) if key.id != old.id]
+    assert stored == [winner]
