@@ -26,6 +26,7 @@ from updater.notify.outbox import OutboxDelivery
 
 PASSWORD = "violet staple horizon"
 TOKEN = re.compile(r"\?token=([A-Za-z0-9_%-]+)")
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @dataclass
@@ -69,6 +70,19 @@ class AccountService:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_of(page: httpx.Response) -> str:
+    """The CSRF token a page's form carries."""
+    found = CSRF.search(page.text)
+    assert found is not None, page.text
+    return found[1]
+
+
+def web_login(browser: httpx.Client, email: str = "ada@example.com", target: str = "/account") -> httpx.Response:
+    """Log in through the form, as a browser does: the cookie jar keeps the session."""
+    token = csrf_of(browser.get("/login"))
+    return browser.post("/login", data={"csrf": token, "email": email, "password": PASSWORD, "next": target})
 
 
 @pytest.fixture
