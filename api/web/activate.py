@@ -21,7 +21,7 @@ from api.requests import decode_object
 from api.routes.admin_pairings import approve_for
 from api.services import Services
 from api.storecall import call
-from api.web.page import field, form, html_page, message, submit
+from api.web.page import e, field, form, html_page, message, submit
 from api.web.pages import HTML, PAGE_ERRORS, refused
 from api.web.session import csrf_token, read_form, remember_csrf, session_of
 from shared.errors import CryptowatchError, InvalidInput
@@ -81,13 +81,15 @@ def decide(store: Store, user_id: str, fields: dict[str, str], address: str, at:
 
 
 def outcome(pairing: Pairing, code: str) -> str:
+    """What was done, the code kept on one line (a phone would break it at its dash)."""
+    shown = f'<span class="nowrap">{e(code)}</span>'
     if pairing.status is PairingStatus.DENIED:
-        return message(f"Denied: the watch showing {code} gets no key.") + ACCOUNT
-    named = f" as “{pairing.label}”" if pairing.label else ""
+        return f'<p class="notice" role="status">Denied: the watch showing {shown} gets no key.</p>' + ACCOUNT
+    named = f" as “{e(pairing.label)}”" if pairing.label else ""
     return (
-        message(f"Approved: the watch showing {code} is paired to your account{named}.")
-        + "<p>It shows prices at its next poll, within a few seconds.</p>"
-        + '<p class="links"><a href="/activate">Pair another watch</a> · <a href="/account">Your account</a></p>'
+        f'<p class="notice" role="status">Approved: the watch showing {shown} is paired to your account{named}.</p>'
+        "<p>It shows prices at its next poll, within a few seconds.</p>"
+        '<p class="links"><a href="/activate">Pair another watch</a> · <a href="/account">Your account</a></p>'
     )
 
 

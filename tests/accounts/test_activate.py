@@ -63,7 +63,8 @@ def test_approving_gives_the_watch_a_key_owned_by_the_wearer(accounts: AccountSe
     answer = decide(browser, typed, "approve", label="wrist")
 
     assert answer.status_code == 200, answer.text
-    assert f"the watch showing {started['user_code']} is paired to your account as “wrist”" in answer.text
+    code = started["user_code"]
+    assert f'showing <span class="nowrap">{code}</span> is paired to your account as “wrist”' in answer.text
     token = poll(accounts, started["device_code"])
     assert token.status_code == 200, token.text
     key = accounts.store.find_key_by_hash(hash_key(token.json()["access_token"]))
