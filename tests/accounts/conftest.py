@@ -18,6 +18,7 @@ from shared.config import Settings
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
+from shared.shapes.pairing import GRANT_TYPE
 from shared.store.base import Store
 from tests.support.seed import seed_prices
 from tests.support.server import free_port, serve
@@ -61,6 +62,10 @@ class AccountService:
         assert answer.status_code == 202, answer.text
         assert self.client.post("/v1/auth/verify", json={"token": self.link_token()}).status_code == 200
         return self.log_in(email, password)
+
+    def poll(self, device_code: str) -> httpx.Response:
+        """A watch's token request for its pairing (RFC 8628)."""
+        return self.client.post("/v1/pair/token", data={"grant_type": GRANT_TYPE, "device_code": device_code})
 
     def log_in(self, email: str, password: str = PASSWORD) -> str:
         answer = self.client.post("/v1/auth/login", json={"email": email, "password": password})

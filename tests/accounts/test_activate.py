@@ -18,8 +18,6 @@ from shared.pairing import flow
 from shared.pairing.flow import LIFETIME_SECONDS
 from tests.accounts.conftest import AccountService, csrf_of, web_login
 
-GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
-
 
 @pytest.fixture
 def browser(accounts: AccountService) -> Iterator[httpx.Client]:
@@ -34,10 +32,6 @@ def start_pairing(accounts: AccountService) -> dict[str, Any]:
     started = accounts.client.post("/v1/pair", data={"client_id": "test-watch"})
     assert started.status_code == 200, started.text
     return dict(started.json())
-
-
-def poll(accounts: AccountService, device_code: str) -> httpx.Response:
-    return accounts.client.post("/v1/pair/token", data={"grant_type": GRANT_TYPE, "device_code": device_code})
 
 
 def decide(browser: httpx.Client, code: str, decision: str, **extra: str) -> httpx.Response:
@@ -65,7 +59,7 @@ def test_approving_gives_the_watch_a_key_owned_by_the_wearer(accounts: AccountSe
     assert answer.status_code == 200, answer.text
     code = started["user_code"]
     assert f'showing <span class="nowrap">{code}</span> is paired to your account as “wrist”' in answer.text
-    token = poll(accounts, started["device_code"])
+    token = accounts.poll(started["device_code"])
     assert token.status_code == 200, token.text
     key = accounts.store.find_key_by_hash(hash_key(token.json()["access_token"]))
     ada = accounts.store.get_user_by_email("ada@example.com")
@@ -81,7 +75,7 @@ def test_denying_tells_the_watch_access_denied(accounts: AccountService, browser
     answer = decide(browser, started["user_code"], "deny")
 
     assert answer.status_code == 200 and "gets no key" in answer.text
-    refused = poll(accounts, started["device_code"])
+    refused = accounts.poll(started["device_code"])
     assert refused.status_code == 400 and refused.json()["error"] == "access_denied"
 
 
@@ -110,7 +104,7 @@ def test_a_form_without_its_csrf_token_decides_nothing(accounts: AccountService,
     forged = browser.post("/activate", data={"user_code": started["user_code"], "decision": "approve"})
 
     assert forged.status_code == 403 and "came from another site" in forged.text
-    assert poll(accounts, started["device_code"]).json()["error"] == "authorization_pending"
+    assert accounts.poll(started["device_code"]).json()["error"] == "authorization_pending"
 
 
 def test_a_logged_out_wearer_logs_in_and_comes_back_to_the_code(accounts: AccountService) -> None:
@@ -137,4 +131,4 @@ def test_a_logged_out_form_is_sent_to_log_in_and_decides_nothing(accounts: Accou
         answer = client.post("/activate", data=fields)
 
     assert answer.status_code == 303 and answer.headers["location"].startswith("/login?next=%2Factivate")
-    assert poll(accounts, started["device_code"]).json()["error"] == "authorization_pending"
+    assert accounts.poll(started["device_code"]).json()["error"] == "authorization_pending"
