@@ -31,9 +31,9 @@ from api.middleware.query_limit import QueryLimitMiddleware
 from api.openapi import build_document, declared_operations
 from api.operations import operation, path
 from api.responses import JSON
-from api.routes import activate, areas, health
+from api.routes import areas, health
 from api.services import Services
-from api.web import pages
+from api.web import activate, pages, signup
 from shared.config import Settings
 from shared.store import open_store
 from shared.store.base import Store
@@ -81,6 +81,7 @@ def create_app(
         *health.routes,
         *activate.routes,
         *pages.routes,
+        *signup.routes,
         *areas.routes,
         *metrics.routes,
         openapi_route(settings),

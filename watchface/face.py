@@ -50,7 +50,7 @@ class Face:
                 key = self.keyfile.load(self.link.url) or self.pair()
                 self.watch_prices(key)
         except Denied:
-            self.show("pairing denied: ask the operator, then start again")
+            self.show("pairing denied: start the watch again for a new code")
             return 1
 
     # --- pairing (RFC 8628) --------------------------------------------------------------
@@ -74,8 +74,8 @@ class Face:
         """Poll until a key comes (returned), or the code expires (None: ask for a new one)."""
         code, interval = started["user_code"], int(started.get("interval", 5))
         self.show(
-            f"code {code}  read it to the operator, or enter it at {started['verification_uri']}"
-            f" (expires in {started['expires_in']} s)"
+            f"code {code}  open {started['verification_uri_complete']} (or enter it at"
+            f" {started['verification_uri']}), or read it to the operator (expires in {started['expires_in']} s)"
         )
         if self.qr:
             self.show(qr_text(str(started["verification_uri_complete"])))

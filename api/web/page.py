@@ -35,11 +35,20 @@ def message(text: str, kind: str = "notice") -> str:
     return f'<p class="{kind}" role="{"alert" if kind == "error" else "status"}">{e(text)}</p>'
 
 
-def form(action: str, csrf: str, fields: str, button: str, *, extra: str = "") -> str:
+def form(action: str, csrf: str, fields: str, button: str = "", *, buttons: str = "", extra: str = "") -> str:
+    """A form posting back with its CSRF token: one `button` labelled so, or `buttons` (from
+    `submit`) when the form offers a choice."""
     return (
         f'<form method="post" action="{e(action)}"><input type="hidden" name="csrf" value="{e(csrf)}">'
-        f'{fields}<button type="submit">{e(button)}</button></form>{extra}'
+        f"{fields}{buttons or submit(button)}</form>{extra}"
     )
+
+
+def submit(label: str, name: str = "", value: str = "", kind: str = "") -> str:
+    """A submit button; with `name` and `value`, the form says which one was pressed."""
+    chosen = f' name="{e(name)}" value="{e(value)}"' if name else ""
+    styled = f' class="{e(kind)}"' if kind else ""
+    return f'<button type="submit"{chosen}{styled}>{e(label)}</button>'
 
 
 def field(name: str, label: str, kind: str = "text", value: str = "", **attrs: str) -> str:

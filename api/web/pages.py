@@ -34,7 +34,7 @@ from shared.limits import MIN_PASSWORD
 HTML = {"text/html": str}
 PAGE_ERRORS = (400, 403, 404, 413, 429)
 LINKS = '<p class="links"><a href="/login">Log in</a> · <a href="/reset">Forgot your password?</a></p>'
-FORGOT = '<p class="links"><a href="/reset">Forgot your password?</a></p>'
+FORGOT = '<p class="links"><a href="/signup">Create an account</a> · <a href="/reset">Forgot your password?</a></p>'
 LOG_IN = '<p class="links"><a href="/login">Log in</a></p>'
 CSS = files("api.web").joinpath("site.css").read_bytes()
 
@@ -53,14 +53,16 @@ async def shown(request: Request, title: str, render: Callable[[str], Awaitable[
     try:
         response = html_page(title, await render(token))
     except CryptowatchError as error:
-        response = html_page(title, message(error.message, "error") + await retry_links(), error.status)
-        for name, value in error.headers().items():
-            response.headers[name] = value
+        return refused(request, title, message(error.message, "error") + LINKS, error)
     return remember_csrf(request, response)
 
 
-async def retry_links() -> str:
-    return LINKS
+def refused(request: Request, title: str, body: str, error: CryptowatchError) -> Response:
+    """The page that says why a form was refused, with the error's status and headers."""
+    page = html_page(title, body, error.status)
+    for name, value in error.headers().items():
+        page.headers[name] = value
+    return remember_csrf(request, page)
 
 
 def login_form(csrf: str, target: str, note: str = "", email: str = "") -> str:
@@ -69,6 +71,8 @@ def login_form(csrf: str, target: str, note: str = "", email: str = "") -> str:
         + field("password", "Password", "password", autocomplete="current-password", required="")
         + hidden("next", target)
     )
+    if target.startswith("/activate") and not note:
+        note = message("Log in to pair your watch; you come back to its code right after.")
     return note + form("/login", csrf, fields, "Log in", extra=FORGOT)
 
 
@@ -92,10 +96,7 @@ async def login_submit(request: Request) -> Response:
         shown_again = login_form(
             csrf_token(request), safe_next(fields.get("next")), message(error.message, "error"), fields.get("email", "")
         )
-        page = html_page("Log in", shown_again, error.status)
-        for name, value in error.headers().items():
-            page.headers[name] = value
-        return remember_csrf(request, page)
+        return refused(request, "Log in", shown_again, error)
     settings = request.app.state.services.settings
     redirect = RedirectResponse(safe_next(fields.get("next")), status_code=303)
     return start_session(request, redirect, issued.secret, settings.session_ttl_seconds)
@@ -111,7 +112,7 @@ async def account_page(request: Request) -> Response:
 
     async def render(csrf: str) -> str:
         who = f"<p>Logged in as <strong>{e(user.email if user else '?')}</strong>.</p>"
-        return who + form("/logout", csrf, "", "Log out")
+        return who + '<p><a href="/activate">Pair a watch</a></p>' + form("/logout", csrf, "", "Log out")
 
     return await shown(request, "Your account", render)
 

@@ -18,6 +18,7 @@ from shared.config import Settings
 from shared.ids import now
 from shared.keyring import issue_key
 from shared.models import Scope
+from shared.shapes.pairing import GRANT_TYPE
 from shared.store.base import Store
 from tests.support.seed import seed_prices
 from tests.support.server import free_port, serve
@@ -26,6 +27,7 @@ from updater.notify.outbox import OutboxDelivery
 
 PASSWORD = "violet staple horizon"
 TOKEN = re.compile(r"\?token=([A-Za-z0-9_%-]+)")
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @dataclass
@@ -61,6 +63,10 @@ class AccountService:
         assert self.client.post("/v1/auth/verify", json={"token": self.link_token()}).status_code == 200
         return self.log_in(email, password)
 
+    def poll(self, device_code: str) -> httpx.Response:
+        """A watch's token request for its pairing (RFC 8628)."""
+        return self.client.post("/v1/pair/token", data={"grant_type": GRANT_TYPE, "device_code": device_code})
+
     def log_in(self, email: str, password: str = PASSWORD) -> str:
         answer = self.client.post("/v1/auth/login", json={"email": email, "password": password})
         assert answer.status_code == 200, answer.text
@@ -69,6 +75,19 @@ class AccountService:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_of(page: httpx.Response) -> str:
+    """The CSRF token a page's form carries."""
+    found = CSRF.search(page.text)
+    assert found is not None, page.text
+    return found[1]
+
+
+def web_login(browser: httpx.Client, email: str = "ada@example.com", target: str = "/account") -> httpx.Response:
+    """Log in through the form, as a browser does: the cookie jar keeps the session."""
+    token = csrf_of(browser.get("/login"))
+    return browser.post("/login", data={"csrf": token, "email": email, "password": PASSWORD, "next": target})
 
 
 @pytest.fixture

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import httpx
 
-from tests.accounts.conftest import PASSWORD, AccountService
-
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-def csrf_of(page: httpx.Response) -> str:
-    found = CSRF.search(page.text)
-    assert found is not None, page.text
-    return found[1]
-
-
-def web_login(accounts: AccountService, client: httpx.Client) -> httpx.Response:
-    token = csrf_of(client.get("/login"))
-    return client.post("/login", data={"csrf": token, "email": "ada@example.com", "password": PASSWORD,
-                                       "next": "/account"})
+from tests.accounts.conftest import PASSWORD, AccountService, csrf_of, web_login
 
 
 def test_logging_in_sets_a_guarded_session_cookie_and_shows_the_account(accounts: AccountService) -> None:
     accounts.sign_up("ada@example.com")
     with httpx.Client(base_url=accounts.url) as browser:
-        answer = web_login(accounts, browser)
+        answer = web_login(browser)
 
         assert answer.status_code == 303 and answer.headers["location"] == "/account"
         cookie = next(v for k, v in answer.headers.multi_items() if k == "set-cookie" and v.startswith("cw_session="))
@@ -50,7 +34,7 @@ def test_a_form_without_its_csrf_token_is_refused(accounts: AccountService) -> N
 def test_logging_out_with_a_forged_form_keeps_the_session_and_a_real_one_ends_it(accounts: AccountService) -> None:
     accounts.sign_up("ada@example.com")
     with httpx.Client(base_url=accounts.url) as browser:
-        web_login(accounts, browser)
+        web_login(browser)
         assert browser.post("/logout", data={}).status_code == 403
         assert browser.get("/account").status_code == 200
 
@@ -62,7 +46,7 @@ def test_logging_out_with_a_forged_form_keeps_the_session_and_a_real_one_ends_it
 def test_the_session_cookie_opens_nothing_on_the_api(accounts: AccountService) -> None:
     accounts.sign_up("ada@example.com")
     with httpx.Client(base_url=accounts.url) as browser:
-        web_login(accounts, browser)
+        web_login(browser)
         admin = browser.get("/admin/users")
         me = browser.get("/v1/me")
 

@@ -6,13 +6,8 @@ a restart of the server, with no key typed anywhere."""
 from __future__ import annotations
 
 import os
-import queue
 import re
 import stat
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,45 +25,7 @@ from shared.store.sqlite import SQLiteStore
 from tests.api.conftest import seed_prices
 from tests.conftest import settings_for
 from tests.support.server import free_port, serve
-
-CRYPTOWATCH = str(Path(sys.executable).with_name("cryptowatch"))
-
-
-class Watch:
-    """The reference watch as a child process; its lines are read as they come."""
-
-    def __init__(self, url: str, state: Path, *, uri: str | None = None) -> None:
-        where = ["--uri", uri] if uri else ["--url", url]
-        self.process = subprocess.Popen(
-            [CRYPTOWATCH, "watch", *where, "--symbols", "BTC,ETH", "--state", str(state)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def expect(self, pattern: str, within: float) -> re.Match[str]:
-        """The first line from now on that matches `pattern`, waiting at most `within` s."""
-        deadline = time.monotonic() + within
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            self.seen.append(line)
-            found = re.search(pattern, line)
-            if found:
-                return found
-        raise AssertionError(f"no line matching {pattern!r} within {within} s; saw:\n" + "\n".join(self.seen))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+from tests.support.watch import Watch
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ clients call them (form-encoded) and as JSON, and the operator's approve and den
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -128,12 +129,14 @@ def test_pairing_requests_are_limited_per_address(pairing_service: PairingServic
     assert body["retry_after"] == int(answers[-1].headers["retry-after"]) > 0
 
 
-def test_the_verification_uri_is_a_page_that_says_what_to_do_with_the_code(pairing_service: PairingService) -> None:
+def test_the_verification_uri_sends_a_logged_out_wearer_to_log_in_and_keeps_the_code(
+    pairing_service: PairingService,
+) -> None:
     started = pairing_service.start()
 
     page = pairing_service.anyone.get(started["verification_uri_complete"].lower().replace("-", "%20"))
     bare = pairing_service.anyone.get("/activate?user_code=<script>alert(1)</script>")
 
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert f"<code>{started['user_code']}</code>" in page.text and "person who runs this service" in page.text
-    assert bare.status_code == 200 and "<script>" not in bare.text and "<code>" not in bare.text
+    back = quote(f"/activate?user_code={started['user_code']}", safe="")
+    assert page.status_code == 303 and page.headers["location"] == f"/login?next={back}"
+    assert bare.status_code == 303 and bare.headers["location"] == "/login?next=%2Factivate"

@@ -17,7 +17,8 @@ def freeze(services: Services) -> int:
     return at
 
 
-def wait_for_fresh_minute(margin: int = 10) -> None:
-    """Start a rate-limit burst early in a minute so it cannot straddle two windows."""
-    if 60 - time.time() % 60 < margin:
-        time.sleep(60 - time.time() % 60 + 0.05)
+def wait_for_fresh_minute(margin: int = 10, period: int = 60) -> None:
+    """Start a rate-limit burst early in a minute (or in a window of `period` seconds) so it
+    cannot straddle two windows."""
+    if period - time.time() % period < margin:
+        time.sleep(period - time.time() % period + 0.05)
