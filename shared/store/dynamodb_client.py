@@ -74,7 +74,6 @@ class DynamoClient:
         return self._client
 
     def _make_client(self) -> Any:
-        import boto3  # imported here: a local run that never uses DynamoDB never loads boto3
         from botocore.config import Config
 
         config = Config(
@@ -85,11 +84,13 @@ class DynamoClient:
         )
         global _session
         # One session for every store in the process: it caches the service model, which makes a
-        # second client cheap. boto3 sessions are not thread-safe, hence the lock around it.
+        # second client cheap. Sessions are not thread-safe, hence the lock around it.
         with _session_lock:
             if _session is None:
-                _session = boto3.session.Session()
-            return _session.client("dynamodb", region_name=self._region, endpoint_url=self._endpoint_url, config=config)
+                _session = _dynamodb_session()
+            return _session.create_client(
+                "dynamodb", region_name=self._region, endpoint_url=self._endpoint_url, config=config
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -194,6 +195,22 @@ class DynamoClient:
                 if predicate(item):
                     return item
         return None
+
+
+def _dynamodb_session() -> Any:
+    """A botocore session (boto3 adds nothing a low-level client uses, and importing it costs a
+    cold start s3transfer and multiprocessing) whose data loader knows DynamoDB only: botocore
+    otherwise checks that the service exists by listing every service's folder, twice."""
+    import botocore.session
+    from botocore.loaders import Loader
+
+    class DynamoDBLoader(Loader):  # type: ignore[misc]
+        def list_available_services(self, type_name: str) -> list[str]:
+            return ["dynamodb"]
+
+    session = botocore.session.Session()
+    session.register_component("data_loader", DynamoDBLoader())
+    return session
 
 
 def _code(error: Any) -> str:
