@@ -19,6 +19,7 @@ import orjson
 
 from shared.errors import StoreUnavailable
 from shared.store.dynamodb_codec import Item
+from shared.store.dynamodb_layout import item_id
 
 #: Error codes that mean "later", not "wrong": raised as StoreUnavailable once retries run out.
 UNAVAILABLE_CODES = frozenset(
@@ -34,7 +35,7 @@ UNAVAILABLE_CODES = frozenset(
 )
 RETRY_AFTER_SECONDS = 2
 # Bounds of one API call, chosen for the API function's time budget (docs/aws.md, "Time
-# budget"): a watch request makes at most four calls (a cold instance), each at most
+# budget"): a watch request makes at most three calls (a cold instance), each at most
 # MAX_ATTEMPTS x (connect + read) plus botocore's one throttling backoff (under 1 s), so a slow
 # DynamoDB gives 503 + Retry-After well before Lambda's timeout would give the client a 500.
 # DynamoDB answers in milliseconds; these are tens of times its normal latency.
@@ -107,7 +108,7 @@ class DynamoClient:
         """One API call on this table; StoreUnavailable when the service cannot answer."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        if operation not in ("transact_write_items", "batch_write_item"):
+        if operation not in ("transact_write_items", "batch_write_item", "batch_get_item"):
             kwargs.setdefault("TableName", self.table_name)
         try:
             response: dict[str, Any] = getattr(self.client, operation)(**kwargs)
@@ -179,6 +180,21 @@ class DynamoClient:
                 time.sleep(min(1.0, 0.05 * 2**attempt))
             else:
                 raise StoreUnavailable("DynamoDB left writes unprocessed; try again shortly")
+
+    def batch_get(self, keys: list[Item]) -> dict[tuple[str, str], Item]:
+        """BatchGetItem, strongly consistent, of up to 100 keys: the items found, by (pk, sk);
+        keys DynamoDB left unprocessed are asked again with backoff."""
+        found: dict[tuple[str, str], Item] = {}
+        pending: dict[str, Any] = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+        for attempt in range(_UNPROCESSED_RETRIES):
+            response = self.call("batch_get_item", RequestItems=pending)
+            for item in response.get("Responses", {}).get(self.table_name, []):
+                found[item_id(item)] = item
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                return found
+            time.sleep(min(1.0, 0.05 * 2**attempt))
+        raise StoreUnavailable("DynamoDB left reads unprocessed; try again shortly")
 
     def pages(self, **query: Any) -> Iterator[list[Item]]:
         """Query pages until the result set is exhausted (DynamoDB stops each page at 1 MB)."""
