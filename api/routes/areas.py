@@ -20,6 +20,7 @@ from shared.models import Scope
 
 
 def admin_routes() -> list[BaseRoute]:
+    """/admin's routes, imported here: on the area's first request, not at start-up."""
     from api.routes import (
         admin_alerts,
         admin_exports,
