@@ -28,8 +28,7 @@ from api.metrics import MetricsMiddleware, RouteNames, metrics_setup
 from api.middleware.auth import AuthMiddleware
 from api.middleware.fast_lane import FastLaneMiddleware
 from api.middleware.query_limit import QueryLimitMiddleware
-from api.openapi import build_document, declared_operations
-from api.operations import operation, path
+from api.operations import declared_operations, operation, path
 from api.responses import JSON
 from api.routes import areas, health
 from api.services import Services
@@ -46,6 +45,8 @@ def openapi_route(settings: Settings) -> Route:
     @operation("GET", "This document", response=dict[str, Any], public=True)
     async def openapi(request: Request) -> Response:
         if not document:
+            from api.openapi import build_document  # only for this document: not on a cold start
+
             document.append(orjson.dumps(build_document(health.VERSION, settings, request.app.routes)))
         return Response(document[0], media_type=JSON)
 
@@ -53,9 +54,11 @@ def openapi_route(settings: Settings) -> Route:
 
 
 def public_paths(routes: list[BaseRoute]) -> set[str]:
-    """The paths whose every operation is declared public: auth lets them through keyless."""
-    keyed = {template for template, op in declared_operations(routes) if not op.public}
-    return {template for template, op in declared_operations(routes) if op.public} - keyed
+    """The paths whose every operation is declared public: auth lets them through keyless. The
+    areas loaded on first use have none (api/routes/deferred.py), so they stay unloaded."""
+    operations = list(declared_operations(routes, deferred=False))
+    keyed = {template for template, op in operations if not op.public}
+    return {template for template, op in operations if op.public} - keyed
 
 
 def create_app(

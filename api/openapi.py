@@ -7,14 +7,14 @@ here are the ones this deployment's settings decide (the supported symbols and c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute
 
 from api.middleware.query_limit import MAX_QUERY_BYTES
-from api.operations import Operation, Operations, Param
+from api.operations import Operation, Param, declared_operations
 from api.requests import FORM
 from shared.alerts import PORTFOLIO
 from shared.config import Settings
@@ -44,16 +44,6 @@ _RATE_HEADERS = {
     for name in ("RateLimit-Policy", "RateLimit", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
 }
 _SUCCESS = {200: "OK", 201: "Created", 204: "No content", 303: "See other"}
-
-
-def declared_operations(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, Operation]]:
-    """(path, operation) for every declared route, inside mounts too."""
-    for route in routes:
-        if isinstance(route, Mount):
-            yield from declared_operations(route.routes, prefix + route.path)
-        elif isinstance(route, Route) and isinstance(route.endpoint, Operations):
-            for op in route.endpoint.by_method.values():
-                yield prefix + route.path, op
 
 
 def any_case(words: Iterable[str]) -> str:

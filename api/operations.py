@@ -15,18 +15,19 @@ watch price routes, which send pre-encoded bodies).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from api.requests import read_model
 from api.responses import encoded
+from api.routes.deferred import DeferredMount
 
 Handler = Callable[..., Awaitable[Any]]
 
@@ -105,6 +106,21 @@ class Operations:
             return
         response = await declared.respond(Request(scope, receive))
         await response(scope, receive, send)
+
+
+def declared_operations(
+    routes: Sequence[BaseRoute], prefix: str = "", *, deferred: bool = True
+) -> Iterator[tuple[str, Operation]]:
+    """(path, operation) for every declared route, inside mounts too; `deferred=False` leaves
+    out the areas imported on first use (`api/routes/deferred.py`) rather than load them."""
+    for route in routes:
+        if isinstance(route, DeferredMount) and not deferred:
+            continue
+        if isinstance(route, Mount):
+            yield from declared_operations(route.routes, prefix + route.path, deferred=deferred)
+        elif isinstance(route, Route) and isinstance(route.endpoint, Operations):
+            for op in route.endpoint.by_method.values():
+                yield prefix + route.path, op
 
 
 def path(template: str, *operations: Operation) -> Route:

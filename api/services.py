@@ -17,7 +17,7 @@ from shared.cache import KeyCache, PriceBook
 from shared.config import Settings
 from shared.exports import ExportSink, open_sink
 from shared.ids import now
-from shared.models import Holding, PricePoint, UpdateStatus
+from shared.models import Holding
 from shared.ratelimit import RateLimiter
 from shared.store.base import Store
 
@@ -42,14 +42,11 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, store: Store) -> Services:
-        def load_prices() -> tuple[list[PricePoint], UpdateStatus | None]:
-            return store.latest_prices(), store.update_status()
-
         return cls(
             settings=settings,
             store=store,
             keys=KeyCache(ttl=settings.key_cache_ttl_seconds),
-            prices=PriceBook(load_prices, ttl=settings.cache_ttl_seconds, clock=time.monotonic),
+            prices=PriceBook(store.price_snapshot, ttl=settings.cache_ttl_seconds, clock=time.monotonic),
             limiter=RateLimiter(store, settings.rate_limit_per_minute),
             history=TTLCache(maxsize=1024, ttl=max(1, settings.cache_ttl_seconds)),
             price_queries=LRUCache(maxsize=1024),

@@ -69,6 +69,11 @@ class Store(PairingStore, Protocol):
 
     def update_status(self) -> UpdateStatus | None: ...
 
+    def price_snapshot(self) -> tuple[list[PricePoint], UpdateStatus | None]:
+        """`latest_prices()` and `update_status()` in one read where the backend has one (a
+        BatchGetItem on DynamoDB): what the API's price cache loads, on every instance's first
+        request and each time it expires."""
+
     def record_stream(self, status: StreamStatus) -> None:
         """Replace the live stream's status record (there is one)."""
 

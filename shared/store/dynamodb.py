@@ -168,9 +168,7 @@ class DynamoStore:
         return self._db.conditional("put_item", Item=item, **e.params(ConditionExpression=condition)) is not None
 
     def latest_prices(self) -> list[PricePoint]:
-        stored = self._db.get(L.LATEST_KEY)
-        prices = {} if stored is None else stored["prices"]["M"]
-        return [decode(PricePoint, prices[entry]["M"]) for entry in sorted(prices)]
+        return _latest(self._db.get(L.LATEST_KEY))
 
     def price_history(
         self, symbol: str, currency: str, start: int, end: int, limit: int | None = None
@@ -224,6 +222,11 @@ class DynamoStore:
     def update_status(self) -> UpdateStatus | None:
         item = self._db.get(L.STATUS_KEY)
         return None if item is None else decode(UpdateStatus, item)
+
+    def price_snapshot(self) -> tuple[list[PricePoint], UpdateStatus | None]:
+        found = self._db.batch_get([L.LATEST_KEY, L.STATUS_KEY])
+        status = found.get(L.item_id(L.STATUS_KEY))
+        return _latest(found.get(L.item_id(L.LATEST_KEY))), None if status is None else decode(UpdateStatus, status)
 
     def record_stream(self, status: StreamStatus) -> None:
         self._db.call("put_item", Item={**encode(status), **L.STREAM_KEY})
@@ -651,3 +654,9 @@ class DynamoStore:
 
     def count_attempt(self, bucket: str, window_start: int, ttl_seconds: int) -> int:
         return pairings.count_attempt(self._db, bucket, window_start, ttl_seconds)
+
+
+def _latest(stored: Item | None) -> list[PricePoint]:
+    """The points of the one item holding every latest price."""
+    prices = {} if stored is None else stored["prices"]["M"]
+    return [decode(PricePoint, prices[entry]["M"]) for entry in sorted(prices)]

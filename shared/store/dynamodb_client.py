@@ -7,14 +7,19 @@ that never reaches the store pays for neither the client nor a connection.
 
 from __future__ import annotations
 
+import gzip
+import os
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
+
 from shared.errors import StoreUnavailable
 from shared.store.dynamodb_codec import Item
+from shared.store.dynamodb_layout import item_id
 
 #: Error codes that mean "later", not "wrong": raised as StoreUnavailable once retries run out.
 UNAVAILABLE_CODES = frozenset(
@@ -30,7 +35,7 @@ UNAVAILABLE_CODES = frozenset(
 )
 RETRY_AFTER_SECONDS = 2
 # Bounds of one API call, chosen for the API function's time budget (docs/aws.md, "Time
-# budget"): a watch request makes at most four calls (a cold instance), each at most
+# budget"): a watch request makes at most three calls (a cold instance), each at most
 # MAX_ATTEMPTS x (connect + read) plus botocore's one throttling backoff (under 1 s), so a slow
 # DynamoDB gives 503 + Retry-After well before Lambda's timeout would give the client a 500.
 # DynamoDB answers in milliseconds; these are tens of times its normal latency.
@@ -74,7 +79,6 @@ class DynamoClient:
         return self._client
 
     def _make_client(self) -> Any:
-        import boto3  # imported here: a local run that never uses DynamoDB never loads boto3
         from botocore.config import Config
 
         config = Config(
@@ -85,11 +89,13 @@ class DynamoClient:
         )
         global _session
         # One session for every store in the process: it caches the service model, which makes a
-        # second client cheap. boto3 sessions are not thread-safe, hence the lock around it.
+        # second client cheap. Sessions are not thread-safe, hence the lock around it.
         with _session_lock:
             if _session is None:
-                _session = boto3.session.Session()
-            return _session.client("dynamodb", region_name=self._region, endpoint_url=self._endpoint_url, config=config)
+                _session = _dynamodb_session()
+            return _session.create_client(
+                "dynamodb", region_name=self._region, endpoint_url=self._endpoint_url, config=config
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -102,7 +108,7 @@ class DynamoClient:
         """One API call on this table; StoreUnavailable when the service cannot answer."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        if operation not in ("transact_write_items", "batch_write_item"):
+        if operation not in ("transact_write_items", "batch_write_item", "batch_get_item"):
             kwargs.setdefault("TableName", self.table_name)
         try:
             response: dict[str, Any] = getattr(self.client, operation)(**kwargs)
@@ -175,6 +181,21 @@ class DynamoClient:
             else:
                 raise StoreUnavailable("DynamoDB left writes unprocessed; try again shortly")
 
+    def batch_get(self, keys: list[Item]) -> dict[tuple[str, str], Item]:
+        """BatchGetItem, strongly consistent, of up to 100 keys: the items found, by (pk, sk);
+        keys DynamoDB left unprocessed are asked again with backoff."""
+        found: dict[tuple[str, str], Item] = {}
+        pending: dict[str, Any] = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+        for attempt in range(_UNPROCESSED_RETRIES):
+            response = self.call("batch_get_item", RequestItems=pending)
+            for item in response.get("Responses", {}).get(self.table_name, []):
+                found[item_id(item)] = item
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                return found
+            time.sleep(min(1.0, 0.05 * 2**attempt))
+        raise StoreUnavailable("DynamoDB left reads unprocessed; try again shortly")
+
     def pages(self, **query: Any) -> Iterator[list[Item]]:
         """Query pages until the result set is exhausted (DynamoDB stops each page at 1 MB)."""
         while True:
@@ -194,6 +215,33 @@ class DynamoClient:
                 if predicate(item):
                     return item
         return None
+
+
+def _dynamodb_session() -> Any:
+    """A botocore session for the DynamoDB client, made for a fast cold start: botocore alone
+    (boto3 adds nothing a low-level client uses, and importing it imports s3transfer and
+    multiprocessing), a data loader that knows DynamoDB only (botocore otherwise lists every
+    service's folder, twice, to check that it exists), and its data files read with orjson
+    (botocore's json.loads with an OrderedDict per object takes three times as long over the
+    1.2 MB endpoints.json)."""
+    import botocore.session
+    from botocore.loaders import JSONFileLoader, Loader
+
+    class OrjsonFileLoader(JSONFileLoader):  # type: ignore[misc]
+        def load_file(self, file_path: str) -> Any:
+            for extension, opener in ((".json", open), (".json.gz", gzip.open)):
+                if os.path.isfile(file_path + extension):
+                    with opener(file_path + extension, "rb") as data:
+                        return orjson.loads(data.read())
+            return None
+
+    class DynamoDBLoader(Loader):  # type: ignore[misc]
+        def list_available_services(self, type_name: str) -> list[str]:
+            return ["dynamodb"]
+
+    session = botocore.session.Session()
+    session.register_component("data_loader", DynamoDBLoader(file_loader=OrjsonFileLoader()))
+    return session
 
 
 def _code(error: Any) -> str:

@@ -3,6 +3,10 @@
 Every item carries its entity's fields under their own names next to the table's key
 attributes (`pk`, `sk`, `gsi1pk`, `gsi1sk`, `ttl`). Numbers travel as Decimal: floats go
 through `str()` so a price reads back as exactly the float that was written.
+
+AttributeValues are built here rather than with boto3's TypeSerializer: importing anything
+from boto3 imports all of it (s3transfer, multiprocessing), which a Lambda cold start pays
+for (docs/benchmarks.md, cold start); the store talks to botocore only.
 """
 
 from __future__ import annotations
@@ -13,18 +17,17 @@ import functools
 import math
 import typing
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any, TypeVar
-
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from shared.errors import InvalidInput
 
 T = TypeVar("T")
 Item = dict[str, Any]
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+#: DynamoDB's numbers: 38 significant digits, exponents within its range; anything it would
+#: round or clamp raises instead of being stored as something else.
+_NUMBERS = Context(Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow])
 
 #: Attributes that belong to the table layout, never to an entity.
 KEY_ATTRIBUTES = ("pk", "sk", "gsi1pk", "gsi1sk", "ttl")
@@ -40,11 +43,39 @@ def epoch_key(seconds: int) -> str:
 
 def to_attr(value: Any) -> dict[str, Any]:
     """One Python value as a DynamoDB AttributeValue (floats via their shortest repr)."""
-    return _serializer.serialize(_plain(value))
+    return _attr(_plain(value))
 
 
 def from_attr(value: Mapping[str, Any]) -> Any:
-    return _deserializer.deserialize(value)
+    """An AttributeValue as Python, numbers as Decimal: the kinds `to_attr` writes."""
+    (kind, raw), *_ = value.items()
+    if kind in ("S", "BOOL"):
+        return raw
+    if kind == "N":
+        return _NUMBERS.create_decimal(raw)
+    if kind == "NULL":
+        return None
+    if kind == "L":
+        return [from_attr(v) for v in raw]
+    if kind == "M":
+        return {k: from_attr(v) for k, v in raw.items()}
+    raise TypeError(f"unknown DynamoDB attribute type {kind!r}")
+
+
+def _attr(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(_NUMBERS.create_decimal(value))}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, list):
+        return {"L": [_attr(v) for v in value]}
+    if isinstance(value, Mapping):
+        return {"M": {k: _attr(v) for k, v in value.items()}}
+    raise TypeError(f"{type(value).__name__} cannot be stored in DynamoDB")
 
 
 def _plain(value: Any) -> Any:

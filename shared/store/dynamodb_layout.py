@@ -42,6 +42,11 @@ def key(pk: str, sk: str) -> Item:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
+def item_id(item: Item) -> tuple[str, str]:
+    """An item's (or a key's) primary key as plain text."""
+    return item["pk"]["S"], item["sk"]["S"]
+
+
 # Prices: the latest point of every (symbol, currency) in one item, so a cycle's prices change
 # in one write and one GetItem reads them all; one history partition per pair, sorted by time.
 LATEST_KEY = key("PRICES", "LATEST")

@@ -346,6 +346,9 @@ class SQLiteStore:
     def update_status(self) -> UpdateStatus | None:
         return self._one(rows.STATUS, "slot = 1")
 
+    def price_snapshot(self) -> tuple[list[PricePoint], UpdateStatus | None]:
+        return self.latest_prices(), self.update_status()
+
     @_guarded
     def record_stream(self, status: StreamStatus) -> None:
         self._conn().execute(rows.STREAM.replace, rows.STREAM.row(status))

@@ -27,8 +27,8 @@ HTTP_API_LIMIT_SECONDS = 30
 #: Left after the last store call gave up: answering 503 + Retry-After, and Lambda's own overhead.
 RESERVE_SECONDS = 2
 #: The costliest watch request, an instance's first (docs/benchmarks.md): find_key_by_hash and
-#: hit, then latest_prices and update_status to load the price snapshot.
-COLD_WATCH_DYNAMODB_CALLS = 4
+#: hit, then price_snapshot (one BatchGetItem) to load the price cache.
+COLD_WATCH_DYNAMODB_CALLS = 3
 #: botocore's fixed wait for `100 Continue` before it sends a body anyway (awsrequest.py).
 EXPECT_CONTINUE_SECONDS = 1
 

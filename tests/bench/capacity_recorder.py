@@ -24,7 +24,10 @@ from shared.store.dynamodb import DynamoStore
 
 #: Operations that accept ReturnConsumedCapacity (the rest, DescribeTable..., consume nothing).
 _CAPACITY_OPERATIONS = frozenset(
-    {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchWriteItem", "TransactWriteItems"}
+    {
+        "GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchWriteItem",
+        "TransactWriteItems",
+    }
 )
 _WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 _EQUALS = re.compile(r"(#\w+) = (:\w+)")
@@ -125,6 +128,10 @@ class CapacityRecorder:
     def _file_read(self, usage: Usage, params: dict[str, Any], capacity: dict[str, Any]) -> None:
         if "Key" in params:  # GetItem
             _spread(usage.read, TABLE, [params["Key"]["pk"]["S"]], capacity.get("CapacityUnits", 0.0))
+            return
+        if "RequestItems" in params:  # BatchGetItem, one table
+            keys = [key["pk"]["S"] for request in params["RequestItems"].values() for key in request["Keys"]]
+            _spread(usage.read, TABLE, keys, capacity.get("CapacityUnits", 0.0))
             return
         index = params.get("IndexName")
         where = index or TABLE

@@ -162,8 +162,7 @@ def instance_refill(sample: Sample) -> Usage:
     """What an instance's price cache reads when it expires: the calls the cold first requests
     make beyond a warm one's (docs/benchmarks.md, store calls)."""
     at = now()
-    sample.store.latest_prices()
-    sample.store.update_status()
+    sample.store.price_snapshot()
     sample.store.price_history("BTC", "usd", at - 86_400, at)
     return sample.recorder.take()
 

@@ -137,6 +137,22 @@ def test_a_successful_update_is_stored_and_returned(store: Store) -> None:
     assert store.update_status() == recorded
 
 
+def test_the_price_snapshot_is_the_latest_prices_and_the_update_status_together(store: Store) -> None:
+    assert store.price_snapshot() == ([], None)
+
+    store.put_prices([point("BTC", 97_000.5, NOW), point("ETH", 3_400.0, NOW), point("BTC", 89_000.0, NOW, "eur")])
+    assert store.price_snapshot() == (store.latest_prices(), None)
+
+    recorded = store.record_update(status(True, NOW, last_success_at=NOW))
+    latest, current = store.price_snapshot()
+    assert sorted(latest, key=lambda p: (p.symbol, p.currency)) == [
+        point("BTC", 89_000.0, NOW, "eur"),
+        point("BTC", 97_000.5, NOW),
+        point("ETH", 3_400.0, NOW),
+    ]
+    assert current == recorded
+
+
 def test_a_successful_update_without_last_success_counts_as_one_when_it_finished(
     store: Store,
 ) -> None:
