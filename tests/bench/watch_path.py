@@ -1,6 +1,7 @@
 """Throughput and latency of the full watch path beside its baselines, measured in one run.
 
     python -m tests.bench.watch_path [--seconds 5] [--connections 32] [--workers 1 2] [--rounds 5]
+                                     [--against CHECKOUT]
 
 Each target is a uvicorn process on 127.0.0.1 with the same settings, those `cryptowatch serve`
 ships (`python -m api.server` reads them as `serve` does; none is overridden here, so the access
@@ -10,8 +11,10 @@ back, so its ratios compare like with like even when the machine's speed drifts;
 gives the median of each figure and of each ratio over the rounds. Targets: the full path
 (`GET /v1/prices?symbols=BTC,ETH,SOL` with auth, rate limit and cache hit on a SQLite store),
 a raw ASGI callable and a bare Starlette route returning the same bytes (body and header
-fields, see `apps.py`), and the seed
-projects' FastAPI version. Every target is checked first (status, and the same bytes where it
+fields, see `apps.py`), and the seed projects' FastAPI version; with --against, also the full
+path of another checkout of the project (`before`: the same app from that folder's `api/`, e.g.
+`git archive main | tar -x -C /tmp/main`), so a change is measured side by side with what it
+changes, in the same rounds. Every target is checked first (status, and the same bytes where it
 should return them); a failing one stops the run, since its figures would mean nothing. The
 ratios are what to compare between machines, not the raw figures.
 """
@@ -73,10 +76,15 @@ def prepare(data_dir: Path) -> str:
     return secret
 
 
-def start(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+BEFORE = "before"  # the full path of the --against checkout
+
+
+def start(target: str, port: int, workers: int, env: dict[str, str], against: Path | None) -> subprocess.Popen[bytes]:
+    """`python -m` imports `api` from its working folder: this checkout's, or the other one's."""
+    app = TARGETS["full" if target == BEFORE else target]
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.server", *TARGETS[target], "--port", str(port), "--workers", str(workers)],
-        env=env,
+        [sys.executable, "-m", "api.server", *app, "--port", str(port), "--workers", str(workers)],
+        env=env, cwd=against if target == BEFORE else None,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -127,7 +135,9 @@ def check(target: str, port: int, key: str, body: bytes, names: list[str]) -> No
         raise SystemExit(f"{target} answered {response.status_code} {response.content[:80]!r}: not measured")
 
 
-def run(workers: int, seconds: int, connections: int, rounds: int, data_dir: Path, key: str) -> list[dict[str, Result]]:
+def run(
+    workers: int, seconds: int, connections: int, rounds: int, data_dir: Path, key: str, against: Path | None
+) -> list[dict[str, Result]]:
     """One result per target per round."""
     body_file, headers_file = data_dir / "body.json", data_dir / "headers.json"
     env = {**os.environ, "CRYPTOWATCH_DATA_DIR": str(data_dir), "BENCH_BODY_FILE": str(body_file),
@@ -135,12 +145,13 @@ def run(workers: int, seconds: int, connections: int, rounds: int, data_dir: Pat
     assert next(iter(TARGETS)) == "full"  # so round 0 starts with it: it writes what the others send
     measured: list[dict[str, Result]] = []
     expected: tuple[bytes, list[str]] = (b"", [])  # the full path's body and header names
+    targets = [*TARGETS, BEFORE] if against else list(TARGETS)
     for round_number in range(rounds):
-        order = list(TARGETS)[round_number % len(TARGETS):] + list(TARGETS)[:round_number % len(TARGETS)]
+        order = targets[round_number % len(targets):] + targets[:round_number % len(targets)]
         results: dict[str, Result] = {}
         for target in order:
             port = free_port()
-            process = start(target, port, workers, env)
+            process = start(target, port, workers, env, against)
             try:
                 if target == "full" and round_number == 0:
                     first = httpx.get(f"http://127.0.0.1:{port}{PATH}", headers={"X-API-Key": key})
@@ -161,21 +172,32 @@ def run(workers: int, seconds: int, connections: int, rounds: int, data_dir: Pat
 RATIOS = (("bare", 0.8), ("raw", 0.6), ("fastapi", 3.0))
 
 
+def ratio(measured: list[dict[str, Result]], target: str, baseline: str) -> tuple[float, str]:
+    """The median of the per-round ratios of target to baseline, and the rounds' ratios."""
+    per_round = [r[target].requests_per_second / r[baseline].requests_per_second for r in measured]
+    return statistics.median(per_round), " ".join(f"{value:.2f}" for value in per_round)
+
+
 def report(workers: int, measured: list[dict[str, Result]]) -> str:
     """Medians over the rounds: each target's figures, and each round's ratios."""
     lines = [f"workers={workers}, median of {len(measured)} rounds",
              f"{'target':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"]
-    for name in TARGETS:
+    names = [name for name in (*TARGETS, BEFORE) if name in measured[0]]
+    for name in names:
         rounds = [r[name] for r in measured]
         lines.append(
             f"{name:<8} {statistics.median(r.requests_per_second for r in rounds):>9.0f} "
             f"{statistics.median(r.p50_ms for r in rounds):>8.2f} {statistics.median(r.p99_ms for r in rounds):>8.2f}"
         )
+    paths = ["full"]
+    if BEFORE in names:
+        paths.append(BEFORE)
+        median, rounds_text = ratio(measured, "full", BEFORE)
+        lines.append(f"full/before = {median:.2f} (rounds: {rounds_text})")
     for baseline, target in RATIOS:
-        per_round = [r["full"].requests_per_second / r[baseline].requests_per_second for r in measured]
-        rounds_text = " ".join(f"{ratio:.2f}" for ratio in per_round)
-        median = statistics.median(per_round)
-        lines.append(f"full/{baseline} = {median:.2f} (target >= {target}; rounds: {rounds_text})")
+        for measured_path in paths:
+            median, rounds_text = ratio(measured, measured_path, baseline)
+            lines.append(f"{measured_path}/{baseline} = {median:.2f} (target >= {target}; rounds: {rounds_text})")
     return "\n".join(lines)
 
 
@@ -185,6 +207,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--against", type=Path, help="another checkout whose full path to measure beside this one")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
@@ -193,7 +216,8 @@ def main() -> int:
         data_dir = Path(folder)
         key = prepare(data_dir)
         for workers in args.workers:
-            print(report(workers, run(workers, args.seconds, args.connections, args.rounds, data_dir, key)), flush=True)
+            measured = run(workers, args.seconds, args.connections, args.rounds, data_dir, key, args.against)
+            print(report(workers, measured), flush=True)
     return 0
 
 
