@@ -10,7 +10,8 @@ with a watch key through the HTTP API (payload 2.0) and through a function URL, 
 200, and the same revalidated with If-None-Match (304). Each makes one DynamoDB call, the
 rate-limit count; every 30 s the key cache refills with a read. Lambda bills the handler's time
 rounded up to the millisecond, so that is what is printed: p50 and p99 as measured here, and as
-Lambda would bill them at --memory-mb, where the function gets memory/1,769 of a vCPU (AWS,
+Lambda would bill them at --memory-mb (with the mean of the rounded-up figures, which is what a
+million polls cost), where the function gets memory/1,769 of a vCPU (AWS,
 "Configure Lambda function memory"). The estimate scales the handler's own CPU time by that share
 and adds the time it waited for DynamoDB as measured here (DynamoDB Local on the same machine;
 DynamoDB inside a region answers in single-digit milliseconds). It also prints what the CloudWatch
@@ -140,7 +141,8 @@ def main() -> None:
               f"{billed(case.on_lambda_ms(args.memory_mb)):>14}")
     every = [ms for case in measured for ms in case.on_lambda_ms(args.memory_mb)]
     share = args.memory_mb / ONE_VCPU_MB
-    print(f"all four at {args.memory_mb} MB ({share:.2f} vCPU): billed p50/p99 {billed(every)} ms")
+    mean = statistics.fmean(math.ceil(ms) for ms in every)  # what a million of them cost: each rounded up
+    print(f"all four at {args.memory_mb} MB ({share:.2f} vCPU): billed p50/p99 {billed(every)} ms, mean {mean:.1f} ms")
     print(f"EMF metrics: {emf_microseconds():.2f} us of CPU a request here (a sample, and a line per 100)")
 
 
