@@ -3,8 +3,9 @@ metric lines on Lambda (`api/metrics_emf.py`), as Prometheus metrics elsewhere
 (`api/metrics_prometheus.py`, served on /metrics).
 
 The watch fast lane (`api/middleware/fast_lane.py`) counts its own answers: it knows their route
-and status, and wrapping `send` for them cost the watch path a fifth of its throughput
-(docs/benchmarks.md). This module's middleware, right below the lane, counts every other answer.
+and status, so no layer wraps `send` for a repeat poll, the request the lane exists to make cheap
+(docs/benchmarks.md, "The metrics off the fast lane"). This module's middleware, right below the
+lane, counts every other answer.
 CORS preflights, which the CORS layer answers above both, are not counted.
 
 The route is the path template (`/v1/prices/{symbol}`), never the raw path, so a scan of made-up
