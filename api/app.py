@@ -1,8 +1,9 @@
 """The Starlette application factory, shared by `cryptowatch serve`, the tests and Lambda.
 
-Middleware order (outermost first): Starlette's error guard, request metrics (`api/metrics.py`),
-CORS when configured (`api/cors.py`), the watch fast lane (a repeat price poll with a known key,
-answered at once), the query-size limit, auth, then Starlette's
+Middleware order (outermost first): Starlette's error guard, CORS when configured
+(`api/cors.py`), the watch fast lane (a repeat price poll with a known key, answered at once, and
+counted by the lane itself), request metrics for everything else (`api/metrics.py`), the
+query-size limit, auth, then Starlette's
 exception handlers and the router; each keyed area (/v1, /admin: api/routes/areas.py) adds its
 scope guard, the rate limit and the exception handlers again. Every error leaves as {"error",
 "message"} JSON; an unexpected exception is logged and the client sees a plain 500 without a
@@ -92,9 +93,9 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(MetricsMiddleware, observer=metrics.observer, names=RouteNames(routes)),
             *cors_middleware(settings),
-            Middleware(FastLaneMiddleware, services=services),
+            Middleware(FastLaneMiddleware, services=services, observer=metrics.observer),
+            Middleware(MetricsMiddleware, observer=metrics.observer, names=RouteNames(routes)),
             Middleware(QueryLimitMiddleware),
             Middleware(AuthMiddleware, services=services, public_paths=public_paths(routes)),
         ],

@@ -2,6 +2,12 @@
 metric lines on Lambda (`api/metrics_emf.py`), as Prometheus metrics elsewhere
 (`api/metrics_prometheus.py`, served on /metrics).
 
+The watch fast lane (`api/middleware/fast_lane.py`) counts its own answers: it knows their route
+and status, so no layer wraps `send` for a repeat poll, the request the lane exists to make cheap
+(docs/benchmarks.md, "The metrics off the fast lane"). This module's middleware, right below the
+lane, counts every other answer.
+CORS preflights, which the CORS layer answers above both, are not counted.
+
 The route is the path template (`/v1/prices/{symbol}`), never the raw path, so a scan of made-up
 paths cannot grow the metrics: whatever no route matches is `other`.
 """
@@ -55,7 +61,8 @@ def template(routes: Sequence[BaseRoute], scope: Scope, prefix: str = "") -> str
 
 
 class MetricsMiddleware:
-    """Outermost, so every answer counts: the fast lane's, a refusal's, a 500's."""
+    """Below the fast lane, above everything else, so every other answer counts: a refusal's,
+    a 500's."""
 
     def __init__(self, app: ASGIApp, observer: Observer, names: RouteNames) -> None:
         self.app = app

@@ -59,10 +59,16 @@ def _running(pid: int) -> bool:
 
 
 class PrometheusMetrics:
-    """This process's counters, in the shared folder. A request only adds to plain in-memory
-    tallies (a multiprocess counter write takes a lock and an mmap write, several times the cost
-    of a whole watch request); a thread of this process writes them to the files every second,
-    and /metrics writes its own process's first."""
+    """This process's counters, in the shared folder. A request only adds to a plain in-memory
+    tally of its route and status (a multiprocess counter write takes a lock and an mmap write,
+    several times the cost of a whole watch request); a thread of this process writes what was
+    added since its last pass to the files every second, and /metrics writes its own process's
+    first.
+
+    Tallies only grow, and only the event loop's thread adds to them, so a request takes no lock:
+    the writer copies a tally (one step under the GIL) and writes the difference from the copy it
+    wrote last. A request caught halfway by a copy (counted, its seconds not yet added) is
+    complete in the next pass."""
 
     FLUSH_SECONDS = 1.0
 
@@ -76,9 +82,10 @@ class PrometheusMetrics:
             "cryptowatch_request_duration_seconds", "Time to answer a request", labels,
             buckets=LATENCY_BUCKETS, registry=None,
         )  # fmt: skip
-        #: (route, status class) -> [requests, seconds in all, then one count per bucket and +Inf]
-        self._pending: dict[tuple[str, str], list[float]] = {}
-        self._lock = threading.Lock()
+        #: (route, status) -> [requests, seconds in all, then one count per bucket and +Inf], since start
+        self._tallies: dict[tuple[str, int], list[float]] = {}
+        self._written: dict[tuple[str, int], list[float]] = {}  # each tally as last written
+        self._writing = threading.Lock()  # the thread and /metrics may flush at once
         threading.Thread(target=self._flush_every_second, name="metrics-flush", daemon=True).start()
 
     @classmethod
@@ -88,14 +95,12 @@ class PrometheusMetrics:
         return cls()
 
     def observe(self, route: str, status: int, seconds: float) -> None:
-        key = (route, f"{status // 100}xx")
-        with self._lock:
-            tally = self._pending.get(key)
-            if tally is None:
-                tally = self._pending[key] = [0.0] * (3 + len(LATENCY_BUCKETS))
-            tally[0] += 1
-            tally[1] += seconds
-            tally[2 + bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        tally = self._tallies.get((route, status))
+        if tally is None:
+            tally = self._tallies.setdefault((route, status), [0.0] * (3 + len(LATENCY_BUCKETS)))
+        tally[0] += 1
+        tally[1] += seconds
+        tally[2 + bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
 
     def _flush_every_second(self) -> None:
         while True:
@@ -103,17 +108,25 @@ class PrometheusMetrics:
             self.flush()
 
     def flush(self) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, {}
-        for labels, tally in pending.items():
-            self._requests.labels(*labels).inc(tally[0])
-            # A histogram child's per-bucket values and sum: prometheus-client has no bulk
-            # observe, and one observe() per request is what this class saves.
-            child: Any = self._latency.labels(*labels)
-            child._sum.inc(tally[1])
-            for bucket, count in zip(child._buckets, tally[2:], strict=True):
-                if count:
-                    bucket.inc(count)
+        with self._writing:
+            for key, tally in list(self._tallies.items()):
+                now = tally.copy()
+                before = self._written.get(key) or [0.0] * len(now)
+                if now != before:
+                    self._write(key, [value - old for value, old in zip(now, before, strict=True)])
+                    self._written[key] = now
+
+    def _write(self, key: tuple[str, int], added: list[float]) -> None:
+        route, status = key
+        labels = (route, f"{status // 100}xx")
+        self._requests.labels(*labels).inc(added[0])
+        # A histogram child's per-bucket values and sum: prometheus-client has no bulk observe,
+        # and one observe() per request is what this class saves.
+        child: Any = self._latency.labels(*labels)
+        child._sum.inc(added[1])
+        for bucket, count in zip(child._buckets, added[2:], strict=True):
+            if count:
+                bucket.inc(count)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -101,11 +101,14 @@ async def send_prices(
     send: Send,
     query: PriceQuery,
     extra_headers: Sequence[tuple[bytes, bytes]] = (),
-) -> None:
+) -> int:
+    """Send the body for `query` (200, or 304 to a matching If-None-Match); the status sent."""
     at = now()
     result = encoded(services, snap, query, at)
     seconds = max_age(result.refresh_due, services.settings.update_interval_seconds, at)
-    await send_cached_body(send, result.body, result.etag, header(scope, b"if-none-match"), seconds, extra_headers)
+    return await send_cached_body(
+        send, result.body, result.etag, header(scope, b"if-none-match"), seconds, extra_headers
+    )
 
 
 def remembered_query(services: Services, scope: Scope, parse: Callable[[Request], PriceQuery]) -> PriceQuery:

@@ -69,11 +69,11 @@ async def send_cached_body(
     if_none_match: str | None,
     max_age: int,
     extra_headers: Sequence[tuple[bytes, bytes]] = (),
-) -> None:
+) -> int:
     """A cached body from an ASGI endpoint, with its ETag and Cache-Control: 200 with the body,
-    or 304 with none when the client already holds this version. The body (a JSON object) gets
-    `n`, the max-age in seconds, as its last field: a watch that cannot read headers schedules
-    its next poll from the body alone."""
+    or 304 with none when the client already holds this version; the status sent is returned.
+    The body (a JSON object) gets `n`, the max-age in seconds, as its last field: a watch that
+    cannot read headers schedules its next poll from the body alone."""
     headers = [(b"etag", etag.encode()), (b"cache-control", b"private, max-age=%d" % max_age), *extra_headers]
     if matches_etag(if_none_match, etag):
         status, sent = 304, b""
@@ -82,6 +82,7 @@ async def send_cached_body(
         headers = [(b"content-length", b"%d" % len(sent)), _JSON_TYPE, *headers]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": sent})
+    return status
 
 
 def header(scope: Scope, name: bytes) -> str | None:

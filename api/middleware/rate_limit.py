@@ -29,19 +29,15 @@ def over_limit(decision: RateDecision) -> Response:
     )
 
 
-async def admit(
-    services: Services, key: ApiKey, at: int, scope: Scope, receive: Receive, send: Send
-) -> RateDecision | None:
-    """Count the request against its key: the decision when it may go on, None when it has been
-    answered here (429 past the limit, 503 when the store cannot count)."""
+async def admit(services: Services, key: ApiKey, at: int) -> RateDecision | Response:
+    """Count the request against its key: the decision when it may go on, else the answer to
+    send instead (429 past the limit, 503 when the store cannot count)."""
     try:
         decision = await call(services.store, services.limiter.check, key.id, key.rate_limit, at)
     except CryptowatchError as error:
-        await response_for(error)(scope, receive, send)
-        return None
+        return response_for(error)
     if not decision.allowed:
-        await over_limit(decision)(scope, receive, send)
-        return None
+        return over_limit(decision)
     return decision
 
 
@@ -57,8 +53,9 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         services: Services = scope["app"].state.services
-        decision = await admit(services, key, services.clock(), scope, receive, send)
-        if decision is None:
+        decision = await admit(services, key, services.clock())
+        if isinstance(decision, Response):
+            await decision(scope, receive, send)
             return
 
         raw_headers = decision.raw_headers()

@@ -56,6 +56,34 @@ def test_metrics_count_each_route_by_template_and_status_class(watch_service: Wa
 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_repeat_polls_revalidations_and_refusals_count_like_first_polls(watch_service: WatchService) -> None:
+    """A watch's repeat polls are answered ahead of the full stack (the fast lane), which counts
+    them itself: under the same route templates and status classes as the first poll."""
+    limited = issue_key(watch_service.store, Scope.WATCH, now(), rate_limit=4).secret
+    both = 'cryptowatch_requests_total{route="/v1/prices",status_class="%s"}'
+    one = 'cryptowatch_requests_total{route="/v1/prices/{symbol}",status_class="%s"}'
+    with watch_service.connect({}) as client:
+        before = client.get("/metrics", headers={"X-API-Key": watch_service.admin_key}).text
+        for url in ("/v1/prices?symbols=BTC,ETH", "/v1/prices/BTC"):
+            etag = client.get(url, headers={"X-API-Key": watch_service.key}).headers["etag"]
+            for _ in range(3):
+                assert client.get(url, headers={"X-API-Key": watch_service.key}).status_code == 200
+                revalidated = client.get(url, headers={"X-API-Key": watch_service.key, "If-None-Match": etag})
+                assert revalidated.status_code == 304
+        statuses = [client.get("/v1/prices/BTC", headers={"X-API-Key": limited}).status_code for _ in range(6)]
+        after = client.get("/metrics", headers={"X-API-Key": watch_service.admin_key}).text
+
+    def added(sample: str) -> float:
+        return counted(after, sample) - counted(before, sample)
+
+    assert statuses == [200] * 4 + [429] * 2
+    assert (added(both % "2xx"), added(both % "3xx")) == (4, 3)
+    assert (added(one % "2xx"), added(one % "3xx"), added(one % "4xx")) == (8, 3, 2)
+    latency = 'cryptowatch_request_duration_seconds_count{route="/v1/prices/{symbol}",status_class="3xx"}'
+    assert added(latency) == 3
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_metrics_need_an_admin_key(watch_service: WatchService) -> None:
     with watch_service.connect({}) as client:
         missing = client.get("/metrics")

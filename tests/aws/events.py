@@ -1,5 +1,6 @@
-"""Lambda inputs as AWS sends them: API Gateway HTTP API (payload format 2.0) requests, the
-EventBridge scheduled event, and a Lambda context object."""
+"""Lambda inputs as AWS sends them: API Gateway HTTP API (payload format 2.0) requests, the same
+requests through a Lambda function URL, the EventBridge scheduled event, and a Lambda context
+object."""
 
 from __future__ import annotations
 
@@ -80,6 +81,25 @@ def http_api_event(
         event["queryStringParameters"] = joined
     if body is not None:
         event["body"] = body
+    return event
+
+
+URL_ID = "abcdefghijklmnopqrstuvwxyz123456"
+URL_HOST = f"{URL_ID}.lambda-url.eu-west-1.on.aws"
+
+
+def function_url_event(
+    method: str, path: str, query: str = "", headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A request through a public (auth type NONE) function URL: the HTTP API v2 payload, with the
+    URL's host, `anonymous` as the account and the TLS fields the URL adds (Lambda's "Invoking
+    Lambda function URLs", request payload)."""
+    event = http_api_event(
+        method, path, query,
+        {"host": URL_HOST, "x-amzn-tls-version": "TLSv1.3", "x-amzn-tls-cipher-suite": "TLS_AES_128_GCM_SHA256",
+         **(headers or {})},
+    )  # fmt: skip
+    event["requestContext"].update(accountId="anonymous", apiId=URL_ID, domainName=URL_HOST, domainPrefix=URL_ID)
     return event
 
 

@@ -58,14 +58,14 @@ print(json.dumps({"import_ms": (imported - started) * 1000, "first_ms": (done - 
 """
 
 
-def seed(endpoint: str) -> tuple[str, str]:
-    """A table with prices and a watch key: its name, and the key."""
+def seed(endpoint: str, **key_options: object) -> tuple[str, str]:
+    """A table with prices and a watch key (`key_options` as issue_key's): its name, and the key."""
     client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")  # a JVM warming up is slow
     store = new_store(endpoint, client=client)
     at = now()
     store.put_prices([PricePoint(s, "usd", 100.0 + i, 1.0, at, "bench") for i, s in enumerate(DEFAULT_SYMBOLS)])
     store.record_update(UpdateStatus(True, "bench", at, at, len(DEFAULT_SYMBOLS), last_success_at=at))
-    secret = issue_key(store, Scope.WATCH, at).secret
+    secret = issue_key(store, Scope.WATCH, at, **key_options).secret
     client.close()
     return store.table_name, secret
 

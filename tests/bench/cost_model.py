@@ -1,13 +1,14 @@
 """The AWS price of a million watch polls, before and after the capacity work, behind the HTTP
 API and behind a Lambda function URL, side by side.
 
-    python -m tests.bench.cost_model [--write-units 1.0] [--read-units 0.5] [--ms 10 20 40]
+    python -m tests.bench.cost_model [--write-units 1.0] [--read-units 0.5] [--ms 9 11 31]
 
 Units per poll are measured: "before" by the issue's run of `tests.bench.capacity` (windows in
 gsi1: 1 table + 1 index write unit) plus the strongly consistent key read every five-minute poll
 makes (1 read unit); "after" by `python -m tests.bench.partition_heat --watches 1000000`, all
-traffic included (docs/dynamodb.md, "Partition heat"). Lambda's billed duration cannot be
-measured here: the table gives it for a range of durations. Prices: PRICES, us-east-1, with
+traffic included (docs/dynamodb.md, "Partition heat"). Lambda's billed duration per poll is
+measured by `python -m tests.bench.lambda_duration` (the real handler on DynamoDB Local, scaled to
+the vCPU share of MemorySize): MEASURED_MS, its p50, mean and p99. Prices: PRICES, us-east-1, with
 their sources; docs/aws.md, "Cost", has the figures and the date they were read.
 """
 
@@ -28,6 +29,9 @@ PRICES = {
     "read_request_unit": 0.125 / MILLION,
 }
 MEMORY_MB = 512  # template.yaml, Globals.Function.MemorySize
+#: Billed ms of a warm poll at MEMORY_MB: p50, mean (what a million cost) and p99, from
+#: `python -m tests.bench.lambda_duration` of 2026-12-04 (docs/aws.md, "Cost").
+MEASURED_MS = (9, 11.1, 31)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write-units", type=float, default=1.006, help="after: write units per poll")
     parser.add_argument("--read-units", type=float, default=0.515, help="after: read units per poll")
-    parser.add_argument("--ms", type=float, nargs="+", default=[10, 20, 40], help="billed Lambda ms per poll")
+    parser.add_argument("--ms", type=float, nargs="+", default=list(MEASURED_MS), help="billed Lambda ms per poll")
     parser.add_argument("--memory-mb", type=int, default=MEMORY_MB, help="the API function's memory")
     args = parser.parse_args()
     after = Units(args.write_units, args.read_units)
@@ -64,10 +68,12 @@ def main() -> None:
     for front, name in (("http_api", "HTTP API"), ("function_url", "function URL")):
         for ms in args.ms:
             old, new = per_million(BEFORE, ms, front, args.memory_mb), per_million(after, ms, front, args.memory_mb)
-            print(f"{name:<14} {ms:>9.0f} {old:>8.3f} {new:>8.3f} {new / old:>12.2f}")
+            print(f"{name:<14} {ms:>9g} {old:>8.3f} {new:>8.3f} {new / old:>12.2f}")
     fixed = per_million(after, 0, "function_url")
     budget = (1.0 - fixed) / MILLION / (args.memory_mb / 1024 * PRICES["lambda_arm_gb_second"]) * 1000
     print(f"under $1 behind a function URL while a poll bills under {budget:.0f} ms at {args.memory_mb} MB")
+    p50, mean, p99 = MEASURED_MS
+    print(f"Lambda ms measured (tests.bench.lambda_duration, {MEMORY_MB} MB): p50 {p50}, mean {mean}, p99 {p99}")
     print(
         f"units per poll: before {BEFORE.write:g} write + {BEFORE.read:g} read, "
         f"after {after.write:g} write + {after.read:g} read; target: under $1 in the cheapest setup"
