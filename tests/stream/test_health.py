@@ -14,6 +14,7 @@ from tests.stream.conftest import Harness
 from tests.support.server import serve
 from tests.support.stream_runner import running_stream
 from tests.support.wait import wait_for
+from updater.stream.runner import reconnect_delay
 
 
 def stream_on_health(url: str) -> Any:
@@ -31,7 +32,10 @@ def test_health_shows_the_cycle_in_charge_while_the_stream_is_down(harness: Harn
             assert stream_on_health(api.url)["alerts"] == "cycle"
 
             harness.fake.refuse(0)
-            wait_for(lambda: stream_on_health(api.url)["state"] == "live", timeout=10, what="live again")
+            # The next try comes after the backoff the refusals so far have earned, however many
+            # a slow machine let pile up before /health was read.
+            backoff = reconnect_delay(harness.fake.refused, rng=lambda: 1.0)
+            wait_for(lambda: stream_on_health(api.url)["state"] == "live", timeout=backoff + 10, what="live again")
             view = stream_on_health(api.url)
             assert view["alerts"] == "stream" and view["streams"] == 1 and view["connected_at"] >= now() - 10
 

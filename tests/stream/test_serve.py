@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -98,8 +97,7 @@ def test_the_stream_alone_says_it_stopped_when_terminated(tmp_path: Path) -> Non
             status = store.stream_status()
             assert status is not None and status.state == StreamState.STOPPED
             assert status.current(now() + 3600) == StreamState.STOPPED
-            time.sleep(0.2)
-            assert fake.live() == 0
+            wait_for(lambda: fake.live() == 0, timeout=10, what="the exchange to see the connection closed")
         finally:
             if process.poll() is None:
                 process.kill()
