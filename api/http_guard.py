@@ -7,11 +7,16 @@
 - A request must arrive whole (head and body) within `request_timeout_seconds` of its first
   byte, or of the connection's opening: uvicorn's keep-alive timer only runs between requests,
   and every byte received resets it. A late head gets a 408, a late body a closed connection.
+  Each connection notes its deadline, and one sweep per server, every quarter of the timeout
+  (at most a second), times out the late ones: a timer per request cost the watch path more
+  than its rate limiting does.
 - A worker holds at most `max_connections` connections. At the cap a new connection closes
-  the one that has waited longest for a request (idle keep-alive or a request still arriving;
-  never one being answered), as nginx reuses idle keep-alive connections when it runs short,
-  so a flood of slow clients cannot lock a watch or a monitor out; when every connection is
-  busy answering, the new one is closed.
+  the one whose request began longest ago among those waiting for a request (idle keep-alive
+  or a request still arriving; never one being answered), as nginx reuses idle keep-alive
+  connections when it runs short, so a flood of slow clients cannot lock a watch or a monitor
+  out; when every connection is busy answering, the new one is closed.
+
+Every request's answer goes out in one write (api/joined_writes.py).
 
 uvicorn's own knobs do not cover this: `h11_max_incomplete_event_size` applies to h11 only,
 `timeout_keep_alive` to the time between requests, and `limit_concurrency` answers 503 to the
@@ -21,6 +26,7 @@ request that arrives after the cap, which during a flood is the watch's.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +35,7 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
 
+from api.joined_writes import JoinedWrites
 from api.responses import error_response
 from shared.config import Settings
 
@@ -53,8 +60,8 @@ def raw_error(status: int, code: str, message: str) -> bytes:
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
-    """Per connection: bytes of the head so far, the current request's deadline, and since when
-    the connection has been waiting for a request (what picks the one to close at the cap)."""
+    """Per connection: bytes of the current head so far, and when the current request must be
+    whole (a time on the loop's clock, checked by the server's sweep)."""
 
     def __init__(
         self, config: Config, server_state: ServerState, app_state: dict[str, Any],
@@ -62,87 +69,62 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.limits: ConnectionLimits = getattr(config, "limits", ConnectionLimits())
-        self.reading_head = True
-        self.head_bytes = 0  # raw bytes received while the head is incomplete
-        self.head_size = 0  # request target and header fields as the parser hands them over
-        self.deadline: asyncio.TimerHandle | None = None
-        self.waiting_since = self.loop.time()
+        self.head_bytes = 0  # raw bytes received since the current head began
+        self.deadline = self.loop.time() + self.limits.request_timeout_seconds  # the first request's
         limit = self.limits.max_header_bytes
         self.too_large = f"the request line and headers are longer than {limit} bytes"
         self.refuse_head = error_response(431, "headers_too_large", self.too_large, {"Connection": "close"})
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.arm()
+        self.writes = JoinedWrites(transport, self.loop)
+        if self.server_state not in _sweeps:
+            _sweep(self.loop, self.server_state, min(1.0, self.limits.request_timeout_seconds / 4))
         if len(self.connections) > self.limits.max_connections:
             self.make_room()
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.disarm()
-        super().connection_lost(exc)
-
     def data_received(self, data: bytes) -> None:
-        if self.reading_head:
+        cycle = self.cycle
+        if cycle is None or not cycle.more_body:  # no body is due: these bytes are a head's
+            if not self.head_bytes and cycle is not None:  # a later request on a kept-alive connection
+                self.deadline = self.loop.time() + self.limits.request_timeout_seconds
             self.head_bytes += len(data)
         super().data_received(data)
-        if self.reading_head and self.head_bytes > self.limits.max_header_bytes:
+        if self.head_bytes > self.limits.max_header_bytes:  # and still no end of the head
             self.answer_and_close(431, "headers_too_large", self.too_large)
-
-    # parser callbacks
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        if self.deadline is None:  # a later request on a kept-alive connection
-            self.arm()
-
-    def on_url(self, url: bytes) -> None:
-        super().on_url(url)
-        self.head_size += len(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        super().on_header(name, value)
-        self.head_size += len(name) + len(value) + 4  # ": " and CRLF
 
     def on_headers_complete(self) -> None:
         """A head that arrived whole in one read is measured here; a too long one is answered
         by a 431 in place of the app, as uvicorn answers 503 for `limit_concurrency`."""
-        oversize = self.head_size > self.limits.max_header_bytes
-        self.reading_head, self.head_bytes, self.head_size = False, 0, 0
-        if not oversize:
+        self.head_bytes = 0
+        head_size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)  # ": ", CRLF
+        previous = self.cycle
+        if head_size <= self.limits.max_header_bytes:
             super().on_headers_complete()
-            return
-        self.app = self.refuse_head
-        try:
-            super().on_headers_complete()
-        finally:
-            self.app = self.config.loaded_app
-
-    def on_message_complete(self) -> None:
-        super().on_message_complete()
-        self.disarm()
-        self.reading_head = True
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self.waiting_since = self.loop.time()
+        else:
+            self.app = self.refuse_head
+            try:
+                super().on_headers_complete()
+            finally:
+                self.app = self.config.loaded_app
+        if self.cycle is not previous:  # not a WebSocket upgrade, which makes no cycle
+            self.cycle.transport = self.writes  # type: ignore[assignment]
 
     # limits
-    def arm(self) -> None:
-        self.deadline = self.loop.call_later(self.limits.request_timeout_seconds, self.expire)
-
-    def disarm(self) -> None:
-        if self.deadline is not None:
-            self.deadline.cancel()
-            self.deadline = None
-
-    def expire(self) -> None:
-        """The request did not arrive in time: a silent close when nothing came (an idle new
-        connection), a 408 when part of the head did, a plain close once the app is reading
-        the body (it sees the client disconnect)."""
-        self.deadline = None
-        if self.reading_head and self.head_bytes:
+    def check_deadline(self, now: float) -> None:
+        """Past the deadline, unless the request is whole (being answered, or the connection is
+        idle between requests, which uvicorn's keep-alive timer governs): a silent close when
+        nothing came since the connection opened, a 408 when part of a head did, a plain close
+        while the body is arriving (the app sees the client disconnect)."""
+        if now < self.deadline or self.transport.is_closing():
+            return
+        cycle = self.cycle
+        if cycle is not None and cycle.more_body:
+            self.transport.close()
+        elif self.head_bytes:
             limit = self.limits.request_timeout_seconds
             self.answer_and_close(408, "request_timeout", f"the request did not arrive whole within {limit:g} s")
-        elif not self.transport.is_closing():
+        elif cycle is None:
             self.transport.close()
 
     def answer_and_close(self, status: int, code: str, message: str) -> None:
@@ -155,10 +137,26 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         return not self.transport.is_closing() and (self.cycle is None or self.cycle.response_complete)
 
     def make_room(self) -> None:
-        """Over the cap: close the connection that has waited longest for a request, or this
+        """Over the cap: close the waiting connection whose request began longest ago, or this
         new one when all the others are being answered."""
         waiting = [
             c for c in self.connections if c is not self and isinstance(c, GuardedHttpToolsProtocol) and c.waiting()
         ]
-        victim = min(waiting, key=lambda c: c.waiting_since) if waiting else self
+        victim = min(waiting, key=lambda c: c.deadline) if waiting else self
         victim.transport.close()
+
+
+#: The pending sweep of each server with open connections.
+_sweeps: weakref.WeakKeyDictionary[ServerState, asyncio.TimerHandle] = weakref.WeakKeyDictionary()
+
+
+def _sweep(loop: asyncio.AbstractEventLoop, state: ServerState, every: float) -> None:
+    """Check every connection's deadline, again in `every` seconds while any is open."""
+    now = loop.time()
+    for connection in list(state.connections):
+        if isinstance(connection, GuardedHttpToolsProtocol):
+            connection.check_deadline(now)
+    if state.connections:
+        _sweeps[state] = loop.call_later(every, _sweep, loop, state, every)
+    else:
+        _sweeps.pop(state, None)
