@@ -3,6 +3,8 @@ downloaded at run time (never `playwright install`). CI installs `chromium` with
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,8 +16,10 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-#: Where the pages' screenshots for the docs go.
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+#: Where the pages' screenshots go: docs/img when SCREENSHOTS_DIR says so (docs/accounts.md),
+#: else a temporary folder, so that a test run leaves the checkout as it found it.
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "cryptowatch-screenshots")
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 PHONE = {"width": 390, "height": 700}
 
 

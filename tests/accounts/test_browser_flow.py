@@ -1,6 +1,6 @@
 """A wearer in a real browser: sign-up, the link from the verification mail, the login form, the
-reset link, and pairing the reference watch on /activate; screenshots of each page go to docs/img
-(this file is how they are made again)."""
+reset link, and pairing the reference watch on /activate; a screenshot of each page (to docs/img
+with SCREENSHOTS_DIR=docs/img: this file is how they are made again)."""
 
 from __future__ import annotations
 
