@@ -108,19 +108,34 @@ class Operations:
         await response(scope, receive, send)
 
 
-def declared_operations(
-    routes: Sequence[BaseRoute], prefix: str = "", *, deferred: bool = True
-) -> Iterator[tuple[str, Operation]]:
-    """(path, operation) for every declared route, inside mounts too; `deferred=False` leaves
-    out the areas imported on first use (`api/routes/deferred.py`) rather than load them."""
+def declared_operations(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, Operation]]:
+    """(path, operation) for every declared route, inside mounts too (loading deferred ones)."""
     for route in routes:
-        if isinstance(route, DeferredMount) and not deferred:
-            continue
         if isinstance(route, Mount):
-            yield from declared_operations(route.routes, prefix + route.path, deferred=deferred)
+            yield from declared_operations(route.routes, prefix + route.path)
         elif isinstance(route, Route) and isinstance(route.endpoint, Operations):
             for op in route.endpoint.by_method.values():
                 yield prefix + route.path, op
+
+
+def public_paths(routes: Sequence[BaseRoute]) -> set[str]:
+    """The paths whose every operation is declared public: auth lets them through keyless. Of
+    the routes loaded on first use (`api/routes/deferred.py`), their stated ones, so that
+    start-up loads none of them."""
+    found = list(_publicity(routes, ""))
+    return {template for template, public in found if public} - {template for template, public in found if not public}
+
+
+def _publicity(routes: Sequence[BaseRoute], prefix: str) -> Iterator[tuple[str, bool]]:
+    """(path, whether public) for every declared operation, without loading deferred routes."""
+    for route in routes:
+        if isinstance(route, DeferredMount):
+            yield from ((prefix + route.path + template, True) for template in route.public_paths)
+        elif isinstance(route, Mount):
+            yield from _publicity(route.routes, prefix + route.path)
+        elif isinstance(route, Route) and isinstance(route.endpoint, Operations):
+            for op in route.endpoint.by_method.values():
+                yield prefix + route.path, op.public
 
 
 def path(template: str, *operations: Operation) -> Route:
