@@ -9,8 +9,10 @@ that reads back the same from every store. A quantity of 0 is allowed: an asset 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
+
+from msgspec.structs import replace
 
 from shared.config import Settings
 from shared.errors import Conflict, InvalidInput
