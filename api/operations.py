@@ -16,7 +16,6 @@ watch price routes, which send pre-encoded bodies).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
@@ -32,8 +31,7 @@ from api.routes.deferred import DeferredMount
 Handler = Callable[..., Awaitable[Any]]
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(msgspec.Struct, frozen=True):
     """A query, path or header parameter. `kind` is its type (an Annotated one carries its
     limits: the same constants the parser reads); `default` is documented."""
 
@@ -42,11 +40,10 @@ class Param:
     where: Literal["query", "path", "header"] = "query"
     description: str = ""
     default: Any = None
-    style: Mapping[str, Any] = field(default_factory=dict)
+    style: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
+class Operation(msgspec.Struct, frozen=True):
     method: str
     summary: str
     handler: Handler
@@ -59,7 +56,7 @@ class Operation:
     params: tuple[Param, ...] = ()
     errors: tuple[int, ...] = ()
     public: bool = False
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = msgspec.field(default_factory=dict)
     #: Other statuses that answer with the response model (/health's 503).
     also: tuple[int, ...] = ()
     #: Media type -> type, for an answer that is not one JSON model (an export file).
