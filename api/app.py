@@ -29,11 +29,11 @@ from api.metrics import MetricsMiddleware, RouteNames, metrics_setup
 from api.middleware.auth import AuthMiddleware
 from api.middleware.fast_lane import FastLaneMiddleware
 from api.middleware.query_limit import QueryLimitMiddleware
-from api.operations import declared_operations, operation, path
+from api.operations import operation, path, public_paths
 from api.responses import JSON
 from api.routes import areas, health
+from api.routes.deferred import DeferredRoutes
 from api.services import Services
-from api.web import activate, pages, signup
 from shared.config import Settings
 from shared.store import open_store
 from shared.store.base import Store
@@ -54,12 +54,20 @@ def openapi_route(settings: Settings) -> Route:
     return path("/openapi.json", openapi)
 
 
-def public_paths(routes: list[BaseRoute]) -> set[str]:
-    """The paths whose every operation is declared public: auth lets them through keyless. The
-    areas loaded on first use have none (api/routes/deferred.py), so they stay unloaded."""
-    operations = list(declared_operations(routes, deferred=False))
-    keyed = {template for template, op in operations if not op.public}
-    return {template for template, op in operations if op.public} - keyed
+def web_routes() -> list[BaseRoute]:
+    """The wearer's web pages, imported here: on the first request for one, not at start-up."""
+    from api.web import activate, pages, signup
+
+    return [*activate.routes, *pages.routes, *signup.routes]
+
+
+#: Listed last: a request for any other route never loads them. All public: they take a
+#: cookie session, not a key (tests/shapes/test_deferred_areas.py keeps this list true).
+WEB = DeferredRoutes(
+    web_routes,
+    public_paths=("/activate", "/login", "/logout", "/account", "/verify", "/reset", "/reset/confirm", "/web.css",
+                  "/signup"),
+)
 
 
 def create_app(
@@ -83,12 +91,10 @@ def create_app(
 
     routes: list[BaseRoute] = [
         *health.routes,
-        *activate.routes,
-        *pages.routes,
-        *signup.routes,
         *areas.routes,
         *metrics.routes,
         openapi_route(settings),
+        WEB,
     ]
     app = Starlette(
         routes=routes,

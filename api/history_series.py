@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
 
+import msgspec
 from starlette.concurrency import run_in_threadpool
 
 from shared.limits import MAX_HISTORY_HOURS
@@ -25,8 +25,7 @@ from shared.store.base import Store
 SPANS = (86_400, 7 * 86_400, MAX_HISTORY_HOURS * 3600)
 
 
-@dataclass(frozen=True, slots=True)
-class Series:
+class Series(msgspec.Struct, frozen=True):
     """Points from `since` to `end`, oldest first, as of the latest price `latest_at`;
     `simulated` when any of them is the demo's (real prices replace such a series whole)."""
 

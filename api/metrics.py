@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
+import msgspec
 from cachetools import LRUCache
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -89,8 +89,7 @@ class MetricsMiddleware:
             self.observer.observe(route, status, time.perf_counter() - started)
 
 
-@dataclass(frozen=True)
-class Metrics:
+class Metrics(msgspec.Struct, frozen=True):
     observer: Observer
     routes: list[BaseRoute]
 

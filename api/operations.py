@@ -16,7 +16,6 @@ watch price routes, which send pre-encoded bodies).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
@@ -32,8 +31,7 @@ from api.routes.deferred import DeferredMount
 Handler = Callable[..., Awaitable[Any]]
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(msgspec.Struct, frozen=True):
     """A query, path or header parameter. `kind` is its type (an Annotated one carries its
     limits: the same constants the parser reads); `default` is documented."""
 
@@ -42,11 +40,10 @@ class Param:
     where: Literal["query", "path", "header"] = "query"
     description: str = ""
     default: Any = None
-    style: Mapping[str, Any] = field(default_factory=dict)
+    style: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
+class Operation(msgspec.Struct, frozen=True):
     method: str
     summary: str
     handler: Handler
@@ -59,7 +56,7 @@ class Operation:
     params: tuple[Param, ...] = ()
     errors: tuple[int, ...] = ()
     public: bool = False
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = msgspec.field(default_factory=dict)
     #: Other statuses that answer with the response model (/health's 503).
     also: tuple[int, ...] = ()
     #: Media type -> type, for an answer that is not one JSON model (an export file).
@@ -108,19 +105,34 @@ class Operations:
         await response(scope, receive, send)
 
 
-def declared_operations(
-    routes: Sequence[BaseRoute], prefix: str = "", *, deferred: bool = True
-) -> Iterator[tuple[str, Operation]]:
-    """(path, operation) for every declared route, inside mounts too; `deferred=False` leaves
-    out the areas imported on first use (`api/routes/deferred.py`) rather than load them."""
+def declared_operations(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, Operation]]:
+    """(path, operation) for every declared route, inside mounts too (loading deferred ones)."""
     for route in routes:
-        if isinstance(route, DeferredMount) and not deferred:
-            continue
         if isinstance(route, Mount):
-            yield from declared_operations(route.routes, prefix + route.path, deferred=deferred)
+            yield from declared_operations(route.routes, prefix + route.path)
         elif isinstance(route, Route) and isinstance(route.endpoint, Operations):
             for op in route.endpoint.by_method.values():
                 yield prefix + route.path, op
+
+
+def public_paths(routes: Sequence[BaseRoute]) -> set[str]:
+    """The paths whose every operation is declared public: auth lets them through keyless. Of
+    the routes loaded on first use (`api/routes/deferred.py`), their stated ones, so that
+    start-up loads none of them."""
+    found = list(_publicity(routes, ""))
+    return {template for template, public in found if public} - {template for template, public in found if not public}
+
+
+def _publicity(routes: Sequence[BaseRoute], prefix: str) -> Iterator[tuple[str, bool]]:
+    """(path, whether public) for every declared operation, without loading deferred routes."""
+    for route in routes:
+        if isinstance(route, DeferredMount):
+            yield from ((prefix + route.path + template, True) for template in route.public_paths)
+        elif isinstance(route, Mount):
+            yield from _publicity(route.routes, prefix + route.path)
+        elif isinstance(route, Route) and isinstance(route.endpoint, Operations):
+            for op in route.endpoint.by_method.values():
+                yield prefix + route.path, op.public
 
 
 def path(template: str, *operations: Operation) -> Route:

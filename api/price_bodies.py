@@ -5,9 +5,9 @@ no route, so the fast lane stays a layer below the routes it short-cuts."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
+import msgspec
 from starlette.requests import Request
 from starlette.types import Scope, Send
 
@@ -22,8 +22,7 @@ from shared.models import UpdateStatus
 MIN_MAX_AGE = 5
 
 
-@dataclass(frozen=True, slots=True)
-class EncodedPrices:
+class EncodedPrices(msgspec.Struct, frozen=True):
     body: bytes
     etag: str
     stale_at: int  # when this body's fresh flag stops being true

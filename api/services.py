@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import msgspec
 from cachetools import LRUCache, TTLCache
 
 from shared.cache import KeyCache, PriceBook
@@ -24,8 +24,7 @@ from shared.store.base import Store
 T = TypeVar("T")
 
 
-@dataclass(slots=True)
-class Services:
+class Services(msgspec.Struct):
     settings: Settings
     store: Store
     keys: KeyCache

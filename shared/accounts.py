@@ -8,8 +8,9 @@ not JWT). Mail goes through the notification outbox, so it is retried like alert
 
 from __future__ import annotations
 
-import dataclasses
 from urllib.parse import quote
+
+import msgspec
 
 from shared.config import Settings
 from shared.errors import Conflict, Forbidden, NotFound, Unauthorized
@@ -87,7 +88,7 @@ def redeem(store: Store, token: str, scope: Scope, at: int) -> User:
 
 def verify(store: Store, token: str, at: int) -> User:
     user = redeem(store, token, Scope.VERIFY, at)
-    return store.update_user(dataclasses.replace(user, verified=True)) or user
+    return store.update_user(msgspec.structs.replace(user, verified=True)) or user
 
 
 def resend_verification(store: Store, settings: Settings, user: User, at: int) -> None:
@@ -106,7 +107,7 @@ def login(store: Store, settings: Settings, *, email: str, password: str, at: in
         raise Forbidden("this account is disabled; ask the operator", code="account_disabled")
     if not user.verified:
         raise Forbidden("confirm your email first: open the link we mailed you", code="email_unverified")
-    store.update_user(dataclasses.replace(user, last_login_at=at))
+    store.update_user(msgspec.structs.replace(user, last_login_at=at))
     expires_at = at + settings.session_ttl_seconds
     return issue_key(store, Scope.USER, at, user_id=user.id, label="session", expires_at=expires_at)
 
@@ -120,7 +121,7 @@ def request_reset(store: Store, settings: Settings, email: str, at: int) -> None
 
 def set_password(store: Store, user: User, password: str, at: int, *, verified: bool | None = None) -> User:
     """Store the new password and end every session of the user (a stolen one too)."""
-    changed = dataclasses.replace(
+    changed = msgspec.structs.replace(
         user, password_hash=hash_password(acceptable(password)),
         verified=user.verified if verified is None else verified,
     )
@@ -143,7 +144,7 @@ def change_password(store: Store, user: User, current: str, new: str, at: int) -
 
 def set_disabled(store: Store, user: User, disabled: bool, at: int) -> User:
     """Disabling ends every key and session of the user at once; enabling restores none."""
-    changed = dataclasses.replace(user, disabled=disabled)
+    changed = msgspec.structs.replace(user, disabled=disabled)
     store.update_user(changed)
     if disabled:
         store.revoke_user_keys(user.id, at)

@@ -5,10 +5,10 @@ tests exercise them directly."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+import msgspec
 import orjson
 
 from shared.config import Settings
@@ -34,8 +34,7 @@ _SYMBOL = re.compile(SYMBOL_PATTERN)
 WEBHOOK_URL = re.compile(WEBHOOK_URL_PATTERN)
 
 
-@dataclass(frozen=True, slots=True)
-class AlertSpec:
+class AlertSpec(msgspec.Struct, frozen=True):
     """What a client asks for; every optional part falls back to a sensible default."""
 
     symbol: str

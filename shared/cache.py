@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import msgspec
 from cachetools import LRUCache
 
 from shared.models import ApiKey, PricePoint, UpdateStatus
@@ -60,14 +60,13 @@ class KeyCache:
         self._entries.pop(key_hash, None)
 
 
-@dataclass(slots=True)
-class PriceSnapshot(Generic[V]):
+class PriceSnapshot(msgspec.Struct, Generic[V]):
     """The latest prices by (symbol, currency), the update status, and bodies built from them."""
 
     prices: dict[tuple[str, str], PricePoint]
     status: UpdateStatus | None
     loaded_at: float
-    bodies: LRUCache[Hashable, V] = field(default_factory=lambda: LRUCache(maxsize=512))
+    bodies: LRUCache[Hashable, V] = msgspec.field(default_factory=lambda: LRUCache(maxsize=512))
 
 
 class PriceBook(Generic[V]):

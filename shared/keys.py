@@ -10,7 +10,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+
+import msgspec
 
 KEY_PREFIX = "cw_"
 DISPLAY_PREFIX_LENGTH = 11  # "cw_" + 8 characters
@@ -18,8 +19,7 @@ MAX_KEY_LENGTH = 128
 _SHAPE = re.compile(rf"{KEY_PREFIX}[A-Za-z0-9_-]{{13,{MAX_KEY_LENGTH - len(KEY_PREFIX)}}}")
 
 
-@dataclass(frozen=True, slots=True)
-class NewKey:
+class NewKey(msgspec.Struct, frozen=True):
     secret: str
     key_hash: str
     prefix: str

@@ -1,15 +1,20 @@
-"""The entities every layer shares: plain frozen dataclasses, times as epoch seconds.
+"""The entities every layer shares: plain frozen records, times as epoch seconds.
 
 Stores persist them, the API encodes them, the updater produces them. Keeping them free of
 any storage or HTTP detail is what lets one contract suite run against every backend.
+
+They are msgspec Structs (change one with `msgspec.structs.replace`) rather than dataclasses:
+the same frozen, slotted records, but a dataclass is made by compiling its methods at import,
+about 1 ms each, which every cold start of the API function paid (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
+
+import msgspec
 
 T = TypeVar("T")
 
@@ -88,8 +93,7 @@ class UpdateError(StrEnum):
 SIMULATED_SOURCE = "demo (simulated)"
 
 
-@dataclass(frozen=True, slots=True)
-class PricePoint:
+class PricePoint(msgspec.Struct, frozen=True):
     """One observed price of `symbol` in quote currency `currency` (both lower/upper as stored:
     symbol upper-case, currency lower-case)."""
 
@@ -104,8 +108,7 @@ class PricePoint:
     closed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateStatus:
+class UpdateStatus(msgspec.Struct, frozen=True):
     """The outcome of the latest refresh cycle, for /health and the companion."""
 
     ok: bool
@@ -136,8 +139,7 @@ class StreamState(StrEnum):
 STREAM_HEARTBEAT_SECONDS = 15
 
 
-@dataclass(frozen=True, slots=True)
-class StreamStatus:
+class StreamStatus(msgspec.Struct, frozen=True):
     """The live alert stream's latest state and counters since its process started, for /health
     and /admin/stats."""
 
@@ -159,8 +161,7 @@ class StreamStatus:
         return self.state
 
 
-@dataclass(frozen=True, slots=True)
-class User:
+class User(msgspec.Struct, frozen=True):
     id: str
     email: str
     name: str
@@ -173,8 +174,7 @@ class User:
     last_login_at: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ApiKey:
+class ApiKey(msgspec.Struct, frozen=True):
     """A key's stored record. The secret itself is never kept: only `key_hash` and `prefix`."""
 
     id: str
@@ -197,8 +197,7 @@ class ApiKey:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class KeyUsage:
+class KeyUsage(msgspec.Struct, frozen=True):
     """Requests a key made on one UTC day, derived from its rate-limit windows."""
 
     key_id: str
@@ -208,8 +207,7 @@ class KeyUsage:
     last_used_at: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class Alert:
+class Alert(msgspec.Struct, frozen=True):
     id: str
     user_id: str
     symbol: str
@@ -226,8 +224,7 @@ class Alert:
     trigger_count: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Notification:
+class Notification(msgspec.Struct, frozen=True):
     """An outbox record: written in the same atomic step as the alert's trigger, delivered later."""
 
     id: str
@@ -245,8 +242,7 @@ class Notification:
     sent_at: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ExportRecord:
+class ExportRecord(msgspec.Struct, frozen=True):
     id: str
     file_key: str
     format: str
@@ -265,8 +261,7 @@ class AssetKind(StrEnum):
     STOCK = "stock"
 
 
-@dataclass(frozen=True, slots=True)
-class Holding:
+class Holding(msgspec.Struct, frozen=True):
     """One asset in a user's portfolio. Quantities and the cost basis (the total paid, in
     `currency`) are exact decimals, stored as written: a float would drift on every edit."""
 
@@ -281,9 +276,8 @@ class Holding:
     cost_basis: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
+class Page(msgspec.Struct, Generic[T], frozen=True):
     """One page of a listing; pass `next_cursor` back to get the next one (None: no more)."""
 
-    items: list[T] = field(default_factory=list)
+    items: list[T] = msgspec.field(default_factory=list)
     next_cursor: str | None = None

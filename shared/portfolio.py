@@ -9,8 +9,10 @@ that reads back the same from every store. A quantity of 0 is allowed: an asset 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
+
+import msgspec
+from msgspec.structs import replace
 
 from shared.config import Settings
 from shared.errors import Conflict, InvalidInput
@@ -36,8 +38,7 @@ _COST = re.compile(COST_PATTERN)
 _SYMBOL = re.compile(SYMBOL_PATTERN)
 
 
-@dataclass(frozen=True, slots=True)
-class HoldingSpec:
+class HoldingSpec(msgspec.Struct, frozen=True):
     """What a client asks for; `currency` (of the cost basis) defaults to the first VS_CURRENCIES."""
 
     symbol: str

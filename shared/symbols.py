@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+import msgspec
 
 from shared.errors import ConfigError
 
@@ -21,8 +22,7 @@ log = logging.getLogger(__name__)
 _OVERRIDE = re.compile(r"^([A-Za-z0-9]{1,12})=([a-z0-9][a-z0-9-]*)$")
 
 
-@dataclass(frozen=True, slots=True)
-class Coin:
+class Coin(msgspec.Struct, frozen=True):
     coingecko: str
     #: Base asset of the coin's Binance spot pairs; None where Binance has no USDT pair we trust.
     binance: str | None

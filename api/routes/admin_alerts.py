@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from starlette.requests import Request
 
 from api.lookup import found
@@ -22,7 +20,7 @@ from shared.shapes.alerts import Alert, AlertCreate, AlertPage, WatchAlertCreate
 from shared.shapes.base import shape
 from shared.store.base import Store
 
-_SPEC_FIELDS = tuple(f.name for f in dataclasses.fields(AlertSpec))
+_SPEC_FIELDS = AlertSpec.__struct_fields__
 
 
 def alert_spec(body: WatchAlertCreate) -> AlertSpec:

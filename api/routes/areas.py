@@ -1,9 +1,12 @@
 """The two keyed areas, each mounted behind its own middleware: /admin (admin keys only, then
-the rate limit) and /v1 (any key, then the rate limit; its public /v1/auth routes take none).
-The scope guard runs before the rate limit, so a refused request counts against no key.
+the rate limit) and /v1 (any key, then the rate limit; its public /v1/auth and /v1/pair routes
+take none). The scope guard runs before the rate limit, so a refused request counts against no
+key.
 
-/admin's route modules are imported on its first request (`api/routes/deferred.py`): a watch's
-request on a cold Lambda instance never needs them."""
+Only the price and history routes are imported at start-up: /admin's route modules are imported
+on its first request, and the rest of /v1 (alerts, portfolio, pairing, accounts) on the first
+request for one of its routes (`api/routes/deferred.py`). A watch's price poll on a cold Lambda
+instance needs none of them."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ from starlette.routing import BaseRoute, Mount
 from api.errors import HANDLERS
 from api.middleware.auth import RequireScope
 from api.middleware.rate_limit import RateLimitMiddleware
-from api.routes import accounts, history, me, pairing, portfolio, prices, watch_alerts
-from api.routes.deferred import DeferredMount
+from api.routes import history, prices
+from api.routes.deferred import DeferredMount, DeferredRoutes
 from shared.models import Scope
 
 
@@ -29,6 +32,7 @@ def admin_routes() -> list[BaseRoute]:
         admin_pairings,
         admin_stats,
         admin_users,
+        portfolio,
     )
 
     return [
@@ -53,12 +57,25 @@ ADMIN = DeferredMount(
     ],
 )
 
+
+def other_v1_routes() -> list[BaseRoute]:
+    """/v1's routes beyond prices and history, imported here: on the first request for one."""
+    from api.routes import accounts, me, pairing, portfolio, watch_alerts
+
+    return [*watch_alerts.routes, *portfolio.watch_routes, *pairing.routes, *accounts.routes, *me.routes]
+
+
+#: The public ones: signing up, logging in, resetting a password, pairing a watch
+#: (tests/shapes/test_deferred_areas.py keeps this list equal to the routes' own declarations).
+OTHER_V1 = DeferredRoutes(
+    other_v1_routes,
+    public_paths=("/auth/register", "/auth/verify", "/auth/login", "/auth/reset", "/auth/reset/confirm", "/pair",
+                  "/pair/token"),
+)
+
 WATCH = Mount(
     "/v1",
-    routes=[
-        *prices.routes, *history.routes, *watch_alerts.routes, *portfolio.watch_routes, *pairing.routes,
-        *accounts.routes, *me.routes,
-    ],
+    routes=[*prices.routes, *history.routes, OTHER_V1],  # OTHER_V1 last: see DeferredRoutes
     middleware=[Middleware(RateLimitMiddleware), Middleware(ExceptionMiddleware, handlers=HANDLERS)],
 )
 

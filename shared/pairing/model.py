@@ -1,9 +1,10 @@
-"""A pending pairing as stored: plain data, like the entities of `shared.models`."""
+"""A pending pairing as stored: a plain frozen record, like the entities of `shared.models`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 #: How long a pairing is kept after it expires, so that a watch polling late is told
 #: `expired_token` rather than `invalid_grant`. After that, reads no longer return it and the
@@ -18,8 +19,7 @@ class PairingStatus(StrEnum):
     REDEEMED = "redeemed"  # the key has been handed out; the device code is spent
 
 
-@dataclass(frozen=True, slots=True)
-class Pairing:
+class Pairing(msgspec.Struct, frozen=True):
     """One device authorization request. Neither code is kept: only their SHA-256 hashes."""
 
     id: str

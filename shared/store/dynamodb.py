@@ -8,10 +8,11 @@ notification) are TransactWriteItems, so a crash or a concurrent writer never le
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
+
+import msgspec
 
 from shared.alerts import alert_limit
 from shared.errors import ConfigError, Conflict, StoreUnavailable
@@ -208,9 +209,9 @@ class DynamoStore:
     # --- updater status ----------------------------------------------------------------
     def record_update(self, status: UpdateStatus) -> UpdateStatus:
         e = Expr()
-        for field in dataclasses.fields(status):
-            if field.name != "last_success_at":
-                e.set(field.name, getattr(status, field.name))
+        for name in status.__struct_fields__:
+            if name != "last_success_at":
+                e.set(name, getattr(status, name))
         given = status.last_success_at
         if status.ok:  # a success is one, when it finished if not told otherwise (0 is a time)
             e.set("last_success_at", status.finished_at if given is None else given)
@@ -356,7 +357,7 @@ class DynamoStore:
                 )
             except TransactionFailed:
                 continue  # revoked meanwhile: read again and decide again
-            return dataclasses.replace(key, revoked_at=at)
+            return msgspec.structs.replace(key, revoked_at=at)
         raise StoreUnavailable(f"key {key_id} kept changing while being revoked; try again")
 
     def roll_key(self, key_id: str, successor: ApiKey, stops_at: int) -> ApiKey | None:
@@ -375,7 +376,7 @@ class DynamoStore:
             )
         except TransactionFailed:
             return None  # rolled or revoked meanwhile
-        return dataclasses.replace(key, revoked_at=stops_at)
+        return msgspec.structs.replace(key, revoked_at=stops_at)
 
     def has_active_admin_key(self, now: int) -> bool:
         def usable_admin(item: Item) -> bool:
@@ -478,7 +479,7 @@ class DynamoStore:
         alert = self.get_alert(alert_id)
         if alert is None or alert.status is AlertStatus.CANCELLED:
             return alert
-        cancelled = dataclasses.replace(alert, status=AlertStatus.CANCELLED)
+        cancelled = msgspec.structs.replace(alert, status=AlertStatus.CANCELLED)
         self._db.transact(alert_updates(cancelled, lambda e: e.set("status", AlertStatus.CANCELLED), existing))
         return self.get_alert(alert_id)
 
@@ -490,7 +491,7 @@ class DynamoStore:
 
     def trigger_alert(self, alert: Alert, at: int, notification: Notification) -> bool:
         status = AlertStatus.ACTIVE if alert.repeat else AlertStatus.TRIGGERED
-        fired = dataclasses.replace(alert, status=status, last_triggered_at=at)
+        fired = msgspec.structs.replace(alert, status=status, last_triggered_at=at)
 
         def fire(e: Expr) -> None:
             e.set("status", status).set("last_triggered_at", at).add("trigger_count", 1)

@@ -1,4 +1,4 @@
-"""Model dataclasses to and from DynamoDB attribute maps, and the single-table key layout.
+"""Models (`shared.models`) to and from DynamoDB attribute maps, and the single-table key layout.
 
 Every item carries its entity's fields under their own names next to the table's key
 attributes (`pk`, `sk`, `gsi1pk`, `gsi1sk`, `ttl`). Numbers travel as Decimal: floats go
@@ -11,7 +11,6 @@ for (docs/benchmarks.md, cold start); the store talks to botocore only.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
 import math
@@ -19,6 +18,8 @@ import typing
 from collections.abc import Callable, Mapping
 from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Underflow
 from typing import Any, TypeVar
+
+import msgspec
 
 from shared.errors import InvalidInput
 
@@ -94,7 +95,7 @@ def _plain(value: Any) -> Any:
 
 def encode(obj: Any, **layout: Any) -> Item:
     """An entity as an item: its non-None fields plus the layout attributes given."""
-    attrs = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    attrs = {name: getattr(obj, name) for name in obj.__struct_fields__}
     attrs.update(layout)
     return {name: to_attr(value) for name, value in attrs.items() if value is not None}
 
@@ -117,11 +118,7 @@ def _converters(cls: type) -> dict[str, tuple[Callable[[Any], Any], bool]]:
     """Per field: how a deserialized value (Decimal, str, bool, list) becomes the field's type,
     and whether the field has no default."""
     hints = typing.get_type_hints(cls)
-    return {f.name: (_converter(hints[f.name]), _no_default(f)) for f in dataclasses.fields(cls)}
-
-
-def _no_default(f: dataclasses.Field[Any]) -> bool:
-    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    return {f.name: (_converter(hints[f.name]), f.required) for f in msgspec.structs.fields(cls)}
 
 
 def _converter(hint: Any) -> Callable[[Any], Any]:

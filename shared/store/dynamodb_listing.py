@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from shared.errors import InvalidInput
 from shared.paging import decode_cursor, encode_cursor
@@ -24,8 +25,7 @@ _UPPER = "~"  # sorts after every character an id is made of
 _FILTERED_PAGE_SIZE = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     """A partition whose sort key is `prefix` + entity id: of gsi1 by default, else the table's."""
 
     pk: str
@@ -33,8 +33,7 @@ class Source:
     prefix: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ItemPage:
+class ItemPage(msgspec.Struct, frozen=True):
     items: list[Item]
     next_cursor: str | None
 

@@ -9,7 +9,6 @@ a writer wait for its turn instead of failing. Read-modify-write steps run insid
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import os
 import sqlite3
@@ -18,6 +17,8 @@ import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+import msgspec
 
 from shared.alerts import alert_limit
 from shared.errors import Conflict, StoreUnavailable
@@ -338,7 +339,7 @@ class SQLiteStore:
                 last_success = status.finished_at if given is None else given
             else:
                 last_success = previous[0] if previous is not None else status.last_success_at
-            stored = dataclasses.replace(status, last_success_at=last_success)
+            stored = msgspec.structs.replace(status, last_success_at=last_success)
             conn.execute(rows.STATUS.replace, rows.STATUS.row(stored))
         return stored
 

@@ -1,16 +1,17 @@
-"""Mapping between the model dataclasses and SQLite rows.
+"""Mapping between the models (`shared.models`) and SQLite rows.
 
-Columns are named after the dataclass fields, so one small codec per table builds the SQL and
+Columns are named after the model fields, so one small codec per table builds the SQL and
 turns rows back into models: enums come back as enums, flags as bools, tuples as tuples.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
+
+import msgspec
 
 from shared.models import (
     Alert,
@@ -52,7 +53,7 @@ class Codec(Generic[M]):
     ) -> None:
         self.table = table
         self.model = model
-        self.fields = tuple(f.name for f in dataclasses.fields(model))  # type: ignore[arg-type]
+        self.fields = tuple(f.name for f in msgspec.structs.fields(model))  # type: ignore[arg-type]
         self._load = dict(load or {})
         self._dump = dict(dump or {})
         self._derived = dict(derived or {})

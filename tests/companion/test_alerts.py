@@ -3,8 +3,7 @@ triggered alert."""
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 from textual.widgets import DataTable, Select
 
@@ -129,7 +128,7 @@ async def test_every_failed_delivery_is_queued_again_not_only_the_ones_shown(ser
     for n in range(7):
         note = Notification(f"ntf_4{n}", alert.id, ada.id, Channel.EMAIL, ada.email, "ETH above 1", "body", at - 70 + n)
         assert store.trigger_alert(alert, at - 70 + n, note)
-        alert = dataclasses.replace(alert, last_triggered_at=at - 70 + n)
+        alert = msgspec.structs.replace(alert, last_triggered_at=at - 70 + n)
         if n < 5:
             store.complete_notification(note.id, at - 60)
         else:

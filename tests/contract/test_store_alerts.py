@@ -3,7 +3,7 @@ outbox record in the same step (or nothing at all)."""
 
 from __future__ import annotations
 
-import dataclasses
+import msgspec
 
 from shared.models import Alert, AlertStatus, Channel, Condition, NotificationStatus
 from shared.store.base import Store
@@ -22,7 +22,7 @@ def outbox_of(store: Store, alert_id: str) -> list[str]:
 
 
 def test_an_alert_round_trips_with_its_enums(store: Store) -> None:
-    pct = dataclasses.replace(
+    pct = msgspec.structs.replace(
         builders.alert("usr_ada", repeat=True),
         condition=Condition.PCT_MOVE,
         target=7.5,
@@ -66,7 +66,7 @@ def test_cancelling_is_idempotent_and_leaves_the_active_list(store: Store) -> No
 
     cancelled = store.cancel_alert(gone.id)
 
-    assert cancelled == dataclasses.replace(gone, status=AlertStatus.CANCELLED)
+    assert cancelled == msgspec.structs.replace(gone, status=AlertStatus.CANCELLED)
     assert store.cancel_alert(gone.id) == cancelled
     assert stored(store, gone.id) == cancelled
     assert store.active_alerts() == [kept]
@@ -88,7 +88,7 @@ def test_a_one_shot_alert_fires_once_and_its_notification_is_pending(store: Stor
 
     assert store.trigger_alert(once, NOW, outgoing) is True
 
-    assert stored(store, once.id) == dataclasses.replace(
+    assert stored(store, once.id) == msgspec.structs.replace(
         once, status=AlertStatus.TRIGGERED, last_triggered_at=NOW, trigger_count=1
     )
     assert store.get_notification(outgoing.id) == outgoing
@@ -106,7 +106,7 @@ def test_a_repeating_alert_stays_active_and_counts_its_triggers(store: Store) ->
     after_first = stored(store, repeating.id)
     assert store.trigger_alert(after_first, NOW + 900, builders.notification(repeating)) is True
 
-    assert stored(store, repeating.id) == dataclasses.replace(
+    assert stored(store, repeating.id) == msgspec.structs.replace(
         repeating, status=AlertStatus.ACTIVE, last_triggered_at=NOW + 900, trigger_count=2
     )
     assert len(outbox_of(store, repeating.id)) == 2

@@ -3,9 +3,9 @@ insert (even by racing adds), owner-only access, and the symbols the updater mus
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
+import msgspec
 import pytest
 
 from shared.errors import Conflict
@@ -74,7 +74,7 @@ def test_only_the_owner_reaches_a_holding(store: Store) -> None:
 
     assert store.get_holding("usr_ada", mine.id) == mine
     assert store.get_holding("usr_bob", mine.id) is None
-    assert store.update_holding(dataclasses.replace(mine, user_id="usr_bob", quantity=Decimal(9))) is None
+    assert store.update_holding(msgspec.structs.replace(mine, user_id="usr_bob", quantity=Decimal(9))) is None
     assert store.delete_holding("usr_bob", mine.id) is False
     assert store.get_holding("usr_ada", "ast_nothing") is None
     assert store.list_holdings("usr_bob") == []
@@ -82,7 +82,7 @@ def test_only_the_owner_reaches_a_holding(store: Store) -> None:
 
 def test_an_update_changes_quantity_and_cost_basis_only(store: Store) -> None:
     mine = store.add_holding(builders.holding("usr_ada", "BTC", cost_basis="20000"), cap=50)
-    changed = dataclasses.replace(mine, quantity=Decimal("0.75"), cost_basis=None, updated_at=NOW + 60)
+    changed = msgspec.structs.replace(mine, quantity=Decimal("0.75"), cost_basis=None, updated_at=NOW + 60)
 
     assert store.update_holding(changed) == changed
     assert store.get_holding("usr_ada", mine.id) == changed

@@ -3,8 +3,9 @@ concurrent rolls one wins and the others write nothing), and whether any admin k
 
 from __future__ import annotations
 
-import dataclasses
 import threading
+
+import msgspec
 
 from shared.models import ApiKey, Scope
 from shared.store.base import Store
@@ -25,7 +26,7 @@ def test_a_key_is_found_by_id_and_by_hash_with_every_field_intact(store: Store) 
         expires_at=NOW + 86_400,
         revoked_at=None,
     )
-    bare = dataclasses.replace(builders.key(), label=None, rate_limit=None)
+    bare = msgspec.structs.replace(builders.key(), label=None, rate_limit=None)
 
     assert store.create_key(stored) == stored
     store.create_key(bare)
@@ -60,7 +61,7 @@ def test_revoking_sets_the_time_and_returns_the_key(store: Store) -> None:
 
     revoked = store.revoke_key(key.id, NOW)
 
-    assert revoked == dataclasses.replace(key, revoked_at=NOW)
+    assert revoked == msgspec.structs.replace(key, revoked_at=NOW)
     assert store.get_key(key.id) == revoked
     assert store.find_key_by_hash(key.key_hash) == revoked
 
@@ -126,7 +127,7 @@ def test_rolling_stores_the_successor_and_sets_when_the_old_key_stops(store: Sto
 
     rolled = store.roll_key(old.id, successor, NOW + 3600)
 
-    assert rolled == dataclasses.replace(old, revoked_at=NOW + 3600)
+    assert rolled == msgspec.structs.replace(old, revoked_at=NOW + 3600)
     assert store.get_key(old.id) == rolled and store.find_key_by_hash(old.key_hash) == rolled
     assert store.get_key(successor.id) == successor and store.find_key_by_hash(successor.key_hash) == successor
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from shared.errors import Conflict
@@ -60,7 +59,7 @@ def test_a_claim_leases_the_notification_to_one_deliverer(store: Store) -> None:
 
     assert store.claim_notification(due.id, NOW, NOW + LEASE) is False
     assert store.due_notifications(NOW) == []
-    assert stored(store, due.id) == dataclasses.replace(due, next_attempt_at=NOW + LEASE)
+    assert stored(store, due.id) == msgspec.structs.replace(due, next_attempt_at=NOW + LEASE)
     # A deliverer that died: once the lease runs out, another one may take it.
     assert store.claim_notification(due.id, NOW + LEASE, NOW + 2 * LEASE) is True
 
@@ -93,7 +92,7 @@ def test_a_failed_attempt_with_a_retry_time_stays_pending_until_then(store: Stor
 
     store.fail_notification(due.id, "connection refused", NOW + 300)
 
-    assert stored(store, due.id) == dataclasses.replace(
+    assert stored(store, due.id) == msgspec.structs.replace(
         due, attempts=1, last_error="connection refused", next_attempt_at=NOW + 300
     )
     assert store.due_notifications(NOW + 299) == []
@@ -172,7 +171,7 @@ def test_a_failed_notification_can_be_put_back_in_the_outbox(store: Store) -> No
     assert store.retry_notification(gave_up.id, NOW + 3600) is True
 
     again = stored(store, gave_up.id)
-    assert again == dataclasses.replace(gave_up, last_error="550 mailbox unavailable", next_attempt_at=NOW + 3600)
+    assert again == msgspec.structs.replace(gave_up, last_error="550 mailbox unavailable", next_attempt_at=NOW + 3600)
     assert store.list_notifications(status=NotificationStatus.FAILED).items == []
     assert store.list_notifications(status=NotificationStatus.PENDING).items == [again]
     assert store.due_notifications(NOW + 3599) == []

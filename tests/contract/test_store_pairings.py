@@ -3,8 +3,7 @@ forgotten, decided once, redeemed once together with their key, and counted exac
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from shared.errors import Conflict
@@ -58,7 +57,7 @@ def test_an_expired_pairing_is_still_read_for_an_hour_then_forgotten(store: Stor
 def test_a_live_pairing_keeps_its_codes_and_a_forgotten_one_gives_them_up(store: Store) -> None:
     first = store.create_pairing(pairing(), NOW)
     same_user_code = pairing(user_code_hash=first.user_code_hash)
-    same_device_code = dataclasses.replace(pairing(), device_code_hash=first.device_code_hash)
+    same_device_code = msgspec.structs.replace(pairing(), device_code_hash=first.device_code_hash)
 
     for clash in (same_user_code, same_device_code):
         with pytest.raises(Conflict) as refused:
@@ -67,7 +66,7 @@ def test_a_live_pairing_keeps_its_codes_and_a_forgotten_one_gives_them_up(store:
     assert store.find_pairing_by_user_code(first.user_code_hash, NOW) == first
 
     later = first.forget_at
-    again = dataclasses.replace(same_user_code, created_at=later, expires_at=later + 600)
+    again = msgspec.structs.replace(same_user_code, created_at=later, expires_at=later + 600)
     assert store.create_pairing(again, later) == again
     assert store.find_pairing_by_user_code(first.user_code_hash, later) == again
 
@@ -93,7 +92,8 @@ def test_a_pending_pairing_is_decided_once(store: Store) -> None:
         made.device_code_hash, PairingStatus.APPROVED, NOW + 30, user_id="usr_ada", label="Ada's watch"
     )
 
-    assert decided == dataclasses.replace(made, status=PairingStatus.APPROVED, user_id="usr_ada", label="Ada's watch")
+    approved = msgspec.structs.replace(made, status=PairingStatus.APPROVED, user_id="usr_ada", label="Ada's watch")
+    assert decided == approved
     assert store.get_pairing(made.device_code_hash, NOW + 30) == decided
     assert store.decide_pairing(made.device_code_hash, PairingStatus.DENIED, NOW + 31) is None
     assert store.get_pairing(made.device_code_hash, NOW + 31) == decided

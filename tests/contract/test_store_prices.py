@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import msgspec
 
 from shared.models import SIMULATED_SOURCE, PricePoint, UpdateError, UpdateStatus
 from shared.store.base import Store
@@ -117,10 +117,10 @@ def status(
 
 
 def test_deleting_one_sources_history_keeps_the_rest(store: Store) -> None:
-    simulated = [dataclasses.replace(point("BTC", 65_000.0 + i, NOW - 9000 + 300 * i), source=SIMULATED_SOURCE)
+    simulated = [msgspec.structs.replace(point("BTC", 65_000.0 + i, NOW - 9000 + 300 * i), source=SIMULATED_SOURCE)
                  for i in range(30)]  # more than one batch of 25
     real = [point("BTC", 97_000.0, NOW), point("BTC", 97_100.0, NOW + 60)]
-    other = dataclasses.replace(simulated[0], currency="eur")
+    other = msgspec.structs.replace(simulated[0], currency="eur")
     store.put_prices([*simulated, *real, other])
 
     assert store.delete_history("BTC", "usd", SIMULATED_SOURCE) == 30
@@ -168,7 +168,7 @@ def test_a_failed_update_keeps_the_last_success_of_the_previous_record(store: St
     sent = status(False, NOW, error="coingecko: 429", error_code=UpdateError.UPSTREAM_RATE_LIMITED, source="binance")
     failed = store.record_update(sent)
 
-    assert failed == dataclasses.replace(sent, last_success_at=NOW - 300)
+    assert failed == msgspec.structs.replace(sent, last_success_at=NOW - 300)
     assert store.update_status() == failed
     again = store.record_update(status(False, NOW + 300, error="timeout"))
     assert again.last_success_at == NOW - 300
@@ -194,7 +194,7 @@ def test_a_success_after_failures_moves_last_success_forward(store: Store) -> No
 
 
 def test_a_closed_market_price_keeps_its_flag_in_latest_and_history(store: Store) -> None:
-    close = dataclasses.replace(point("AAPL", 189.84, NOW), source="yahoo", closed=True)
+    close = msgspec.structs.replace(point("AAPL", 189.84, NOW), source="yahoo", closed=True)
     store.put_prices([close, point("BTC", 97_000.0, NOW)])
 
     latest = {p.symbol: p for p in store.latest_prices()}

@@ -3,8 +3,7 @@ the user owned."""
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from shared.errors import Conflict
@@ -115,7 +114,7 @@ def test_account_fields_are_stored_and_updated_in_place(store: Store) -> None:
     ada = store.create_user(builders.user("Ada@Example.com"))
     assert (ada.password_hash, ada.verified, ada.disabled, ada.last_login_at) == (None, False, False, None)
 
-    changed = dataclasses.replace(ada, password_hash="$argon2id$stub", verified=True, disabled=True,
+    changed = msgspec.structs.replace(ada, password_hash="$argon2id$stub", verified=True, disabled=True,
                                   last_login_at=NOW + 5, name="Ada L.")
 
     assert store.update_user(changed) == changed
@@ -128,7 +127,7 @@ def test_updating_an_unknown_user_or_their_email_writes_nothing(store: Store) ->
     ada = store.create_user(builders.user("ada@example.com"))
 
     assert store.update_user(builders.user()) is None
-    assert store.update_user(dataclasses.replace(ada, email="eve@example.com", verified=True)) is None
+    assert store.update_user(msgspec.structs.replace(ada, email="eve@example.com", verified=True)) is None
     assert store.get_user(ada.id) == ada
     assert store.get_user_by_email("eve@example.com") is None
 

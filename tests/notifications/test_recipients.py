@@ -4,10 +4,10 @@ mailbox to a header parser, and the SMTP envelope names exactly the alert's dest
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from email.message import EmailMessage
 from email.utils import getaddresses
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -60,7 +60,7 @@ def test_a_record_that_is_not_one_address_is_given_up_unsent(
     read `a, b` as one address, the first, or both."""
     good = new_alert(AlertSpec("BTC", Condition.ABOVE, 1.0), user, notify_settings, now())
     store.create_alert(good)
-    legacy = dataclasses.replace(good, id=good.id + "x", destination="ada@example.com, eve@example.net")
+    legacy = msgspec.structs.replace(good, id=good.id + "x", destination="ada@example.com, eve@example.net")
     store.create_alert(legacy)
     at = now()
     assert fire(store, 2.0, at=at) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import msgspec
 import pytest
 
 from shared.errors import Conflict, InvalidInput, NotFound, RateLimited
@@ -34,7 +35,7 @@ def test_a_pairing_stores_neither_code(store: Store) -> None:
 
     stored = store.get_pairing(code_hash(started.device_code), NOW)
     assert stored is not None and stored.status is PairingStatus.PENDING
-    values = [str(v) for v in dataclasses.asdict(stored).values()]
+    values = [str(v) for v in msgspec.structs.asdict(stored).values()]
     plain = started.user_code.replace("-", "")
     assert not any(started.device_code in v or plain in v for v in values)
     assert stored.expires_at - NOW == flow.LIFETIME_SECONDS and stored.interval == 5

@@ -9,9 +9,10 @@ full pass each time; here it costs a bisection plus the alerts that are actually
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+import msgspec
 
 from shared.alerts import should_fire
 from shared.models import Alert, Condition, PricePoint
@@ -99,7 +100,7 @@ class AlertBook:
         store now has it; any other is left out until the next load (fired one-shot, or changed
         by someone else, whose conditional write won)."""
         if fired and alert.repeat:
-            self._replaced[alert.id] = dataclasses.replace(
+            self._replaced[alert.id] = msgspec.structs.replace(
                 alert, last_triggered_at=at, trigger_count=alert.trigger_count + 1
             )
         else:
