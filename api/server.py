@@ -35,11 +35,12 @@ FILE_RESERVE = 128
 
 class NoDelayConfig(uvicorn.Config):
     """A Config whose shared socket is a TCP socket as far as asyncio can tell, and whose
-    connections are served by the guarded protocol with `limits`."""
+    connections are served by the guarded protocol with `limits`. No `server: uvicorn` field:
+    it tells an attacker which server to look up, and costs every watch answer 17 bytes."""
 
     def __init__(self, app: Any, *, limits: ConnectionLimits | None = None, **kwargs: Any) -> None:
         self.limits = limits or ConnectionLimits()
-        super().__init__(app, http="api.http_guard:GuardedHttpToolsProtocol", **kwargs)
+        super().__init__(app, http="api.http_guard:GuardedHttpToolsProtocol", server_header=False, **kwargs)
 
     def bind_socket(self) -> socket.socket:
         sock = super().bind_socket()

@@ -43,6 +43,7 @@ def test_each_answer_on_a_kept_alive_connection_is_one_segment(server: ServeProc
             assert piece.startswith(b"HTTP/1.1 200 OK\r\n")
             fields, body = head_and_body(piece)
             assert len(body) == int(fields[b"content-length"])
+            assert b"server" not in fields and b"date" in fields  # no server software named
             assert orjson.loads(body)["p"][0] > 0  # the one-coin shape: [price, change]
         assert segments_with_data_received(sock) - before == 5
 
