@@ -1,6 +1,8 @@
 """A real uvicorn server for an ASGI app on 127.0.0.1, in a background thread.
 
-Tests talk to it over real HTTP, exactly as a watch or the companion would."""
+Tests talk to it over real HTTP, exactly as a watch or the companion would, through the same
+connection handling `cryptowatch serve` ships (`api.server.NoDelayConfig`: the guard's limits,
+one write per answer, no server field)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 
 import uvicorn
 from starlette.types import ASGIApp
+
+from api.server import NoDelayConfig
 
 
 def free_port() -> int:
@@ -69,8 +73,8 @@ def serve(
     default; `log_level="info", access_log=True` logs as `cryptowatch serve --access-log` does.
     `port` (a free one by default) lets a test restart a server where its clients expect it."""
     port = free_port() if port is None else port
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan=lifespan, log_level=log_level,
-                            access_log=access_log)
+    config = NoDelayConfig(app, host="127.0.0.1", port=port, lifespan=lifespan, log_level=log_level,
+                           access_log=access_log)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
