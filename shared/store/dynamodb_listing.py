@@ -4,7 +4,9 @@ Every listing is ordered by entity id (ids sort by creation time). A listing may
 partitions that share that order, e.g. all alerts = the `active`, `triggered` and `cancelled`
 partitions of gsi1, merged. Filters are applied here, after reading: DynamoDB's `Limit` counts
 items read, not items kept, so we keep querying until `limit` items pass (or nothing is left).
-One item more than asked is looked for, so the last page says there is no next one.
+One item more than asked is looked for, so the last page says there is no next one. A record
+that changes partition between the reads of two (a notification sent meanwhile) is in both, next
+to itself in the merge: it is listed once, as the first partition read it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,11 @@ def list_page(
     page_size = limit + 1 if keep is None else max(limit + 1, _FILTERED_PAGE_SIZE)
     streams = [_stream(db, source, after, descending, page_size) for source in sources]
     found: list[tuple[str, Item]] = []
+    previous = None
     for entry in heapq.merge(*streams, key=lambda pair: pair[0], reverse=descending):
+        if entry[0] == previous:  # it moved between partitions while they were read: in both
+            continue
+        previous = entry[0]
         if keep is None or keep(entry[1]):
             found.append(entry)
             if len(found) > limit:

@@ -289,6 +289,30 @@ def test_a_writer_that_raced_another_merges_again_and_keeps_the_newest(
     assert [(p.symbol, p.updated_at) for p in dynamo.latest_prices()] == [("BTC", NOW + 60), ("C00", NOW), ("C01", NOW)]
 
 
+def test_a_record_that_changes_partition_while_it_is_listed_is_listed_once(
+    dynamo: DynamoStore, dynamodb_local: str
+) -> None:
+    """A listing of every status reads one index partition per status: a notification sent by
+    another process between two of those reads is in both, and must still be listed once."""
+    outgoing = builders.pending_notification(dynamo)
+    other = DynamoStore(dynamo.table_name, endpoint_url=dynamodb_local)
+    queries: list[str] = []
+
+    def send_in_between(model: object, **_: object) -> None:
+        if model.name == "Query":  # type: ignore[attr-defined]
+            queries.append("Query")
+            if len(queries) == 2:  # the pending partition has been read, the sent one not yet
+                other.complete_notification(outgoing.id, NOW)
+
+    try:
+        with before_each_call(dynamo, send_in_between):
+            listed = dynamo.list_notifications()
+    finally:
+        other.close()
+
+    assert [n.id for n in listed.items] == [outgoing.id]
+
+
 # --- numbers -------------------------------------------------------------------------------
 in_dynamodb_range = st.floats(min_value=-1e12, max_value=1e12).filter(lambda x: x == 0 or abs(x) >= 1e-130)
 
