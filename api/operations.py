@@ -130,9 +130,8 @@ def _publicity(routes: Sequence[BaseRoute], prefix: str) -> Iterator[tuple[str, 
             yield from ((prefix + route.path + template, True) for template in route.public_paths)
         elif isinstance(route, Mount):
             yield from _publicity(route.routes, prefix + route.path)
-        elif isinstance(route, Route) and isinstance(route.endpoint, Operations):
-            for op in route.endpoint.by_method.values():
-                yield prefix + route.path, op.public
+        else:
+            yield from ((template, op.public) for template, op in declared_operations([route], prefix))
 
 
 def path(template: str, *operations: Operation) -> Route:
