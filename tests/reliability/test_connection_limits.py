@@ -14,9 +14,9 @@ import time
 from collections.abc import Iterator
 
 import httpx
-import orjson
 import pytest
 
+from tests.support.raw_http import parse_answer
 from tests.support.serve_process import ServeProcess, running_serve
 
 MAX_CONNECTIONS = 64
@@ -52,9 +52,9 @@ def answer_of(sock: socket.socket, within: float) -> bytes | None:
     return received
 
 
-def status_and_error(answer: bytes) -> tuple[int, str]:
-    head, _, body = answer.partition(b"\r\n\r\n")
-    return int(head.split(b" ", 2)[1]), orjson.loads(body)["error"]
+def status_and_error(answer: bytes) -> tuple[int, str | None]:
+    parsed = parse_answer(answer)
+    return parsed.status, parsed.code
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import orjson
 import pytest
 
+from tests.support.raw_http import parse_answer
 from tests.support.serve_process import ServeProcess, running_serve
 
 
@@ -18,12 +19,6 @@ from tests.support.serve_process import ServeProcess, running_serve
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
     with running_serve(tmp_path_factory.mktemp("serve")) as running:
         yield running
-
-
-def head_and_body(answer: bytes) -> tuple[dict[bytes, bytes], bytes]:
-    head, _, body = answer.partition(b"\r\n\r\n")
-    fields = dict(line.split(b": ", 1) for line in head.split(b"\r\n")[1:])
-    return {name.lower(): value for name, value in fields.items()}, body
 
 
 def segments_with_data_received(sock: socket.socket) -> int:
@@ -41,10 +36,10 @@ def test_each_answer_on_a_kept_alive_connection_is_one_segment(server: ServeProc
             sock.sendall(poll)
             piece = sock.recv(65_536)  # one read: all of the answer, or the test fails
             assert piece.startswith(b"HTTP/1.1 200 OK\r\n")
-            fields, body = head_and_body(piece)
-            assert len(body) == int(fields[b"content-length"])
-            assert b"server" not in fields and b"date" in fields  # no server software named
-            assert orjson.loads(body)["p"][0] > 0  # the one-coin shape: [price, change]
+            answer = parse_answer(piece)
+            assert len(answer.body) == int(answer.headers["content-length"])
+            assert "server" not in answer.headers and "date" in answer.headers  # no server software named
+            assert answer.json()["p"][0] > 0  # the one-coin shape: [price, change]
         assert segments_with_data_received(sock) - before == 5
 
 
@@ -58,6 +53,6 @@ def test_a_client_that_expects_100_continue_gets_it_before_sending_the_body(serv
         sock.sendall(head)
         assert sock.recv(65_536) == b"HTTP/1.1 100 Continue\r\n\r\n"
         sock.sendall(body)
-        answer = sock.recv(65_536)
-    assert answer.startswith(b"HTTP/1.1 401 ")
-    assert orjson.loads(head_and_body(answer)[1])["error"]
+        answer = parse_answer(sock.recv(65_536))
+    assert answer.status == 401
+    assert answer.code

@@ -7,7 +7,6 @@ client does not do."""
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,28 +23,12 @@ from shared.models import Scope
 from shared.store.base import Store
 from shared.users import create_user
 from tests.accounts.conftest import account_settings, accounts  # noqa: F401  (fixtures of test_account_abuse)
+from tests.support.raw_http import Answer, parse_answer
 from tests.support.seed import seed_prices
 from tests.support.server import serve
 
 #: The victim's per-key limit: small, so a single refused request counted against it would show.
 VICTIM_LIMIT = 5
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    @property
-    def code(self) -> str | None:
-        """The error code of a JSON error body; None for anything else (a parser's plain 400)."""
-        if not self.headers.get("content-type", "").startswith("application/json"):
-            return None
-        return str(self.json().get("error"))
 
 
 @dataclass
@@ -71,10 +54,7 @@ class AbuseTarget:
             received = b""
             while chunk := sock.recv(65_536):
                 received += chunk
-        raw_head, _, payload = received.partition(b"\r\n\r\n")
-        status_line, *header_lines = raw_head.decode("latin-1").split("\r\n")
-        fields = dict(line.split(": ", 1) for line in header_lines)
-        return Answer(int(status_line.split(" ", 2)[1]), {k.lower(): v for k, v in fields.items()}, payload)
+        return parse_answer(received)
 
     def get(self, path: str, *headers: bytes) -> Answer:
         return self.request("GET", path, list(headers))
